@@ -1,0 +1,42 @@
+"""Survey instruments: the model, YAML loading and writing, skip logic and answer checks.
+
+Examples
+--------
+>>> from toolkit.instruments import load
+>>> baro = load("surveys/barometre_ambiance.yaml")
+>>> baro.id
+'barometre_ambiance'
+"""
+
+from toolkit.instruments.answers import ValidationResult, validate_answers
+from toolkit.instruments.loader import load, loads
+from toolkit.instruments.model import (
+    ANSWER_TYPES,
+    CONTAINER_TYPES,
+    QUESTION_TYPES,
+    AnalysisMeta,
+    Choice,
+    ChoiceList,
+    Instrument,
+    Question,
+    Quotas,
+)
+from toolkit.instruments.writer import dump, dumps
+
+__all__ = [
+    "ANSWER_TYPES",
+    "CONTAINER_TYPES",
+    "QUESTION_TYPES",
+    "AnalysisMeta",
+    "Choice",
+    "ChoiceList",
+    "Instrument",
+    "Question",
+    "Quotas",
+    "ValidationResult",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "validate_answers",
+]

@@ -1,0 +1,525 @@
+"""Check a set of answers against an instrument, as the field app and the store do.
+
+Order of work: every raw answer is first coerced to its type (``"3"`` -> ``3``); then the
+questions are walked in order: an irrelevant question loses its answer (so that later
+rules see it gone), a calculation is computed, a required answer is checked, bounds,
+choice filters and constraints are applied. Problems of irrelevant questions are never
+reported. Repeats are walked entry by entry, with their own questions in scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from toolkit.errors import AnswerError, Problem
+from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool, to_number
+from toolkit.instruments.model import Instrument, Question
+
+MAX_TEXT = 10_000
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d+)?)?$")
+_FR_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YES = {"oui", "yes", "true", "vrai", "1", "ok", "o", "y"}
+_NO = {"non", "no", "false", "faux", "0", "n"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Cleaned answers and the problems found, each tied to a field path.
+
+    Field paths are question names; inside a repeat, ``repeat[i].name`` with ``i`` from 0.
+    """
+
+    answers: dict
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_field(self, lang: str | None = None) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for problem in self.problems:
+            out.setdefault(problem.field or "", []).append(problem.message(lang))
+        return out
+
+    def raise_for_problems(self) -> dict:
+        """Return the cleaned answers, or raise :class:`AnswerError` listing the problems."""
+        if self.problems:
+            raise AnswerError(problems=self.problems)
+        return self.answers
+
+
+# ------------------------------------------------------------------ coercion
+
+
+class _Invalid(Exception):
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return isinstance(value, list | tuple | set | dict) and len(value) == 0
+
+
+def _number(value: object, *, integer: bool) -> int | float:
+    if isinstance(value, bool):
+        raise _Invalid("A002" if integer else "A003")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isinf(value):
+            raise _Invalid("A003")
+        if integer:
+            if not value.is_integer():
+                raise _Invalid("A002")
+            return int(value)
+        return value
+    text = str(value).strip().replace("\u202f", "").replace(" ", "")
+    if integer:
+        if not _INT_RE.match(text):
+            raise _Invalid("A002")
+        return int(text)
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise _Invalid("A003") from None
+    if math.isnan(number) or math.isinf(number):
+        raise _Invalid("A003")
+    return int(number) if number.is_integer() and _INT_RE.match(text) else number
+
+
+def _date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    match = _FR_DATE_RE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day).isoformat()
+        return dt.date.fromisoformat(text[:10]).isoformat() if len(text) == 10 else _raise("A008")
+    except ValueError:
+        raise _Invalid("A008") from None
+
+
+def _raise(code: str) -> str:
+    raise _Invalid(code)
+
+
+def _time(value: object) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    text = str(value).strip()
+    match = _TIME_RE.match(text)
+    if not match:
+        raise _Invalid("A009")
+    return text[:8] if match.group(3) else text[:5]
+
+
+def _datetime(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        return dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        raise _Invalid("A010") from None
+
+
+def _geopoint(value: object) -> dict:
+    keys = ("latitude", "longitude", "altitude", "accuracy")
+    if isinstance(value, Mapping):
+        aliases = {
+            "lat": "latitude",
+            "lon": "longitude",
+            "lng": "longitude",
+            "alt": "altitude",
+            "acc": "accuracy",
+        }
+        raw = {aliases.get(str(k), str(k)): v for k, v in value.items()}
+        parts = [raw.get(k) for k in keys]
+    elif isinstance(value, list | tuple):
+        parts = [*value, None, None, None, None][:4]
+    else:
+        parts = [*str(value).split(), None, None, None, None][:4]
+    try:
+        numbers = [None if p is None or p == "" else float(p) for p in parts]
+    except (TypeError, ValueError):
+        raise _Invalid("A011") from None
+    lat, lon = numbers[0], numbers[1]
+    if lat is None or lon is None or not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
+        raise _Invalid("A011")
+    if any(n is not None and not math.isfinite(n) for n in numbers):
+        raise _Invalid("A011")
+    return {k: v for k, v in zip(keys, numbers, strict=True) if v is not None}
+
+
+def _consent(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise _Invalid("A012")
+
+
+def coerce(instrument: Instrument, question: Question, value: object) -> object:
+    """Convert one raw answer to its stored type; raise ``_Invalid`` with an answer code."""
+    qtype = question.type
+    if qtype == "integer":
+        return _number(value, integer=True)
+    if qtype == "decimal":
+        return float(_number(value, integer=False))
+    if qtype in ("text", "long_text"):
+        text = str(value)
+        if len(text) > MAX_TEXT:
+            raise _Invalid("A017", length=len(text), limit=MAX_TEXT)
+        return text.strip()
+    if qtype in ("single_choice", "likert"):
+        choice_list = instrument.choice_lists.get(question.choices or "")
+        text = (
+            str(int(value))
+            if isinstance(value, float) and value.is_integer()
+            else str(value).strip()
+        )
+        if choice_list is not None and text not in choice_list.values():
+            raise _Invalid("A006", value=text[:60])
+        return text
+    if qtype == "multiple_choice":
+        if isinstance(value, str):
+            items = value.split()
+        elif isinstance(value, list | tuple | set | frozenset):
+            items = [str(v).strip() for v in value]
+        else:
+            raise _Invalid("A018")
+        choice_list = instrument.choice_lists.get(question.choices or "")
+        if choice_list is None:
+            return sorted(set(items))
+        for item in items:
+            if item not in choice_list.values():
+                raise _Invalid("A006", value=item[:60])
+        chosen = set(items)
+        return [v for v in choice_list.values() if v in chosen]
+    if qtype == "date":
+        return _date(value)
+    if qtype == "time":
+        return _time(value)
+    if qtype == "datetime":
+        return _datetime(value)
+    if qtype == "geopoint":
+        return _geopoint(value)
+    if qtype == "consent":
+        return _consent(value)
+    return value
+
+
+# ------------------------------------------------------------------ evaluation scope
+
+
+class _Scope:
+    """What expressions see: top-level values, and the current repeat entry if any."""
+
+    def __init__(
+        self,
+        walker: _Walker,
+        entry: dict | None = None,
+        repeat: str | None = None,
+        current: object = None,
+    ) -> None:
+        self.walker = walker
+        self.entry = entry
+        self.repeat = repeat
+        self.current = current
+        self.today = walker.today
+        self.columns: Mapping[str, object] = {}
+
+    def lookup(self, name: str) -> object:
+        instrument = self.walker.instrument
+        try:
+            owner = instrument.repeat_of(name)
+        except KeyError:
+            return None
+        values = self.walker.values
+        if owner is None:
+            value = values.get(name)
+            if isinstance(value, list) and instrument.question(name).type == "repeat":
+                return NodeSet(value)
+            return value
+        if owner == self.repeat and self.entry is not None:
+            return self.entry.get(name)
+        entries = values.get(owner) or []
+        return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
+
+    def column(self, name: str) -> object:
+        return self.columns.get(name)
+
+
+# ------------------------------------------------------------------ walker
+
+
+class _Walker:
+    def __init__(self, instrument: Instrument, today: dt.date) -> None:
+        self.instrument = instrument
+        self.today = today
+        self.values: dict = {}
+        self.problems: list[Problem] = []
+        self.pending: dict[str, _Invalid] = {}
+        self.consent_refused = False
+
+    def problem(
+        self, code: str, path: str, question: Question | None = None, **params: object
+    ) -> None:
+        self.problems.append(Problem(code, params, field=path, text=_custom_text(code, question)))
+
+    def evaluate(self, question: Question, key: str, text: str, scope: _Scope, path: str) -> object:
+        try:
+            return evaluate(parse(text), scope)
+        except (EvaluationError, ValueError, TypeError, OverflowError) as exc:
+            self.problems.append(Problem("A019", {"key": key, "error": str(exc)}, field=path))
+            return None
+
+    # -------------------------------------------------------------- coercion pass
+
+    def coerce_all(self, answers: Mapping) -> None:
+        instrument = self.instrument
+        for name, raw in answers.items():
+            try:
+                question = instrument.question(str(name))
+            except KeyError:
+                self.problem("A013", str(name))
+                continue
+            if instrument.repeat_of(question.name) is not None:
+                self.problem("A013", str(name))
+                continue
+            if question.type == "repeat":
+                self.values[question.name] = self.coerce_entries(question, raw)
+            elif question.holds_answer and question.type != "calculate":
+                self.values[question.name] = self.coerce_one(question, raw, question.name)
+            elif not _is_empty(raw) and question.type != "calculate":
+                self.problem("A013", str(name))
+
+    def coerce_one(self, question: Question, raw: object, path: str) -> object:
+        if _is_empty(raw):
+            return None
+        try:
+            return coerce(self.instrument, question, raw)
+        except _Invalid as exc:
+            self.pending[path] = exc
+            return None
+
+    def coerce_entries(self, repeat: Question, raw: object) -> list[dict] | None:
+        if _is_empty(raw):
+            return []
+        if not isinstance(raw, list | tuple) or not all(isinstance(e, Mapping) for e in raw):
+            self.pending[repeat.name] = _Invalid("A014")
+            return None
+        members = {q.name: q for q in _descendants(repeat) if q.holds_answer}
+        entries = []
+        for index, entry in enumerate(raw):
+            clean: dict = {}
+            for name, value in entry.items():
+                question = members.get(str(name))
+                path = f"{repeat.name}[{index}].{name}"
+                if question is None:
+                    if not _is_empty(value):
+                        self.problem("A013", path)
+                    continue
+                if question.type != "calculate":
+                    clean[question.name] = self.coerce_one(question, value, path)
+            entries.append(clean)
+        return entries
+
+    # -------------------------------------------------------------- rule pass
+
+    def walk(
+        self, items: tuple[Question, ...], target: dict, scope: _Scope, relevant: bool, prefix: str
+    ) -> None:
+        for question in items:
+            path = f"{prefix}{question.name}"
+            here = relevant and not self.consent_refused
+            if here and question.relevant:
+                here = to_bool(self.evaluate(question, "relevant", question.relevant, scope, path))
+            if question.type in ("group", "likert_matrix"):
+                self.walk(question.children, target, scope, here, prefix)
+                continue
+            if question.type == "repeat":
+                self.walk_repeat(question, scope, here)
+                continue
+            if question.type == "note":
+                continue
+            if not here:
+                target.pop(question.name, None)
+                self.pending.pop(path, None)
+                continue
+            if question.type == "calculate":
+                value = self.evaluate(
+                    question, "calculation", question.calculation or "", scope, path
+                )
+                target[question.name] = _stored(value)
+                if target[question.name] is None:
+                    target.pop(question.name)
+                continue
+            self.check_value(question, target, scope, path)
+
+    def check_value(self, question: Question, target: dict, scope: _Scope, path: str) -> None:
+        invalid = self.pending.pop(path, None)
+        if invalid is not None:
+            self.problem(invalid.code, path, question, **invalid.params)
+            target.pop(question.name, None)
+            return
+        value = target.get(question.name)
+        if value is None:
+            target.pop(question.name, None)
+            required = question.required
+            if not required and question.required_if:
+                required = to_bool(
+                    self.evaluate(question, "required", question.required_if, scope, path)
+                )
+            if required:
+                self.problem("A001", path, question)
+            return
+        if question.type == "consent" and value is False:
+            self.consent_refused = True
+            others = [
+                k for k in self.values if k != question.name and self.values[k] not in (None, [])
+            ]
+            if others:
+                self.problem("A016", path)
+        if question.minimum is not None and value < question.minimum:
+            self.problem("A004", path, minimum=question.minimum)
+            return
+        if question.maximum is not None and value > question.maximum:
+            self.problem("A005", path, maximum=question.maximum)
+            return
+        if question.choice_filter and question.type in (
+            "single_choice",
+            "multiple_choice",
+            "likert",
+        ):
+            allowed = self.filtered_values(question, scope, path)
+            for chosen in value if isinstance(value, list) else [value]:
+                if chosen not in allowed:
+                    self.problem("A020", path, value=chosen)
+                    return
+        if question.constraint:
+            own = _Scope(self, scope.entry, scope.repeat, current=value)
+            if not to_bool(self.evaluate(question, "constraint", question.constraint, own, path)):
+                self.problem("A007", path, question)
+
+    def filtered_values(self, question: Question, scope: _Scope, path: str) -> set[str]:
+        choice_list = self.instrument.choice_lists.get(question.choices or "")
+        if choice_list is None:
+            return set()
+        tree = parse(question.choice_filter or "true()")
+        allowed = set()
+        for choice in choice_list.choices:
+            own = _Scope(self, scope.entry, scope.repeat)
+            own.columns = {**dict(choice.filters), "name": choice.value, "value": choice.value}
+            try:
+                keep = to_bool(evaluate(tree, own))
+            except (EvaluationError, ValueError, TypeError) as exc:
+                self.problems.append(
+                    Problem("A019", {"key": "choice_filter", "error": str(exc)}, field=path)
+                )
+                return set(choice_list.values())
+            if keep:
+                allowed.add(choice.value)
+        return allowed
+
+    def walk_repeat(self, repeat: Question, scope: _Scope, relevant: bool) -> None:
+        invalid = self.pending.pop(repeat.name, None)
+        if not relevant:
+            self.values.pop(repeat.name, None)
+            return
+        if invalid is not None:
+            self.problem(invalid.code, repeat.name)
+            self.values.pop(repeat.name, None)
+            return
+        entries = self.values.get(repeat.name) or []
+        if repeat.repeat_count:
+            expected = to_number(
+                self.evaluate(repeat, "repeat_count", repeat.repeat_count, scope, repeat.name)
+            )
+            if (
+                isinstance(expected, int | float)
+                and math.isfinite(expected)
+                and int(expected) != len(entries)
+            ):
+                self.problem("A015", repeat.name, expected=int(expected), got=len(entries))
+        for index, entry in enumerate(entries):
+            entry_scope = _Scope(self, entry, repeat.name)
+            self.walk(repeat.children, entry, entry_scope, True, f"{repeat.name}[{index}].")
+        if entries:
+            self.values[repeat.name] = list(entries)
+        else:
+            self.values.pop(repeat.name, None)
+
+
+def _descendants(question: Question) -> list[Question]:
+    out = []
+    for child in question.children:
+        out.append(child)
+        out.extend(_descendants(child))
+    return out
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, NodeSet):
+        value = value[0] if value else None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def _custom_text(code: str, question: Question | None):
+    if question is None:
+        return None
+    if code == "A001":
+        return question.required_message
+    if code == "A007":
+        return question.constraint_message
+    return None
+
+
+def validate_answers(
+    instrument: Instrument,
+    answers: Mapping,
+    *,
+    lang: str | None = None,
+    today: dt.date | None = None,
+) -> ValidationResult:
+    """Check ``answers`` against ``instrument``; see :meth:`Instrument.validate_answers`.
+
+    ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
+    and parameters and are rendered in any language later (``problem.message(lang)``).
+    """
+    walker = _Walker(instrument, today or dt.date.today())
+    if not isinstance(answers, Mapping):
+        return ValidationResult({}, (Problem("A018", {}, field=""),))
+    walker.coerce_all(answers)
+    walker.walk(instrument.items, walker.values, _Scope(walker), True, "")
+    cleaned = {k: v for k, v in walker.values.items() if v is not None}
+    return ValidationResult(cleaned, tuple(walker.problems))

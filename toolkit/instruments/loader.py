@@ -1,0 +1,723 @@
+"""Read instrument YAML into the frozen model, collecting every problem with its line.
+
+The file is read with ruamel.yaml, which keeps the line of every key; the structure is
+checked field by field and every problem is collected (never the first one only), then the
+cross-references are checked by :mod:`toolkit.instruments.checks`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from toolkit.errors import InstrumentError, Problem
+from toolkit.i18n import Msg, Text
+from toolkit.instruments.model import (
+    CHOICE_TYPES,
+    CONTAINER_TYPES,
+    NUMERIC_TYPES,
+    QUESTION_TYPES,
+    AnalysisMeta,
+    Choice,
+    ChoiceList,
+    Instrument,
+    Question,
+    Quotas,
+)
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+#: Spellings users write (XLSForm habits, French words) mapped to the canonical type.
+TYPE_ALIASES = {
+    "select_one": "single_choice",
+    "select one": "single_choice",
+    "choix_unique": "single_choice",
+    "single": "single_choice",
+    "select_multiple": "multiple_choice",
+    "select multiple": "multiple_choice",
+    "choix_multiple": "multiple_choice",
+    "multiple": "multiple_choice",
+    "likert_item": "likert",
+    "matrix": "likert_matrix",
+    "matrice": "likert_matrix",
+    "int": "integer",
+    "entier": "integer",
+    "number": "decimal",
+    "float": "decimal",
+    "decimal_number": "decimal",
+    "string": "text",
+    "texte": "text",
+    "textarea": "long_text",
+    "texte_long": "long_text",
+    "acknowledge": "consent",
+    "consentement": "consent",
+    "calcul": "calculate",
+    "groupe": "group",
+    "section": "group",
+    "begin_group": "group",
+    "begin_repeat": "repeat",
+    "repetition": "repeat",
+}
+
+#: Spellings of keys mapped to the canonical key.
+KEY_ALIASES = {
+    "relevance": "relevant",
+    "calculate": "calculation",
+    "min": "minimum",
+    "max": "maximum",
+    "scale": "choices",
+    "list": "choices",
+    "required_msg": "required_message",
+    "constraint_msg": "constraint_message",
+    "readonly": "read_only",
+    "personal": "pii",
+    "repeat_times": "repeat_count",
+}
+
+_TOP_KEYS = {
+    "id",
+    "version",
+    "title",
+    "description",
+    "languages",
+    "analysis",
+    "choice_lists",
+    "sections",
+    "questions",
+}
+_QUESTION_KEYS = {
+    "name",
+    "type",
+    "label",
+    "hint",
+    "choices",
+    "choice_filter",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "calculation",
+    "default",
+    "read_only",
+    "pii",
+    "minimum",
+    "maximum",
+    "appearance",
+    "repeat_count",
+    "questions",
+    "items",
+}
+_CHOICE_KEYS = {"value", "label", "missing", "filter"}
+_ANALYSIS_KEYS = {"sector", "wave", "weighting", "quotas"}
+_QUOTA_KEYS = {"by", "default_target", "targets"}
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load(path: str | Path) -> Instrument:
+    """Load and check an instrument file; raise :class:`InstrumentError` listing every problem."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(
+            problems=[Problem("I001", {"error": str(exc)}, file=source)]
+        ) from None
+    return loads(text, source=source)
+
+
+def loads(text: str, *, source: str | None = None) -> Instrument:
+    """Parse instrument YAML given as text (``source`` names it in messages)."""
+    source = source or "<texte>"
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        error = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise InstrumentError(
+            problems=[Problem("I002", {"error": error}, file=source, line=line)]
+        ) from None
+    except YAMLError as exc:
+        raise InstrumentError(
+            problems=[Problem("I002", {"error": str(exc)}, file=source)]
+        ) from None
+    return from_mapping(data, source=source)
+
+
+def from_mapping(data: object, *, source: str | None = None) -> Instrument:
+    """Build and check an instrument from a (possibly line-annotated) mapping."""
+    builder = _Builder(source)
+    instrument = builder.build(data)
+    if instrument is not None:
+        from toolkit.instruments.checks import check_instrument
+
+        builder.problems.extend(check_instrument(instrument))
+    if builder.problems or instrument is None:
+        problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.code))
+        raise InstrumentError(problems=problems)
+    return instrument
+
+
+def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg | str:
+    """A "did you mean" hint for ``word`` among ``candidates``, or an empty string."""
+    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return Msg.of("hint.did_you_mean_ref" if ref else "hint.did_you_mean", name=close[0])
+
+
+def _line(node: object, key: object = None) -> int | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is None:
+            return lc.line + 1
+        if isinstance(key, int):
+            return lc.item(key)[0] + 1
+        return lc.key(key)[0] + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return lc.line + 1
+
+
+def _describe(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else f"« {value} »"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class _Builder:
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ("fr", "en")
+
+    # ------------------------------------------------------------------ helpers
+
+    def problem(
+        self, code: str, line: int | None, field: str | None = None, **params: object
+    ) -> None:
+        self.problems.append(Problem(code, params, file=self.source, line=line, field=field))
+
+    def keys(
+        self, node: Mapping, allowed: set[str], subject: Msg, field: str | None
+    ) -> dict[str, object]:
+        """Canonical key -> value; unknown keys are reported with a suggestion."""
+        out: dict[str, object] = {}
+        for raw_key, value in node.items():
+            key = KEY_ALIASES.get(str(raw_key), str(raw_key))
+            if key not in allowed:
+                self.problem(
+                    "I005",
+                    _line(node, raw_key),
+                    field,
+                    subject=subject,
+                    key=raw_key,
+                    suggestion=suggestion(str(raw_key), allowed),
+                )
+                continue
+            out[key] = value
+        return out
+
+    def wrong_type(
+        self, node: Mapping, key: str, subject: Msg, field: str | None, expected: str
+    ) -> None:
+        self.problem(
+            "I006",
+            _line(node, key),
+            field,
+            subject=subject,
+            key=key,
+            expected=Msg.of(expected),
+            got=_describe(node.get(key)),
+        )
+
+    def text(self, node: Mapping, key: str, subject: Msg, field: str | None) -> Text | None:
+        raw_key = next((k for k in node if KEY_ALIASES.get(str(k), str(k)) == key), key)
+        value = node.get(raw_key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Text.of(value, self.languages[0])
+        if isinstance(value, Mapping) and value and all(isinstance(v, str) for v in value.values()):
+            for lang in value:
+                if str(lang) not in self.languages:
+                    self.problem("I025", _line(value, lang), field, subject=subject, lang=lang)
+            return Text.of({str(k): v for k, v in value.items()})
+        self.wrong_type(node, raw_key, subject, field, "expected.text_or_translations")
+        return None
+
+    def string(self, node: Mapping, key: str, subject: Msg, field: str | None) -> str | None:
+        raw_key = next((k for k in node if KEY_ALIASES.get(str(k), str(k)) == key), key)
+        value = node.get(raw_key)
+        if value is None:
+            return None
+        if isinstance(value, bool | Mapping | list):
+            self.wrong_type(node, raw_key, subject, field, "expected.text")
+            return None
+        return str(value).strip() if isinstance(value, str) else str(value)
+
+    def boolean(self, node: Mapping, key: str, subject: Msg, field: str | None) -> bool:
+        raw_key = next((k for k in node if KEY_ALIASES.get(str(k), str(k)) == key), key)
+        value = node.get(raw_key, False)
+        if isinstance(value, bool):
+            return value
+        self.wrong_type(node, raw_key, subject, field, "expected.bool")
+        return False
+
+    def number(
+        self, node: Mapping, key: str, subject: Msg, field: str | None
+    ) -> float | int | None:
+        raw_key = next((k for k in node if KEY_ALIASES.get(str(k), str(k)) == key), key)
+        value = node.get(raw_key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.wrong_type(node, raw_key, subject, field, "expected.number")
+            return None
+        return int(value) if isinstance(value, int) else float(value)
+
+    def name(self, node: Mapping, subject: Msg, field: str | None) -> str | None:
+        value = node.get("name")
+        if value is None:
+            self.problem("I004", _line(node), field, subject=subject, key="name")
+            return None
+        text = str(value)
+        if not NAME_RE.match(text):
+            self.problem("I009", _line(node, "name"), field, subject=subject, name=text)
+        return text
+
+    # ------------------------------------------------------------------ instrument
+
+    def build(self, data: object) -> Instrument | None:
+        subject = Msg.of("subject.instrument")
+        if not isinstance(data, Mapping):
+            self.problem("I003", _line(data) or 1, got=_describe(data))
+            return None
+        node = self.keys(data, _TOP_KEYS, subject, None)
+        languages = node.get("languages", ["fr", "en"])
+        if isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages):
+            self.languages = tuple(str(x) for x in languages)
+        else:
+            self.wrong_type(data, "languages", subject, None, "expected.list")
+        for key in ("id", "version", "title"):
+            if node.get(key) in (None, ""):
+                self.problem("I004", _line(data), None, subject=subject, key=key)
+        instrument_id = self.string(data, "id", subject, None) or ""
+        if instrument_id and not NAME_RE.match(instrument_id):
+            self.problem("I009", _line(data, "id"), None, subject=subject, name=instrument_id)
+        version = self.string(data, "version", subject, None) or ""
+        title = self.text(data, "title", subject, None) or Text.of("")
+        description = self.text(data, "description", subject, None)
+        choice_lists = self.choice_lists(data.get("choice_lists"), data)
+        analysis = self.analysis(data.get("analysis"), data)
+        if "sections" in node and "questions" in node:
+            self.problem(
+                "I027",
+                _line(data, "questions"),
+                None,
+                subject=subject,
+                detail=Msg.of("detail.both_layouts"),
+            )
+        layout = "questions" if "questions" in node and "sections" not in node else "sections"
+        raw_items = node.get(layout)
+        if raw_items is None:
+            self.problem("I004", _line(data), None, subject=subject, key="sections")
+            raw_items = []
+        inline_lists: dict[str, ChoiceList] = {}
+        items = self.question_list(
+            raw_items, data, layout, subject, inline_lists, section=layout == "sections"
+        )
+        for name, inline in inline_lists.items():
+            choice_lists.setdefault(name, inline)
+        return Instrument(
+            id=instrument_id,
+            version=version,
+            title=title,
+            items=items,
+            languages=self.languages,
+            description=description,
+            choice_lists=choice_lists,
+            analysis=analysis,
+            layout=layout,
+            source=self.source,
+        )
+
+    # ------------------------------------------------------------------ choices
+
+    def choice_lists(self, raw: object, parent: Mapping) -> dict[str, ChoiceList]:
+        lists: dict[str, ChoiceList] = {}
+        if raw is None:
+            return lists
+        if not isinstance(raw, Mapping):
+            self.wrong_type(
+                parent, "choice_lists", Msg.of("subject.instrument"), None, "expected.mapping"
+            )
+            return lists
+        for list_name, choices in raw.items():
+            name = str(list_name)
+            subject = Msg.of("subject.choice_list", name=name)
+            if not NAME_RE.match(name):
+                self.problem("I009", _line(raw, list_name), name, subject=subject, name=name)
+            built = self.choice_list(name, choices, raw, list_name, subject, inline=False)
+            if built is not None:
+                lists[name] = built
+        return lists
+
+    def choice_list(
+        self, name: str, raw: object, parent: Mapping, key: object, subject: Msg, *, inline: bool
+    ) -> ChoiceList | None:
+        if not isinstance(raw, list) or not raw:
+            self.problem(
+                "I006",
+                _line(parent, key),
+                name,
+                subject=subject,
+                key=key,
+                expected=Msg.of("expected.list"),
+                got=_describe(raw),
+            )
+            return None
+        choices: list[Choice] = []
+        seen: set[str] = set()
+        for index, item in enumerate(raw):
+            line = _line(raw, index)
+            if not isinstance(item, Mapping):
+                self.problem(
+                    "I006",
+                    line,
+                    name,
+                    subject=subject,
+                    key="value",
+                    expected=Msg.of("expected.mapping"),
+                    got=_describe(item),
+                )
+                continue
+            node = self.keys(item, _CHOICE_KEYS, subject, name)
+            if node.get("value") is None or isinstance(node.get("value"), bool | Mapping | list):
+                self.problem("I004", line, name, subject=subject, key="value")
+                continue
+            value = str(node["value"]).strip()
+            if value in seen:
+                self.problem("I018", _line(item, "value"), name, subject=subject, value=value)
+            seen.add(value)
+            label = self.text(item, "label", subject, name)
+            if label is None:
+                if "label" not in node:
+                    self.problem("I004", line, name, subject=subject, key="label")
+                label = Text.of(value)
+            missing = self.boolean(item, "missing", subject, name) if "missing" in node else False
+            filters: tuple[tuple[str, str], ...] = ()
+            raw_filter = node.get("filter")
+            if raw_filter is not None:
+                if isinstance(raw_filter, Mapping):
+                    filters = tuple((str(k), str(v)) for k, v in raw_filter.items())
+                else:
+                    self.wrong_type(item, "filter", subject, name, "expected.mapping")
+            choices.append(Choice(value=value, label=label, missing=missing, filters=filters))
+        return ChoiceList(name=name, choices=tuple(choices), inline=inline, line=_line(parent, key))
+
+    # ------------------------------------------------------------------ analysis
+
+    def analysis(self, raw: object, parent: Mapping) -> AnalysisMeta:
+        subject = Msg.of("subject.analysis")
+        if raw is None:
+            return AnalysisMeta()
+        if not isinstance(raw, Mapping):
+            self.wrong_type(parent, "analysis", subject, None, "expected.mapping")
+            return AnalysisMeta()
+        node = self.keys(raw, _ANALYSIS_KEYS, subject, None)
+        weighting = node.get("weighting", [])
+        if not isinstance(weighting, list):
+            self.wrong_type(raw, "weighting", subject, None, "expected.list")
+            weighting = []
+        quotas = None
+        raw_quotas = node.get("quotas")
+        if raw_quotas is not None:
+            quotas = self.quotas(raw_quotas, raw, subject)
+        return AnalysisMeta(
+            sector=self.string(raw, "sector", subject, None),
+            wave=self.string(raw, "wave", subject, None),
+            weighting=tuple(str(w) for w in weighting),
+            quotas=quotas,
+        )
+
+    def quotas(self, raw: object, parent: Mapping, subject: Msg) -> Quotas | None:
+        if not isinstance(raw, Mapping):
+            self.wrong_type(parent, "quotas", subject, None, "expected.mapping")
+            return None
+        node = self.keys(raw, _QUOTA_KEYS, subject, None)
+        by = node.get("by")
+        if not isinstance(by, list) or not by:
+            self.wrong_type(raw, "by", subject, None, "expected.list")
+            return None
+        default = node.get("default_target")
+        if default is not None and (
+            isinstance(default, bool) or not isinstance(default, int) or default < 0
+        ):
+            self.wrong_type(raw, "default_target", subject, None, "expected.integer")
+            default = None
+        targets = []
+        raw_targets = node.get("targets") or []
+        if not isinstance(raw_targets, list):
+            self.wrong_type(raw, "targets", subject, None, "expected.list")
+            raw_targets = []
+        for item in raw_targets:
+            cell, target = (
+                (item.get("cell"), item.get("target"))
+                if isinstance(item, Mapping)
+                else (None, None)
+            )
+            if (
+                not isinstance(cell, Mapping)
+                or isinstance(target, bool)
+                or not isinstance(target, int)
+            ):
+                self.problem(
+                    "I006",
+                    _line(item) or _line(raw, "targets"),
+                    None,
+                    subject=subject,
+                    key="targets",
+                    expected=Msg.of("expected.mapping"),
+                    got=_describe(item),
+                )
+                continue
+            targets.append((tuple((str(k), str(v)) for k, v in cell.items()), target))
+        return Quotas(by=tuple(str(b) for b in by), default_target=default, targets=tuple(targets))
+
+    # ------------------------------------------------------------------ questions
+
+    def question_list(
+        self,
+        raw: object,
+        parent: Mapping,
+        key: str,
+        subject: Msg,
+        inline_lists: dict[str, ChoiceList],
+        *,
+        section: bool = False,
+    ) -> tuple[Question, ...]:
+        if not isinstance(raw, list):
+            self.wrong_type(parent, key, subject, None, "expected.list")
+            return ()
+        out = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                self.problem(
+                    "I006",
+                    _line(raw, index),
+                    None,
+                    subject=subject,
+                    key=key,
+                    expected=Msg.of("expected.mapping"),
+                    got=_describe(item),
+                )
+                continue
+            question = self.question(item, inline_lists, section=section)
+            if question is not None:
+                out.append(question)
+        return tuple(out)
+
+    def question(
+        self, item: Mapping, inline_lists: dict[str, ChoiceList], *, section: bool = False
+    ) -> Question | None:
+        raw_name = item.get("name")
+        subject = Msg.of("subject.question", name=raw_name if raw_name is not None else "?")
+        name = self.name(item, subject, None)
+        field = name
+        node = self.keys(item, _QUESTION_KEYS, subject, field)
+        line = _line(item)
+        raw_type = node.get("type", "group" if section else None)
+        if raw_type is None:
+            self.problem("I004", line, field, subject=subject, key="type")
+            return None
+        qtype = TYPE_ALIASES.get(str(raw_type).strip().lower(), str(raw_type).strip().lower())
+        if qtype not in QUESTION_TYPES:
+            self.problem(
+                "I007",
+                _line(item, "type"),
+                field,
+                subject=subject,
+                got=raw_type,
+                suggestion=suggestion(str(raw_type), QUESTION_TYPES),
+            )
+            return None
+        if section and qtype not in ("group", "repeat"):
+            self.problem(
+                "I027",
+                _line(item, "type"),
+                field,
+                subject=subject,
+                detail=Msg.of("detail.section_not_group", type=qtype),
+            )
+        # choices: a list name or an inline list
+        choices: str | None = None
+        raw_choices = node.get("choices")
+        if raw_choices is not None:
+            choices_key = next(k for k in item if KEY_ALIASES.get(str(k), str(k)) == "choices")
+            if isinstance(raw_choices, str):
+                choices = raw_choices.strip()
+            elif isinstance(raw_choices, list) and name:
+                built = self.choice_list(name, raw_choices, item, choices_key, subject, inline=True)
+                if built is not None:
+                    inline_lists[name] = built
+                    choices = name
+            else:
+                self.wrong_type(item, choices_key, subject, field, "expected.choices")
+            if qtype not in CHOICE_TYPES:
+                self.problem(
+                    "I026",
+                    _line(item, choices_key),
+                    field,
+                    subject=subject,
+                    key="choices",
+                    type=qtype,
+                )
+        elif qtype in CHOICE_TYPES:
+            self.problem("I011", line, field, subject=subject, type=qtype)
+        # required: a boolean or an expression
+        required, required_if = False, None
+        if "required" in node:
+            raw_required = node["required"]
+            if isinstance(raw_required, bool):
+                required = raw_required
+            elif isinstance(raw_required, str) and raw_required.strip():
+                required_if = raw_required.strip()
+            else:
+                self.wrong_type(item, "required", subject, field, "expected.bool_or_expression")
+        children: tuple[Question, ...] = ()
+        if qtype in ("group", "repeat"):
+            children = self.question_list(
+                node.get("questions", []), item, "questions", subject, inline_lists
+            )
+            if not children:
+                self.problem("I022", line, field, subject=subject, type=qtype)
+        elif qtype == "likert_matrix":
+            children = self.matrix_items(node.get("items", []), item, subject, choices)
+            if not children:
+                self.problem("I022", line, field, subject=subject, type=qtype)
+        for key in ("questions", "items"):
+            if (
+                key in node
+                and not (key == "questions" and qtype in ("group", "repeat"))
+                and not (key == "items" and qtype == "likert_matrix")
+            ):
+                self.problem("I026", _line(item, key), field, subject=subject, key=key, type=qtype)
+        minimum = self.number(item, "minimum", subject, field)
+        maximum = self.number(item, "maximum", subject, field)
+        for key, value in (("minimum", minimum), ("maximum", maximum)):
+            if value is not None and qtype not in NUMERIC_TYPES:
+                self.problem("I026", line, field, subject=subject, key=key, type=qtype)
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.problem("I020", line, field, subject=subject, minimum=minimum, maximum=maximum)
+        calculation = self.string(item, "calculation", subject, field)
+        if qtype == "calculate" and not calculation:
+            self.problem("I021", line, field, subject=subject)
+        repeat_count = self.string(item, "repeat_count", subject, field)
+        if repeat_count is not None and qtype != "repeat":
+            self.problem(
+                "I026",
+                _line(item, "repeat_count"),
+                field,
+                subject=subject,
+                key="repeat_count",
+                type=qtype,
+            )
+        label = self.text(item, "label", subject, field)
+        if label is not None and self.languages[0] not in label.languages():
+            self.problem(
+                "I019", _line(item, "label"), field, subject=subject, lang=self.languages[0]
+            )
+        return Question(
+            name=name or "",
+            type=qtype,
+            label=label,
+            hint=self.text(item, "hint", subject, field),
+            choices=choices,
+            choice_filter=self.string(item, "choice_filter", subject, field),
+            required=required,
+            required_if=required_if,
+            required_message=self.text(item, "required_message", subject, field),
+            relevant=self.string(item, "relevant", subject, field),
+            constraint=self.string(item, "constraint", subject, field),
+            constraint_message=self.text(item, "constraint_message", subject, field),
+            calculation=calculation,
+            default=self.string(item, "default", subject, field),
+            read_only=self.boolean(item, "read_only", subject, field)
+            if "read_only" in node
+            else False,
+            pii=self.boolean(item, "pii", subject, field) if "pii" in node else False,
+            minimum=minimum,
+            maximum=maximum,
+            appearance=self.string(item, "appearance", subject, field),
+            repeat_count=repeat_count,
+            children=children,
+            line=line,
+        )
+
+    def matrix_items(
+        self, raw: object, parent: Mapping, subject: Msg, choices: str | None
+    ) -> tuple[Question, ...]:
+        if not isinstance(raw, list):
+            self.wrong_type(parent, "items", subject, None, "expected.list")
+            return ()
+        out = []
+        allowed = {"name", "label", "hint", "required", "required_message", "relevant", "pii"}
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                self.problem(
+                    "I027",
+                    _line(raw, index),
+                    None,
+                    subject=subject,
+                    detail=Msg.of("detail.matrix_items"),
+                )
+                continue
+            item_subject = Msg.of("subject.question", name=item.get("name", "?"))
+            name = self.name(item, item_subject, None)
+            node = self.keys(item, allowed, item_subject, name)
+            required = node.get("required", False)
+            required_if = None
+            if isinstance(required, str):
+                required_if, required = required, False
+            elif not isinstance(required, bool):
+                self.wrong_type(item, "required", item_subject, name, "expected.bool_or_expression")
+                required = False
+            out.append(
+                Question(
+                    name=name or "",
+                    type="likert",
+                    label=self.text(item, "label", item_subject, name),
+                    hint=self.text(item, "hint", item_subject, name),
+                    choices=choices,
+                    required=required,
+                    required_if=required_if,
+                    required_message=self.text(item, "required_message", item_subject, name),
+                    relevant=self.string(item, "relevant", item_subject, name),
+                    pii=self.boolean(item, "pii", item_subject, name) if "pii" in node else False,
+                    line=_line(item),
+                )
+            )
+        return tuple(out)
+
+
+__all__ = [
+    "CONTAINER_TYPES",
+    "KEY_ALIASES",
+    "TYPE_ALIASES",
+    "from_mapping",
+    "load",
+    "loads",
+    "suggestion",
+]

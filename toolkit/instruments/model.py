@@ -1,0 +1,259 @@
+"""Frozen dataclasses describing an instrument (questionnaire, interview guide, register).
+
+The model is built by :mod:`toolkit.instruments.loader` from YAML (or by the XLSForm
+importer) and written back by :meth:`Instrument.to_dict` without loss, so that a future
+no-code editor can round-trip files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from toolkit.i18n import Text
+
+if TYPE_CHECKING:
+    from toolkit.instruments.answers import ValidationResult
+
+#: Question types that hold an answer.
+ANSWER_TYPES = frozenset(
+    {
+        "single_choice",
+        "multiple_choice",
+        "likert",
+        "integer",
+        "decimal",
+        "text",
+        "long_text",
+        "date",
+        "time",
+        "datetime",
+        "geopoint",
+        "consent",
+        "calculate",
+    }
+)
+#: Types that contain other questions.
+CONTAINER_TYPES = frozenset({"group", "repeat", "likert_matrix"})
+QUESTION_TYPES = ANSWER_TYPES | CONTAINER_TYPES | {"note"}
+CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "likert", "likert_matrix"})
+NUMERIC_TYPES = frozenset({"integer", "decimal"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer option. ``missing`` marks non-substantive codes ("ne sait pas", "refus")."""
+
+    value: str
+    label: Text
+    missing: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+    def filter_value(self, key: str) -> str | None:
+        return dict(self.filters).get(key)
+
+
+@dataclass(frozen=True)
+class ChoiceList:
+    """A named, ordered list of choices shared by questions (or inline in one question)."""
+
+    name: str
+    choices: tuple[Choice, ...]
+    inline: bool = False
+    line: int | None = field(default=None, compare=False)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def substantive(self) -> tuple[Choice, ...]:
+        """Choices that carry an opinion; the ones that may enter a mean or a proportion."""
+        return tuple(c for c in self.choices if not c.missing)
+
+    def non_substantive(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.missing)
+
+    def get(self, value: str) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+    def filter_keys(self) -> tuple[str, ...]:
+        keys: dict[str, None] = {}
+        for choice in self.choices:
+            for key, _ in choice.filters:
+                keys.setdefault(key)
+        return tuple(keys)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question, a note or a container (group, repeat, Likert matrix)."""
+
+    name: str
+    type: str
+    label: Text | None = None
+    hint: Text | None = None
+    choices: str | None = None
+    choice_filter: str | None = None
+    required: bool = False
+    required_if: str | None = None
+    required_message: Text | None = None
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: Text | None = None
+    calculation: str | None = None
+    default: str | None = None
+    read_only: bool = False
+    pii: bool = False
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    appearance: str | None = None
+    repeat_count: str | None = None
+    children: tuple[Question, ...] = ()
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def is_container(self) -> bool:
+        return self.type in CONTAINER_TYPES
+
+    @property
+    def holds_answer(self) -> bool:
+        return self.type in ANSWER_TYPES
+
+    def text(self, lang: str | None = None) -> str:
+        """The label in ``lang``, or the name when the question has none."""
+        return self.label.get(lang) if self.label else self.name
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """Fieldwork targets per cell, e.g. sector × sex × age band."""
+
+    by: tuple[str, ...]
+    default_target: int | None = None
+    targets: tuple[tuple[tuple[tuple[str, str], ...], int], ...] = ()
+
+    def target(self, cell: Mapping[str, str]) -> int | None:
+        key = tuple(sorted((k, str(v)) for k, v in cell.items()))
+        for cell_key, target in self.targets:
+            if tuple(sorted(cell_key)) == key:
+                return target
+        return self.default_target
+
+
+@dataclass(frozen=True)
+class AnalysisMeta:
+    """Which questions play which role in analysis."""
+
+    sector: str | None = None
+    wave: str | None = None
+    weighting: tuple[str, ...] = ()
+    quotas: Quotas | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A validated, immutable instrument. Build it with :func:`toolkit.instruments.load`."""
+
+    id: str
+    version: str
+    title: Text
+    items: tuple[Question, ...]
+    languages: tuple[str, ...] = ("fr", "en")
+    description: Text | None = None
+    choice_lists: Mapping[str, ChoiceList] = field(default_factory=dict)
+    analysis: AnalysisMeta = field(default_factory=AnalysisMeta)
+    layout: str = "sections"
+    source: str | None = field(default=None, compare=False)
+
+    # ----------------------------------------------------------- navigation
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def questions(self) -> Iterator[Question]:
+        """Every question depth-first, containers included."""
+
+        def visit(items: tuple[Question, ...]) -> Iterator[Question]:
+            for item in items:
+                yield item
+                yield from visit(item.children)
+
+        return visit(self.items)
+
+    def fields(self) -> tuple[Question, ...]:
+        """Questions that hold an answer, in order (no containers, no notes)."""
+        return tuple(q for q in self.questions() if q.holds_answer)
+
+    def question(self, name: str) -> Question:
+        found = self._index().get(name)
+        if found is None:
+            raise KeyError(name)
+        return found[0]
+
+    def repeats(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions() if q.type == "repeat")
+
+    def repeat_of(self, name: str) -> str | None:
+        """Name of the repeat that encloses question ``name`` (``None`` at top level)."""
+        found = self._index().get(name)
+        if found is None:
+            raise KeyError(name)
+        return found[1]
+
+    def choices_of(self, name: str) -> ChoiceList | None:
+        question = self.question(name)
+        return self.choice_lists.get(question.choices) if question.choices else None
+
+    def _index(self) -> dict[str, tuple[Question, str | None]]:
+        cached = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {}
+
+            def visit(items: tuple[Question, ...], repeat: str | None) -> None:
+                for item in items:
+                    cached.setdefault(item.name, (item, repeat))
+                    visit(item.children, item.name if item.type == "repeat" else repeat)
+
+            visit(self.items, None)
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
+
+    # ----------------------------------------------------------- identity and I/O
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON of :meth:`to_dict`: the version actually answered."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        """The YAML shape of this instrument (plain, JSON-serialisable)."""
+        from toolkit.instruments.writer import instrument_to_dict
+
+        return instrument_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping, *, source: str | None = None) -> Instrument:
+        """Build (and check) an instrument from its YAML shape."""
+        from toolkit.instruments.loader import from_mapping
+
+        return from_mapping(data, source=source)
+
+    def replace(self, **changes: object) -> Instrument:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    # ----------------------------------------------------------- answers
+
+    def validate_answers(self, answers: Mapping, *, lang: str | None = None) -> ValidationResult:
+        """Apply types, required, relevance, constraints, calculations and repeat rules.
+
+        Returns a :class:`~toolkit.instruments.answers.ValidationResult`: the cleaned answers
+        (irrelevant ones dropped, calculations filled) and the problems per field, whose
+        messages come in ``lang`` (default: the current language).
+        """
+        from toolkit.instruments.answers import validate_answers
+
+        return validate_answers(self, answers, lang=lang)
