@@ -9,6 +9,7 @@ Examples
 """
 
 from toolkit.instruments.answers import ValidationResult, validate_answers
+from toolkit.instruments.catalogue import builtin_instruments, catalogue_paths, surveys_dir
 from toolkit.instruments.loader import load, loads
 from toolkit.instruments.model import (
     ANSWER_TYPES,
@@ -34,9 +35,12 @@ __all__ = [
     "Question",
     "Quotas",
     "ValidationResult",
+    "builtin_instruments",
+    "catalogue_paths",
     "dump",
     "dumps",
     "load",
     "loads",
+    "surveys_dir",
     "validate_answers",
 ]

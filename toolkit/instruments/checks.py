@@ -89,7 +89,10 @@ class _Checker:
         self.by_name: dict[str, Question] = {}
 
     def problem(self, code: str, question: Question | None, **params: object) -> None:
-        line = question.line if question is not None else None
+        key = params.get("key")
+        line = None
+        if question is not None:
+            line = question.line_of(key) if isinstance(key, str) else question.line
         field = question.name if question is not None else None
         self.problems.append(Problem(code, params, file=self.source, line=line, field=field))
 

@@ -664,7 +664,17 @@ class _Builder:
             repeat_count=repeat_count,
             children=children,
             line=line,
+            key_lines=self.key_lines(item),
         )
+
+    def key_lines(self, item: Mapping) -> tuple[tuple[str, int], ...]:
+        out = []
+        for raw_key in item:
+            line = _line(item, raw_key)
+            if line is not None:
+                key = KEY_ALIASES.get(str(raw_key), str(raw_key))
+                out.append(("required_if" if key == "required" else key, line))
+        return tuple(out)
 
     def matrix_items(
         self, raw: object, parent: Mapping, subject: Msg, choices: str | None
@@ -707,6 +717,7 @@ class _Builder:
                     relevant=self.string(item, "relevant", item_subject, name),
                     pii=self.boolean(item, "pii", item_subject, name) if "pii" in node else False,
                     line=_line(item),
+                    key_lines=self.key_lines(item),
                 )
             )
         return tuple(out)

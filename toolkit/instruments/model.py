@@ -112,6 +112,12 @@ class Question:
     repeat_count: str | None = None
     children: tuple[Question, ...] = ()
     line: int | None = field(default=None, compare=False)
+    #: Source line of each key (``relevant``, ``constraint``...), for precise messages.
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line_of(self, key: str) -> int | None:
+        """Line of ``key`` in the source file, else the line of the question."""
+        return dict(self.key_lines).get(key, self.line)
 
     @property
     def is_container(self) -> bool:

@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+# Everything is installed into .venv from the package registries; nothing by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BASE   := $(VENV)/.installed-base
+TESTS  := $(VENV)/.installed-test
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+
+.PHONY: run test install install-test demo lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BASE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TESTS): pyproject.toml $(BASE)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(BASE)
+
+install-test: $(TESTS)
+
+## Create the SQLite database with demo data (once) and serve the app index on 127.0.0.1:8866.
+run: $(BASE)
+	$(BIN)/toolkit demo --if-empty
+	$(BIN)/toolkit serve --host $(HOST) --port $(PORT)
+
+## Run the whole suite: unit, property, PostgreSQL (when TOOLKIT_TEST_DATABASE_URL is set),
+## notebooks (nbval) and the browser suite (Debian's chromium).
+test: $(TESTS)
+	@tmp=$$(mktemp -d); \
+	TOOLKIT_DATABASE_URL="sqlite:///$$tmp/notebooks.sqlite" TOOLKIT_JOURNAL_DIR="$$tmp/journal" \
+	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS); \
+	status=$$?; rm -rf "$$tmp"; exit $$status
+
+demo: $(BASE)
+	$(BIN)/toolkit demo
+
+lint: $(TESTS)
+	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
+
+format: $(TESTS)
+	$(BIN)/ruff format toolkit tests benchmarks
+	$(BIN)/ruff check --fix toolkit tests benchmarks
+
+bench: $(TESTS)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

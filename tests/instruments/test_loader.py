@@ -1,0 +1,189 @@
+"""Loading instrument YAML: every problem is reported with its code, file, line and field."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import InstrumentError
+from toolkit.i18n import use_language
+from toolkit.instruments import Instrument, dumps, load, loads
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MINIMAL = """\
+id: mini
+version: "1"
+title: {fr: Mini, en: Mini}
+choice_lists:
+  on:
+    - {value: oui, label: {fr: Oui, en: "Yes"}}
+    - {value: non, label: {fr: Non, en: "No"}}
+sections:
+  - name: s1
+    label: Section
+    questions:
+      - name: bruit
+        type: single_choice
+        choices: on
+        label: Du bruit ?
+      - name: detail
+        type: text
+        label: Lequel ?
+        relevant: ${bruit} = 'oui'
+"""
+
+
+def _problems(text: str) -> list:
+    with pytest.raises(InstrumentError) as info:
+        loads(textwrap.dedent(text), source="surveys/x.yaml")
+    return list(info.value.problems)
+
+
+def _codes(text: str) -> list[str]:
+    return [p.code for p in _problems(text)]
+
+
+def test_load__minimal_instrument__builds_frozen_model() -> None:
+    instrument = loads(MINIMAL)
+    assert instrument.id == "mini"
+    assert [q.name for q in instrument.fields()] == ["bruit", "detail"]
+    with pytest.raises(AttributeError):
+        instrument.id = "other"  # type: ignore[misc]
+
+
+def test_load__unknown_reference__reports_code_line_field_and_suggestion() -> None:
+    problems = _problems(MINIMAL.replace("${bruit} = 'oui'", "${brut} = 'oui'"))
+    assert [p.code for p in problems] == ["I012"]
+    problem = problems[0]
+    assert problem.line == 19
+    assert problem.field == "detail"
+    with use_language("fr"):
+        assert problem.format() == (
+            "surveys/x.yaml:19: I012 question 'detail' : référence inconnue ${brut} dans « relevant »"
+            " (vouliez-vous dire ${bruit} ?)"
+        )
+    assert "unknown reference ${brut} in 'relevant' (did you mean ${bruit}?)" in problem.format("en")
+
+
+def test_load__several_problems__all_reported_at_once() -> None:
+    text = MINIMAL.replace("type: text", "type: txet").replace("choices: on", "choices: oui_non")
+    assert _codes(text) == ["I010", "I007"]
+
+
+def test_load__duplicate_name__reports_both_lines() -> None:
+    problems = _problems(MINIMAL.replace("name: detail", "name: bruit"))
+    duplicate = next(p for p in problems if p.code == "I008")
+    assert duplicate.line == 16
+    assert duplicate.params["other_line"] == 12
+
+
+def test_load__bad_yaml__reports_line() -> None:
+    problems = _problems("id: x\ntitle: [unclosed\nversion: 1\n")
+    assert [p.code for p in problems] == ["I002"]
+    assert problems[0].line is not None
+
+
+def test_load__not_a_mapping__reports_i003() -> None:
+    assert _codes("- just\n- a list\n") == ["I003"]
+
+
+def test_load__missing_required_keys__reported() -> None:
+    codes = _codes("title: x\nsections: []\n")
+    assert codes.count("I004") == 2
+
+
+def test_load__unknown_key__suggests_the_close_one() -> None:
+    problems = _problems(MINIMAL.replace("relevant:", "relevent:"))
+    assert problems[0].code == "I005"
+    assert "relevant" in problems[0].message("fr")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["__import__('os')", "${bruit}.__class__", "${bruit} = = 'oui'", "exec('x')", "${bruit} ="],
+)
+def test_load__hostile_or_broken_expression__coded_error_not_traceback(expression: str) -> None:
+    codes = _codes(MINIMAL.replace("${bruit} = 'oui'", f'"{expression}"'))
+    assert codes
+    assert set(codes) <= {"I013", "I014"}
+
+
+def test_load__calculation_cycle__reported() -> None:
+    text = MINIMAL + textwrap.indent(
+        textwrap.dedent(
+            """\
+            - name: a
+              type: calculate
+              calculation: ${b} + 1
+            - name: b
+              type: calculate
+              calculation: ${a} * 2
+            """
+        ),
+        "      ",
+    )
+    problems = _problems(text)
+    assert [p.code for p in problems] == ["I015"]
+    assert "a → b → a" in problems[0].message("fr")
+
+
+def test_load__selected_on_a_text_question__type_mismatch() -> None:
+    text = MINIMAL + "      - {name: suite, type: text, label: Suite, relevant: \"selected(${detail}, 'x')\"}\n"
+    assert _codes(text) == ["I016"]
+
+
+def test_load__relevance_on_itself__reported_as_cycle() -> None:
+    assert _codes(MINIMAL.replace("${bruit} = 'oui'", "${detail} = 'x'")) == ["I015"]
+
+
+def test_load__value_not_in_choice_list__type_mismatch() -> None:
+    assert _codes(MINIMAL.replace("${bruit} = 'oui'", "${bruit} = 'peut-etre'")) == ["I016"]
+
+
+def test_load__wrong_function_arity__reported() -> None:
+    assert _codes(MINIMAL.replace("${bruit} = 'oui'", "selected(${bruit})")) == ["I028"]
+
+
+def test_load__likert_scale_without_integer_codes__reported() -> None:
+    text = MINIMAL.replace("type: single_choice", "type: likert")
+    assert _codes(text) == ["I017"]
+
+
+def test_load__min_above_max__reported() -> None:
+    text = MINIMAL.replace("type: text", "type: integer\n        minimum: 10\n        maximum: 1")
+    assert _codes(text) == ["I020"]
+
+
+def test_load__unknown_file__i001() -> None:
+    with pytest.raises(InstrumentError) as info:
+        load("surveys/does_not_exist.yaml")
+    assert info.value.codes == ["I001"]
+
+
+def test_load__aliases__map_to_canonical_spelling() -> None:
+    text = MINIMAL.replace("type: single_choice", "type: select_one").replace("relevant:", "relevance:")
+    instrument = loads(text)
+    assert instrument.question("bruit").type == "single_choice"
+    assert instrument.question("detail").relevant == "${bruit} = 'oui'"
+
+
+def test_writer__barometer__round_trips_through_yaml() -> None:
+    instrument = load(ROOT / "surveys" / "barometre_ambiance.yaml")
+    assert loads(dumps(instrument)) == instrument
+    assert Instrument.from_dict(instrument.to_dict()) == instrument
+    assert loads(dumps(instrument)).content_hash == instrument.content_hash
+
+
+def test_barometer__exercises_the_required_features() -> None:
+    instrument = load(ROOT / "surveys" / "barometre_ambiance.yaml")
+    types = {q.type for q in instrument.questions()}
+    assert {"likert", "likert_matrix", "multiple_choice", "calculate", "consent", "note"} <= types
+    assert any(q.relevant for q in instrument.questions())
+    assert any(q.constraint for q in instrument.questions())
+    assert any(q.pii for q in instrument.questions())
+    assert instrument.choice_lists["accord4"].non_substantive()
+    assert instrument.analysis.sector == "secteur"
+    assert set(instrument.analysis.weighting) == {"sexe", "tranche_age", "secteur"}
