@@ -125,7 +125,9 @@ def test_validate__consent_refused__no_other_data_accepted() -> None:
 
 
 def test_validate__multiple_choice_string_form__normalised_to_list_in_list_order() -> None:
-    result = BARO.validate_answers({**VALID, "problemes": "regroupements bruit", "gene_regroupements": "2"})
+    result = BARO.validate_answers(
+        {**VALID, "problemes": "regroupements bruit", "gene_regroupements": "2"}
+    )
     assert result.answers["problemes"] == ["bruit", "regroupements"]
 
 
@@ -139,7 +141,10 @@ def test_validate__repeat__count_entries_and_relevance_inside() -> None:
     }
     result = WALK.validate_answers(answers)
     assert result.ok, result.by_field()
-    assert result.answers["obs"][0] == {"categorie": "ECL", "lieu": {"latitude": 48.85, "longitude": 2.35}}
+    assert result.answers["obs"][0] == {
+        "categorie": "ECL",
+        "lieu": {"latitude": 48.85, "longitude": 2.35},
+    }
     assert result.answers["total_prop"] == 2
 
 
@@ -161,9 +166,9 @@ def test_validate__date_constraint_with_today_and_french_date() -> None:
 
 
 def test_validate__geopoint_out_of_range__a011() -> None:
-    assert _codes(WALK.validate_answers({"n_obs": 1, "obs": [{"categorie": "ECL", "lieu": "95 2"}]})) == {
-        "obs[0].lieu": ["A011"]
-    }
+    assert _codes(
+        WALK.validate_answers({"n_obs": 1, "obs": [{"categorie": "ECL", "lieu": "95 2"}]})
+    ) == {"obs[0].lieu": ["A011"]}
 
 
 def test_validate__not_a_mapping__reported_not_raised() -> None:
@@ -186,10 +191,29 @@ raw_values = st.one_of(
     st.integers(-5, 30),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
-    st.sampled_from(["1", "2", "3", "4", "8", "9", "oui", "non", "nsp", "gare", "f", "h", "25_39", "bruit aucun"]),
+    st.sampled_from(
+        [
+            "1",
+            "2",
+            "3",
+            "4",
+            "8",
+            "9",
+            "oui",
+            "non",
+            "nsp",
+            "gare",
+            "f",
+            "h",
+            "25_39",
+            "bruit aucun",
+        ]
+    ),
     st.lists(st.sampled_from(["bruit", "proprete", "aucun", "regroupements", "x"]), max_size=4),
 )
-answer_sets = st.dictionaries(st.sampled_from([q.name for q in BARO.fields()] + ["intrus"]), raw_values, max_size=20)
+answer_sets = st.dictionaries(
+    st.sampled_from([q.name for q in BARO.fields()] + ["intrus"]), raw_values, max_size=20
+)
 
 
 @given(answer_sets)
@@ -202,9 +226,9 @@ def test_validate__any_input__never_raises_and_only_answer_codes(answers: dict) 
         assert "bruit" in result.answers.get("problemes", [])
 
 
-near_valid = st.dictionaries(st.sampled_from([q.name for q in BARO.fields()]), raw_values, max_size=4).map(
-    lambda changes: {**VALID, **changes}
-)
+near_valid = st.dictionaries(
+    st.sampled_from([q.name for q in BARO.fields()]), raw_values, max_size=4
+).map(lambda changes: {**VALID, **changes})
 
 
 @given(near_valid)

@@ -33,7 +33,9 @@ OPS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"
 
 leaves = st.one_of(
     st.integers(min_value=0, max_value=10**6).map(Num),
-    st.integers(min_value=0, max_value=10**4).map(lambda i: Num(i / 100)).filter(lambda n: isinstance(n.value, float)),
+    st.integers(min_value=0, max_value=10**4)
+    .map(lambda i: Num(i / 100))
+    .filter(lambda n: isinstance(n.value, float)),
     st.text(alphabet="abcé xyz'01-", max_size=8).map(Str),
     NAMES.map(Ref),
     st.just(Current()),
@@ -66,11 +68,15 @@ def test_parse__printed_tree__parses_back_to_the_same_tree(tree) -> None:
 
 # ------------------------------------------------------------------ reference evaluation
 
-int_leaves = st.one_of(st.integers(min_value=0, max_value=50).map(Num), st.sampled_from(["a", "b", "c_1"]).map(Ref))
+int_leaves = st.one_of(
+    st.integers(min_value=0, max_value=50).map(Num), st.sampled_from(["a", "b", "c_1"]).map(Ref)
+)
 ARITH = ["+", "-", "*", "div", "mod", "=", "!=", "<", "<=", ">", ">=", "and", "or"]
 int_trees = st.recursive(
     int_leaves,
-    lambda children: st.one_of(st.builds(BinOp, st.sampled_from(ARITH), children, children), children.map(Neg)),
+    lambda children: st.one_of(
+        st.builds(BinOp, st.sampled_from(ARITH), children, children), children.map(Neg)
+    ),
     max_leaves=10,
 )
 
@@ -91,7 +97,14 @@ def _reference(node, env):  # independent of toolkit's evaluator: plain floats a
         # XPath 1.0, 3.4: when one side is a boolean, both are compared as booleans.
         return (_truth(left) == _truth(right)) == (node.op == "=")
     a, b = _as_float(left), _as_float(right)
-    comparisons = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    comparisons = {
+        "=": operator.eq,
+        "!=": operator.ne,
+        "<": operator.lt,
+        "<=": operator.le,
+        ">": operator.gt,
+        ">=": operator.ge,
+    }
     if node.op in comparisons:
         return comparisons[node.op](a, b)
     if node.op == "div":
@@ -99,7 +112,11 @@ def _reference(node, env):  # independent of toolkit's evaluator: plain floats a
             return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a)
         return a / b
     if node.op == "mod":
-        return math.nan if b == 0 or math.isinf(a) or math.isnan(a) or math.isnan(b) else math.fmod(a, b)
+        return (
+            math.nan
+            if b == 0 or math.isinf(a) or math.isnan(a) or math.isnan(b)
+            else math.fmod(a, b)
+        )
     return {"+": operator.add, "-": operator.sub, "*": operator.mul}[node.op](a, b)
 
 
@@ -123,7 +140,8 @@ def test_evaluate__numeric_expressions__match_reference(tree, a, b, c) -> None:
     if isinstance(expected, bool):
         assert got is expected
     elif math.isnan(expected):
-        assert isinstance(got, float) and math.isnan(got)
+        assert isinstance(got, float)
+        assert math.isnan(got)
     else:
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
@@ -162,7 +180,16 @@ def test_evaluate__xlsform_semantics(expression: str, values: dict, expected: ob
 
 @pytest.mark.parametrize(
     "text",
-    ["__import__('os').system('id')", "${a}.__class__", "().__class__", "lambda: 1", "${a}[0]", "a; b", "${a} ${b}", ""],
+    [
+        "__import__('os').system('id')",
+        "${a}.__class__",
+        "().__class__",
+        "lambda: 1",
+        "${a}[0]",
+        "a; b",
+        "${a} ${b}",
+        "",
+    ],
 )
 def test_parse__code_injection_attempts__never_evaluate_python(text: str) -> None:
     try:

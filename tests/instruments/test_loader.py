@@ -65,7 +65,9 @@ def test_load__unknown_reference__reports_code_line_field_and_suggestion() -> No
             "surveys/x.yaml:19: I012 question 'detail' : référence inconnue ${brut} dans « relevant »"
             " (vouliez-vous dire ${bruit} ?)"
         )
-    assert "unknown reference ${brut} in 'relevant' (did you mean ${bruit}?)" in problem.format("en")
+    assert "unknown reference ${brut} in 'relevant' (did you mean ${bruit}?)" in problem.format(
+        "en"
+    )
 
 
 def test_load__several_problems__all_reported_at_once() -> None:
@@ -131,7 +133,10 @@ def test_load__calculation_cycle__reported() -> None:
 
 
 def test_load__selected_on_a_text_question__type_mismatch() -> None:
-    text = MINIMAL + "      - {name: suite, type: text, label: Suite, relevant: \"selected(${detail}, 'x')\"}\n"
+    text = (
+        MINIMAL
+        + "      - {name: suite, type: text, label: Suite, relevant: \"selected(${detail}, 'x')\"}\n"
+    )
     assert _codes(text) == ["I016"]
 
 
@@ -164,7 +169,9 @@ def test_load__unknown_file__i001() -> None:
 
 
 def test_load__aliases__map_to_canonical_spelling() -> None:
-    text = MINIMAL.replace("type: single_choice", "type: select_one").replace("relevant:", "relevance:")
+    text = MINIMAL.replace("type: single_choice", "type: select_one").replace(
+        "relevant:", "relevance:"
+    )
     instrument = loads(text)
     assert instrument.question("bruit").type == "single_choice"
     assert instrument.question("detail").relevant == "${bruit} = 'oui'"
