@@ -23,7 +23,10 @@ def _bound(requirement: str) -> str:
 
 def test_environment_yml__lists_the_same_dependencies_as_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(r): _bound(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    wanted = {
+        _name(r): _bound(r)
+        for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
     env = YAML(typ="safe").load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {
         _name(d): _bound(d)
@@ -34,11 +37,15 @@ def test_environment_yml__lists_the_same_dependencies_as_pyproject() -> None:
 
 
 def test_notebooks__are_committed_without_outputs() -> None:
-    notebooks = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("training_modules/**/*.ipynb"))
+    notebooks = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(
+        ROOT.glob("training_modules/**/*.ipynb")
+    )
     dirty = []
     for path in notebooks:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        if any(c.get("outputs") or c.get("execution_count") for c in cells if c["cell_type"] == "code"):
+        if any(
+            c.get("outputs") or c.get("execution_count") for c in cells if c["cell_type"] == "code"
+        ):
             dirty.append(path.name)
     assert dirty == []
 

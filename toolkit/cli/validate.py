@@ -11,8 +11,12 @@ from toolkit.i18n import t
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("validate", help=t("cli.validate.help"), description=t("cli.validate.help"))
-    parser.add_argument("paths", nargs="+", metavar=t("cli.validate.paths_metavar"), help=t("cli.validate.paths"))
+    parser = subparsers.add_parser(
+        "validate", help=t("cli.validate.help"), description=t("cli.validate.help")
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar=t("cli.validate.paths_metavar"), help=t("cli.validate.paths")
+    )
     parser.set_defaults(handler=run)
 
 
