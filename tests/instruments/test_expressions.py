@@ -171,6 +171,9 @@ def test_evaluate__numeric_expressions__match_reference(tree, a, b, c) -> None:
         ("int(-3.7)", {}, -3),
         ("${d} < '2026-01-01'", {"d": "2025-12-31"}, True),
         ("today() - ${d}", {"d": "2026-11-28"}, 1),
+        (". > ${h}", {"h": "09:00"}, False),
+        ("'10:30' > ${h}", {"h": "09:00"}, True),
+        ("'2026-11-29T10:00:00+01:00' < ${t}", {"t": "2026-11-29T10:00:00Z"}, True),
     ],
 )
 def test_evaluate__xlsform_semantics(expression: str, values: dict, expected: object) -> None:

@@ -194,3 +194,11 @@ def test_barometer__exercises_the_required_features() -> None:
     assert instrument.choice_lists["accord4"].non_substantive()
     assert instrument.analysis.sector == "secteur"
     assert set(instrument.analysis.weighting) == {"sexe", "tranche_age", "secteur"}
+
+
+def test_load__consent_inside_a_repeat__rejected() -> None:
+    text = MINIMAL + (
+        "      - name: parties\n        type: repeat\n        questions:\n"
+        "          - {name: accord, type: consent, label: Accord}\n"
+    )
+    assert _codes(text) == ["I027"]

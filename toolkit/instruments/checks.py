@@ -259,6 +259,13 @@ class _Checker:
 
     def check_nesting(self, items: tuple[Question, ...], *, inside_repeat: bool) -> None:
         for item in items:
+            if item.type == "consent" and inside_repeat:
+                self.problem(
+                    "I027",
+                    item,
+                    subject=Msg.of("subject.question", name=item.name),
+                    detail=Msg.of("detail.consent_in_repeat"),
+                )
             if item.type == "repeat" and inside_repeat:
                 self.problem(
                     "I027",

@@ -7,6 +7,7 @@ no-code editor can round-trip files.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -253,13 +254,16 @@ class Instrument:
 
     # ----------------------------------------------------------- answers
 
-    def validate_answers(self, answers: Mapping, *, lang: str | None = None) -> ValidationResult:
+    def validate_answers(
+        self, answers: Mapping, *, lang: str | None = None, today: dt.date | None = None
+    ) -> ValidationResult:
         """Apply types, required, relevance, constraints, calculations and repeat rules.
 
         Returns a :class:`~toolkit.instruments.answers.ValidationResult`: the cleaned answers
         (irrelevant ones dropped, calculations filled) and the problems per field, whose
-        messages come in ``lang`` (default: the current language).
+        messages come in ``lang`` (default: the current language). ``today`` fixes the date
+        seen by ``today()`` (reproducible checks); default: the real date.
         """
         from toolkit.instruments.answers import validate_answers
 
-        return validate_answers(self, answers, lang=lang)
+        return validate_answers(self, answers, lang=lang, today=today)

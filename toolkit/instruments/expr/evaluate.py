@@ -19,6 +19,8 @@ from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node
 
 _EPOCH = dt.date(1970, 1, 1)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 class EvaluationError(ValueError):
@@ -144,6 +146,26 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
+def _as_instant(value: object) -> dt.datetime | dt.time | None:
+    """A datetime or a time of day, for ordering comparisons of ``datetime`` and ``time`` answers."""
+    if isinstance(value, NodeSet):
+        value = value[0] if value else None
+    if isinstance(value, dt.datetime | dt.time):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if _DATETIME_RE.match(text):
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        if _TIME_RE.match(text):
+            return dt.time.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return None
+    return None
+
+
 def _selection(value: object) -> list[str]:
     if isinstance(value, NodeSet):
         value = value[0] if value else None
@@ -181,9 +203,12 @@ def _compare(op: str, left: object, right: object) -> bool:
             equal = to_string(left) == to_string(right)
         return equal if op == "=" else not equal
     dleft, dright = _as_date(left), _as_date(right)
+    ileft, iright = _as_instant(left), _as_instant(right)
     if dleft is not None and dright is not None:
-        a: float | int | dt.date = dleft
-        b: float | int | dt.date = dright
+        a: object = dleft
+        b: object = dright
+    elif ileft is not None and iright is not None and type(ileft) is type(iright):
+        a, b = ileft, iright
     else:
         a, b = to_number(left), to_number(right)
         if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
