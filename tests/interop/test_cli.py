@@ -1,0 +1,114 @@
+"""``toolkit xlsform``, ``toolkit import`` and ``toolkit export``: exit status and messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+DATA = Path(__file__).parent / "data"
+EXTERNAL = Path(__file__).resolve().parents[1] / "external"
+
+
+def test_xlsform_export_then_import__exit_0_and_same_instrument(tmp_path: Path) -> None:
+    assert (
+        main(["xlsform", "export", str(DATA / "visite_test.yaml"), "-o", str(tmp_path / "f.xlsx")])
+        == 0
+    )
+    assert (
+        main(["xlsform", "import", str(tmp_path / "f.xlsx"), "-o", str(tmp_path / "v.yaml")]) == 0
+    )
+    from toolkit.instruments import load
+
+    assert load(tmp_path / "v.yaml").to_dict() == load(DATA / "visite_test.yaml").to_dict()
+
+
+def test_xlsform_import__unsupported_feature__exit_1_coded_message_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "--lang",
+            "en",
+            "xlsform",
+            "import",
+            str(EXTERNAL / "pull_data.xlsx"),
+            "-o",
+            str(tmp_path / "p.yaml"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "X005" in err
+    assert "pulldata" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_import_and_export__pii_left_out_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 't.sqlite'}"
+    args = [
+        "import",
+        "visite_test",
+        str(DATA / "kobo_visite.csv"),
+        "--instrument",
+        str(DATA / "visite_test.yaml"),
+        "--db",
+        db,
+    ]
+    assert main(["--lang", "en", *args]) == 0
+    assert "3 new response(s)" in capsys.readouterr().out
+    assert main(["--lang", "en", *args]) == 0
+    assert "0 new response(s), 3 already present" in capsys.readouterr().out
+    out_file = tmp_path / "out.csv"
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "export",
+                "visite_test",
+                "--format",
+                "csv",
+                "-o",
+                str(out_file),
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
+    assert "nom_contact" in capsys.readouterr().out
+    assert "nom_contact" not in out_file.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_import__rejected_rows__exit_1_lists_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        (DATA / "plain_visite.csv").read_text(encoding="utf-8")
+        + "r-9,centre,,oui,2024-01-01,lune,,,,1,1,\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 't.sqlite'}"
+    status = main(
+        [
+            "import",
+            "visite_test",
+            str(bad),
+            "--instrument",
+            str(DATA / "visite_test.yaml"),
+            "--db",
+            db,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "X022" in err
+    assert "[ligne 4]" in err
+    assert "Traceback" not in err

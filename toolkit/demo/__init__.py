@@ -1,0 +1,57 @@
+"""Seeded, realistic demo data for the built-in instruments (``toolkit demo``, ``make run``).
+
+Examples
+--------
+>>> from toolkit.store import connect
+>>> from toolkit.demo import ensure_demo
+>>> store = connect("sqlite://")
+>>> summary = ensure_demo(store, per_wave=60)
+>>> summary["barometre_ambiance"]
+180
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from toolkit.demo.barometre import WAVES, barometre_rows, census_margins
+from toolkit.instruments import builtin_instruments
+
+__all__ = ["DEFAULT_SEED", "WAVES", "census_margins", "ensure_demo", "fill_demo"]
+
+DEFAULT_SEED = 20261129
+#: Responses generated per catalogue instrument other than the barometer.
+OTHER_RESPONSES = 40
+
+
+def fill_demo(
+    store, *, seed: int = DEFAULT_SEED, per_wave: int = 400, others: int = OTHER_RESPONSES
+) -> dict[str, int]:
+    """Register every catalogue instrument and add demo responses; return counts per instrument."""
+    from toolkit.demo.synthetic import synthetic_responses
+
+    rng = np.random.default_rng(seed)
+    added: dict[str, int] = {}
+    for instrument_id, instrument in builtin_instruments().items():
+        store.register(instrument)
+        if instrument_id == "barometre_ambiance":
+            rows = barometre_rows(instrument, rng, per_wave=per_wave)
+        else:
+            rows = [
+                {"answers": answers} for answers in synthetic_responses(instrument, others, rng)
+            ]
+        store.submit_many(instrument_id, rows)
+        added[instrument_id] = len(rows)
+    return added
+
+
+def ensure_demo(
+    store, *, seed: int = DEFAULT_SEED, per_wave: int = 400, others: int = OTHER_RESPONSES
+) -> dict[str, int]:
+    """Fill the demo data only if the store holds no response yet; return what was added."""
+    existing = store.instruments()
+    if len(existing) and int(existing["n_submitted"].sum()) > 0:
+        for instrument in builtin_instruments().values():
+            store.register(instrument)
+        return {}
+    return fill_demo(store, seed=seed, per_wave=per_wave, others=others)

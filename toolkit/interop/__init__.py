@@ -1,0 +1,30 @@
+"""Exchanges with other tools: XLSForm (KoboToolbox, ODK, Enketo), data imports, exports.
+
+>>> from toolkit.interop import write_xlsform, read_xlsform          # doctest: +SKIP
+>>> write_xlsform(instrument, "formulaire.xlsx")                       # doctest: +SKIP
+>>> import_file(store, "barometre_ambiance", "export_kobo.xlsx")      # doctest: +SKIP
+>>> export_responses(store, "barometre_ambiance", "baro.sav", format="sav")  # doctest: +SKIP
+"""
+
+from toolkit.interop.exports import ExportReport, codebook, export_responses
+from toolkit.interop.formulas import neutralise, neutralise_frame
+from toolkit.interop.importer import ImportReport, detect_format, import_file
+from toolkit.interop.xform_summary import summarise
+from toolkit.interop.xlsform_export import write_xlsform, xlsform_sheets
+from toolkit.interop.xlsform_import import XLSFormImport, read_xlsform
+
+__all__ = [
+    "ExportReport",
+    "ImportReport",
+    "XLSFormImport",
+    "codebook",
+    "detect_format",
+    "export_responses",
+    "import_file",
+    "neutralise",
+    "neutralise_frame",
+    "read_xlsform",
+    "summarise",
+    "write_xlsform",
+    "xlsform_sheets",
+]

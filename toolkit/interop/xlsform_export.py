@@ -1,0 +1,317 @@
+"""Write an instrument as an XLSForm workbook (survey, choices and settings sheets).
+
+The form is meant to be deployed as it is on KoboToolbox, ODK Central or Enketo, and to come
+back without loss through :func:`toolkit.interop.xlsform_import.read_xlsform`. What XLSForm
+cannot say is kept in extra columns that pyxform, KoboToolbox and ODK leave alone (see
+:data:`MARKERS`); in the deployed XForm they are simply absent.
+
+Mapping (model -> XLSForm)
+--------------------------
+single_choice ``select_one L``; multiple_choice ``select_multiple L``; likert ``select_one L``
+marked ``mediation_type=likert``; likert_matrix ``begin_group`` with appearance ``table-list``
+(its rows are ``select_one L``) marked ``likert_matrix``; long_text ``text`` with appearance
+``multiline``; consent ``acknowledge``; datetime ``dateTime``; integer/decimal bounds become
+a ``constraint`` (``. >= 1 and . <= 20``) and are also kept in ``mediation_minimum`` /
+``mediation_maximum``; non-substantive choices are flagged in ``mediation_missing``; ``pii``
+in ``mediation_pii``; the analysis metadata, translated title and description in settings
+columns ``mediation_*`` (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from toolkit.errors import InstrumentError, Problem
+from toolkit.i18n import Text
+from toolkit.instruments import Instrument, Question
+from toolkit.instruments.writer import instrument_to_dict
+from toolkit.interop.languages import column_name
+
+#: Extra columns written by the exporter; pyxform copies them to its JSON and ignores them.
+MARKERS = {
+    "survey": (
+        "mediation_type",
+        "mediation_pii",
+        "mediation_minimum",
+        "mediation_maximum",
+        "mediation_nolabel",
+    ),
+    "choices": ("mediation_missing",),
+    "settings": (
+        "mediation_languages",
+        "mediation_title",
+        "mediation_description",
+        "mediation_analysis",
+        "mediation_layout",
+        "mediation_inline",
+    ),
+}
+#: Column names a choice filter key may not take (they mean something else in XLSForm).
+RESERVED_CHOICE_COLUMNS = frozenset({"list_name", "name", "label", "image", "media", "audio"})
+
+_XLS_TYPES = {
+    "integer": "integer",
+    "decimal": "decimal",
+    "text": "text",
+    "long_text": "text",
+    "date": "date",
+    "time": "time",
+    "datetime": "dateTime",
+    "geopoint": "geopoint",
+    "note": "note",
+    "consent": "acknowledge",
+    "calculate": "calculate",
+}
+#: Question types that need a label in XLSForm (pyxform refuses them without one).
+_LABEL_NEEDED = frozenset(_XLS_TYPES) - {"calculate"} | {
+    "single_choice",
+    "multiple_choice",
+    "likert",
+}
+
+
+def natural_type(xls_type: str, appearance: str | None) -> str:
+    """The model type an XLSForm question comes back as, before any ``mediation_type``.
+
+    ``xls_type`` is the first word of the XLSForm type in canonical spelling
+    (``select_one``, ``text``, ``begin_group``...).
+    """
+    tokens = (appearance or "").split()
+    if xls_type == "text" and "multiline" in tokens:
+        return "long_text"
+    return {
+        "select_one": "single_choice",
+        "select_multiple": "multiple_choice",
+        "begin_group": "group",
+        "begin_repeat": "repeat",
+        "dateTime": "datetime",
+        "acknowledge": "consent",
+    }.get(xls_type, xls_type)
+
+
+def xpath_number(value: float | int) -> str:
+    """A number as XPath writes it (no exponent): ``1e-05`` -> ``0.00001``."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def bounds_constraint(question: Question) -> str | None:
+    """The XForm constraint that enforces ``minimum``/``maximum`` (``None`` when unbounded)."""
+    parts = []
+    if question.minimum is not None:
+        parts.append(f". >= {xpath_number(question.minimum)}")
+    if question.maximum is not None:
+        parts.append(f". <= {xpath_number(question.maximum)}")
+    return " and ".join(parts) or None
+
+
+def combined_constraint(question: Question) -> str | None:
+    """Bounds and the author's constraint in one expression, as the XForm needs it."""
+    bounds = bounds_constraint(question)
+    if bounds and question.constraint:
+        return f"{bounds} and ({question.constraint})"
+    return bounds or question.constraint
+
+
+class _Sheets:
+    """Rows of the three sheets, each a dict keyed by (column, language or None)."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self.languages = instrument.languages
+        self.survey: list[dict[str, str]] = []
+        self.choices: list[dict[str, str]] = []
+        self.problems: list[Problem] = []
+
+    def translated(self, row: dict[str, str], column: str, text: Text | None) -> None:
+        if text is None:
+            return
+        for lang, value in text.translations:
+            row[f"{column}::{column_name(lang)}"] = value
+
+    def question_row(
+        self, question: Question, xls_type: str, *, in_matrix: bool = False
+    ) -> dict[str, str]:
+        row: dict[str, str] = {"type": xls_type, "name": question.name}
+        self.translated(row, "label", question.label)
+        if question.label is None and question.type in _LABEL_NEEDED:
+            # pyxform needs a label: show the name, and remember there was none.
+            row[f"label::{column_name(self.languages[0])}"] = question.name
+            row["mediation_nolabel"] = "yes"
+        self.translated(row, "hint", question.hint)
+        if question.required_if:
+            row["required"] = question.required_if
+        elif question.required:
+            row["required"] = "yes"
+        self.translated(row, "required_message", question.required_message)
+        if question.relevant:
+            row["relevant"] = question.relevant
+        constraint = combined_constraint(question)
+        if constraint:
+            row["constraint"] = constraint
+        self.translated(row, "constraint_message", question.constraint_message)
+        for key in ("calculation", "default", "choice_filter", "repeat_count"):
+            value = getattr(question, key)
+            if value is not None:
+                row[key] = value
+        if question.read_only:
+            row["read_only"] = "yes"
+        if question.pii:
+            row["mediation_pii"] = "yes"
+        for key in ("minimum", "maximum"):
+            value = getattr(question, key)
+            if value is not None:
+                row[f"mediation_{key}"] = repr(value)
+        appearance = question.appearance
+        if question.type == "long_text":
+            appearance = " ".join(["multiline", *(appearance or "").split()])
+        elif question.type == "likert_matrix":
+            appearance = " ".join(["table-list", *(appearance or "").split()])
+        if appearance:
+            row["appearance"] = appearance
+        natural = natural_type(xls_type.split()[0], appearance)
+        if natural != question.type and not in_matrix:
+            row["mediation_type"] = question.type
+        return row
+
+    def question(self, question: Question) -> None:
+        qtype = question.type
+        if qtype in ("group", "repeat", "likert_matrix"):
+            kind = "repeat" if qtype == "repeat" else "group"
+            self.survey.append(self.question_row(question, f"begin_{kind}"))
+            for child in question.children:
+                if qtype == "likert_matrix":
+                    row = self.question_row(child, f"select_one {question.choices}", in_matrix=True)
+                    self.survey.append(row)
+                else:
+                    self.question(child)
+            self.survey.append({"type": f"end_{kind}", "name": question.name})
+            return
+        if qtype in ("single_choice", "likert"):
+            xls_type = f"select_one {question.choices}"
+        elif qtype == "multiple_choice":
+            xls_type = f"select_multiple {question.choices}"
+        else:
+            xls_type = _XLS_TYPES[qtype]
+        self.survey.append(self.question_row(question, xls_type))
+
+    def choice_lists(self) -> None:
+        for choice_list in self.instrument.choice_lists.values():
+            for choice in choice_list.choices:
+                row: dict[str, str] = {"list_name": choice_list.name, "name": choice.value}
+                self.translated(row, "label", choice.label)
+                if choice.missing:
+                    row["mediation_missing"] = "yes"
+                for key, value in choice.filters:
+                    if key in RESERVED_CHOICE_COLUMNS or key.startswith("label::"):
+                        self.problems.append(
+                            Problem("X003", {"list": choice_list.name, "key": key})
+                        )
+                    row[key] = value
+                self.choices.append(row)
+
+    def settings(self) -> dict[str, str]:
+        instrument = self.instrument
+        row = {
+            "form_id": instrument.id,
+            "form_title": instrument.title.get(instrument.default_language),
+            "version": instrument.version,
+            "default_language": column_name(instrument.default_language),
+            # Keep texts exactly as written (pyxform collapses repeated spaces by default).
+            "clean_text_values": "no",
+            "mediation_languages": " ".join(instrument.languages),
+            "mediation_layout": instrument.layout,
+        }
+        if len(instrument.title.translations) > 1:
+            row["mediation_title"] = _json(instrument.title.to_plain())
+        if instrument.description is not None:
+            row["mediation_description"] = _json(instrument.description.to_plain())
+        analysis = instrument_to_dict(instrument).get("analysis")
+        if analysis:
+            row["mediation_analysis"] = _json(analysis)
+        inline = [name for name, cl in instrument.choice_lists.items() if cl.inline]
+        if inline:
+            row["mediation_inline"] = " ".join(inline)
+        return row
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _columns(rows: list[dict[str, str]], first: tuple[str, ...]) -> list[str]:
+    seen: dict[str, None] = dict.fromkeys(first)
+    for row in rows:
+        for key in row:
+            seen.setdefault(key)
+    return list(seen)
+
+
+def xlsform_sheets(instrument: Instrument) -> dict[str, list[dict[str, str]]]:
+    """The three sheets of the XLSForm as lists of rows (column -> text).
+
+    Raises
+    ------
+    InstrumentError
+        ``X003`` when a choice filter column would clash with an XLSForm column.
+    """
+    sheets = _Sheets(instrument)
+    for item in instrument.items:
+        sheets.question(item)
+    sheets.choice_lists()
+    if sheets.problems:
+        raise InstrumentError(problems=sheets.problems)
+    return {"survey": sheets.survey, "choices": sheets.choices, "settings": [sheets.settings()]}
+
+
+def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
+    """Write ``instrument`` as an XLSForm ``.xlsx`` file and return its path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.instruments import load
+    >>> from pyxform.xls2xform import convert
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "baro.xlsx"
+    >>> _ = write_xlsform(load("surveys/barometre_ambiance.yaml"), out)
+    >>> "<select1" in convert(xlsform=str(out)).xform
+    True
+    """
+    path = Path(path)
+    sheets = xlsform_sheets(instrument)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    first_columns = {
+        "survey": ("type", "name", *(f"label::{column_name(x)}" for x in instrument.languages)),
+        "choices": (
+            "list_name",
+            "name",
+            *(f"label::{column_name(x)}" for x in instrument.languages),
+        ),
+        "settings": ("form_id", "form_title", "version", "default_language"),
+    }
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        columns = _columns(rows, first_columns[title])
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for number, row in enumerate(rows, start=2):
+            for index, column in enumerate(columns, start=1):
+                value = row.get(column)
+                if value is not None:
+                    # Always a text cell: an expression starting with "=" is not a formula.
+                    cell = sheet.cell(number, index)
+                    cell.value = value
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

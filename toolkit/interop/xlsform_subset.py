@@ -1,0 +1,123 @@
+"""What part of XLSForm the toolkit understands, and how pyxform's types map to the model.
+
+Types are looked up in pyxform's own ``QUESTION_TYPE_DICT`` (after pyxform has resolved the
+aliases such as ``select one`` or ``q int``), so every spelling pyxform accepts is accepted.
+"""
+
+from __future__ import annotations
+
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+from toolkit.i18n import Msg
+
+#: JSON types (as produced by pyxform's ``workbook_to_json``) of notes and calculations.
+NOTE_TYPES = frozenset({"note", "q note", "add note prompt"})
+CALCULATE_TYPES = frozenset({"calculate", "q calculate", "add calculate prompt"})
+SELECT_ONE = "select one"
+SELECT_MULTIPLE = "select all that apply"
+#: Select-like JSON types outside the subset, with the catalogue key naming the feature.
+UNSUPPORTED_SELECTS = {
+    "select one external": "feature.external_choices",
+    "rank": "feature.rank",
+    "osm": "feature.osm",
+}
+#: Bind types of input controls and the model type they become.
+_INPUT_TYPES = {
+    "int": "integer",
+    "decimal": "decimal",
+    "string": "text",
+    "date": "date",
+    "time": "time",
+    "dateTime": "datetime",
+    "geopoint": "geopoint",
+}
+#: Survey columns the importer reads (lower case, language suffix removed).
+SURVEY_COLUMNS = frozenset(
+    {
+        "type",
+        "name",
+        "label",
+        "hint",
+        "required",
+        "required_message",
+        "requiredmsg",
+        "relevant",
+        "relevance",
+        "constraint",
+        "constraint_message",
+        "constraintmsg",
+        "constraining_message",
+        "calculation",
+        "calculate",
+        "default",
+        "read_only",
+        "readonly",
+        "appearance",
+        "choice_filter",
+        "repeat_count",
+        "jr:count",
+    }
+)
+CHOICE_COLUMNS = frozenset({"list_name", "list name", "name", "value", "label"})
+CHOICE_MEDIA_COLUMNS = frozenset({"image", "big-image", "audio", "video", "media"})
+SETTINGS_COLUMNS = frozenset(
+    {
+        "form_title",
+        "set_form_title",
+        "form_id",
+        "set_form_id",
+        "version",
+        "default_language",
+        "allow_choice_duplicates",
+        "namespaces",
+        "clean_text_values",
+    }
+)
+#: Expression columns: canonical key -> spellings of the column.
+EXPRESSION_COLUMNS = {
+    "relevant": ("relevant", "relevance"),
+    "constraint": ("constraint",),
+    "calculation": ("calculation", "calculate"),
+    "required": ("required",),
+    "choice_filter": ("choice_filter",),
+    "repeat_count": ("repeat_count", "jr:count"),
+    "default": ("default",),
+    "appearance": ("appearance",),
+}
+
+
+def model_type(json_type: str) -> str | Msg:
+    """The model type of a pyxform JSON question type, or a :class:`Msg` naming the feature.
+
+    Groups, repeats and selects are handled by the caller.
+    """
+    if json_type in NOTE_TYPES:
+        return "note"
+    if json_type in CALCULATE_TYPES:
+        return "calculate"
+    entry = QUESTION_TYPE_DICT.get(json_type)
+    if entry is None:
+        return Msg.of("feature.type", type=json_type)
+    bind = entry.get("bind", {})
+    control = entry.get("control", {})
+    if "jr:preload" in bind:
+        return Msg.of("feature.metadata", type=json_type)
+    tag = control.get("tag")
+    if tag == "trigger":
+        return "consent"
+    if tag == "upload":
+        return Msg.of("feature.media", type=json_type)
+    if tag == "input" and bind.get("type") in _INPUT_TYPES:
+        return _INPUT_TYPES[bind["type"]]
+    return Msg.of("feature.type", type=json_type)
+
+
+def type_defaults(json_type: str) -> dict:
+    """Bind constraint and hint that pyxform adds for some types (``phone number``...)."""
+    entry = QUESTION_TYPE_DICT.get(json_type, {})
+    out = {}
+    if "constraint" in entry.get("bind", {}):
+        out["constraint"] = entry["bind"]["constraint"]
+    if "hint" in entry:
+        out["hint"] = entry["hint"]
+    return out

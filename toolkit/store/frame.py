@@ -1,0 +1,189 @@
+"""Typed wide frames of submitted responses (``Store.frame`` and ``Store.repeat_frame``).
+
+The answers of every response are fetched in one query and decoded in one ``json.loads``
+call; columns are then built field by field over whole lists (:mod:`toolkit.store.columns`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Column, DateTime, Row, Select, String, select, type_coerce
+from sqlalchemy.engine import Dialect
+
+from toolkit.errors import Problem, StoreError
+from toolkit.instruments import Instrument
+from toolkit.instruments.model import Question
+from toolkit.store.columns import TIME_UNIT, field_columns
+from toolkit.store.schema import responses as resp
+
+__all__ = [
+    "METADATA_COLUMNS",
+    "build_frame",
+    "build_repeat_frame",
+    "check_repeat",
+    "decode_answers",
+    "raw_timestamp",
+    "submitted_query",
+    "timestamps",
+    "wave_filter",
+]
+
+#: The metadata columns that open every frame, in order.
+METADATA_COLUMNS = (
+    "response_id",
+    "instrument_version",
+    "collector",
+    "team",
+    "sector",
+    "wave",
+    "started_at",
+    "submitted_at",
+)
+#: Suffix given to a question whose name is also a metadata column (e.g. a question "sector").
+CLASH_SUFFIX = "__answer"
+
+
+def raw_timestamp(column: Column, dialect: Dialect) -> object:
+    """Select a timestamp without per-row conversion (SQLite: its text; others: the driver's)."""
+    if dialect.name == "sqlite":
+        return type_coerce(column, String()).label(column.name)
+    return type_coerce(column, DateTime(timezone=True)).label(column.name)
+
+
+def timestamps(values: Sequence[object]) -> pd.DatetimeIndex:
+    """Tz-aware UTC timestamps from ISO text or ``datetime`` objects (stored in UTC)."""
+    parsed = pd.to_datetime(list(values), format="ISO8601", utc=True)
+    return pd.DatetimeIndex(parsed).as_unit(TIME_UNIT)
+
+
+def wave_filter(query: Select, wave: str | Sequence[str] | None) -> Select:
+    if wave is None:
+        return query
+    waves = [wave] if isinstance(wave, str) else list(wave)
+    return query.where(resp.c.wave.in_(waves))
+
+
+def submitted_query(
+    dialect: Dialect, instrument_id: str, wave: str | Sequence[str] | None
+) -> Select:
+    """Submitted responses of one instrument, oldest submission first."""
+    query = select(
+        resp.c.response_id,
+        resp.c.content_hash,
+        resp.c.collector,
+        resp.c.team,
+        resp.c.sector,
+        resp.c.wave,
+        raw_timestamp(resp.c.started_at, dialect),
+        raw_timestamp(resp.c.submitted_at, dialect),
+        resp.c.answers,
+    ).where((resp.c.instrument_id == instrument_id) & (resp.c.status == "submitted"))
+    return wave_filter(query, wave).order_by(resp.c.submitted_at, resp.c.response_id)
+
+
+def decode_answers(texts: Sequence[str]) -> list[dict]:
+    """Decode many JSON answer objects at once (one parser call for the whole column)."""
+    if not texts:
+        return []
+    return json.loads("[" + ",".join(texts) + "]")
+
+
+def _transpose(rows: Sequence[Row], width: int) -> list[Sequence[object]]:
+    return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+
+
+def _strings(values: Sequence[object]) -> object:
+    return pd.array(list(values), dtype="string")
+
+
+def _fields(instrument: Instrument, repeat: str | None, include_pii: bool) -> list[Question]:
+    return [
+        q
+        for q in instrument.fields()
+        if instrument.repeat_of(q.name) == repeat and (include_pii or not q.pii)
+    ]
+
+
+def _add_fields(
+    columns: dict[str, object],
+    instrument: Instrument,
+    fields: Sequence[Question],
+    records: Sequence[dict],
+    labels: bool,
+) -> None:
+    for question in fields:
+        values = [record.get(question.name) for record in records]
+        for name, column in field_columns(instrument, question, values, labels=labels).items():
+            columns[name + CLASH_SUFFIX if name in columns else name] = column
+
+
+def build_frame(
+    instrument: Instrument,
+    rows: Sequence[Row],
+    versions: dict[str, str],
+    *,
+    include_pii: bool,
+    labels: bool,
+) -> pd.DataFrame:
+    """The wide frame of ``rows`` (from :func:`submitted_query`), typed per the column contract."""
+    (ids, hashes, collectors, teams, sectors, waves, started, submitted, texts) = _transpose(
+        rows, 9
+    )
+    columns: dict[str, object] = {
+        "response_id": _strings(ids),
+        "instrument_version": _strings([versions.get(h) for h in hashes]),
+        "collector": _strings(collectors),
+        "team": _strings(teams),
+        "sector": _strings(sectors),
+        "wave": _strings(waves),
+        "started_at": timestamps(started),
+        "submitted_at": timestamps(submitted),
+    }
+    _add_fields(
+        columns, instrument, _fields(instrument, None, include_pii), decode_answers(texts), labels
+    )
+    return pd.DataFrame(columns)
+
+
+def check_repeat(instrument: Instrument, repeat: str) -> None:
+    """Raise ``S010`` unless ``repeat`` names a repeat group of ``instrument``."""
+    names = [q.name for q in instrument.repeats()]
+    if repeat not in names:
+        params = {
+            "instrument_id": instrument.id,
+            "repeat": repeat,
+            "known": ", ".join(names) or "-",
+        }
+        raise StoreError(problems=[Problem("S010", params)])
+
+
+def build_repeat_frame(
+    instrument: Instrument,
+    repeat: str,
+    rows: Sequence[Row],
+    *,
+    include_pii: bool,
+    labels: bool,
+) -> pd.DataFrame:
+    """One row per entry of ``repeat``: ``response_id``, ``index`` (0-based) then its fields.
+
+    Repeats do not nest (the instrument loader refuses it), so entries sit at the top level of
+    the answers.
+    """
+    ids, *_, texts = _transpose(rows, 9)
+    entries = [
+        (response_id, index, entry)
+        for response_id, answers in zip(ids, decode_answers(texts), strict=True)
+        for index, entry in enumerate(answers.get(repeat) or ())
+    ]
+    columns: dict[str, object] = {
+        "response_id": _strings([e[0] for e in entries]),
+        "index": np.array([e[1] for e in entries], dtype=np.int64),
+    }
+    fields = _fields(instrument, repeat, include_pii)
+    _add_fields(columns, instrument, fields, [e[2] for e in entries], labels)
+    return pd.DataFrame(columns)
