@@ -1,0 +1,162 @@
+"""Linearisation variance from weighted counts per variance group × cell.
+
+Every estimator of this package (ratio means, proportions, totals, cell shares of a
+crosstab, their differences) has an influence value that is linear in a few per-row
+variables ``u_j`` (``w``, ``w·y``) with coefficients that depend only on the row's *cell*
+(domain × category)::
+
+    z_i = sum_j u_j[i] * A_j[cell_i, :]
+
+So one weighted ``np.bincount`` of each ``u_j`` over ``group × cell`` codes carries all the
+information the variance needs; no per-row Python runs after it.
+
+* Clustered designs: ``group`` is the PSU; PSU totals are ``Z = sum_j B_j @ A_j`` and the
+  variance is ``sum_h scale_h · sum_{i in h} (Z_i - mean_h Z)(Z_i - mean_h Z)ᵀ``.
+* Element sampling: ``group`` is the stratum; the within-stratum sum of squares comes from
+  the second moments ``Q_jl = Σ u_j u_l`` per stratum × cell, since each row has one cell.
+
+The formulas and the lonely-PSU rules reproduce ``survey:::onestrat`` and
+``survey:::onestage`` (R package ``survey`` 4.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from toolkit.analysis.design import PreparedDesign
+
+
+@dataclass(frozen=True, eq=False)
+class Tabulation:
+    """Weighted sums of ``u_j`` and row counts per variance group × cell."""
+
+    prep: PreparedDesign
+    n_cells: int
+    sums: tuple[np.ndarray, ...]
+    squares: dict[tuple[int, int], np.ndarray]
+    counts: np.ndarray
+
+    def totals(self, j: int = 0) -> np.ndarray:
+        """Σ u_j per cell over the whole sample."""
+        return self.sums[j].sum(axis=0)
+
+    def cell_counts(self) -> np.ndarray:
+        """Number of rows per cell."""
+        return self.counts.sum(axis=0)
+
+    def covariance(
+        self,
+        coefficients: Sequence[np.ndarray],
+        *,
+        full: bool = False,
+        presence: np.ndarray | None = None,
+        z: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Design covariance of the estimators whose influence is ``Σ_j u_j A_j[cell]``.
+
+        ``coefficients`` holds one ``(n_cells, m)`` matrix per ``u_j``. Returns the ``(m, m)``
+        covariance when ``full``, else the ``m`` variances. ``presence`` (strata × m, bool)
+        says which strata hold the domain of each estimator; only the ``"average"``
+        lonely-PSU rule needs it. ``z`` may pass the PSU totals of the influence values
+        (``Σ_j B_j @ A_j``) when the caller has them in closed form (clustered designs).
+        """
+        prep = self.prep
+        if prep.clustered:
+            if z is None:
+                z = sum(s @ a for s, a in zip(self.sums, coefficients, strict=False))
+            means = np.add.reduceat(z, prep.group_starts, axis=0) / prep.n_psu[:, None]
+            means[~prep.center] = 0.0
+            zc = z - means[prep.group_stratum]
+            weights = prep.scale[prep.group_stratum]
+            if full:
+                # einsum rather than BLAS: small products, no thread start-up on a busy machine
+                out = np.einsum("gm,gn->mn", zc * weights[:, None], zc)
+            else:
+                out = np.einsum("gm,gm,g->m", zc, zc, weights)
+        else:
+            m = coefficients[0].shape[1]
+            out = np.zeros((m, m)) if full else np.zeros(m)
+            for (j, k), q in self.squares.items():
+                if j >= len(coefficients) or k >= len(coefficients):
+                    continue
+                qs = prep.scale @ q
+                a, b = coefficients[j], coefficients[k]
+                term = (a * qs[:, None]).T @ b if full else np.einsum("cm,cm,c->m", a, b, qs)
+                out = out + term if j == k else out + term + (term.T if full else term)
+            t = sum(s @ a for s, a in zip(self.sums, coefficients, strict=False))
+            factor = np.where(prep.center, prep.scale / prep.n_psu, 0.0)
+            out = out - (
+                (t * factor[:, None]).T @ t if full else np.einsum("hm,hm,h->m", t, t, factor)
+            )
+        if prep.lonely_rule == "average" and prep.lonely.any():
+            present = np.ones((prep.n_strata, out.shape[0]), bool) if presence is None else presence
+            n_strata = present.sum(axis=0)
+            n_ok = (present & ~prep.lonely[:, None]).sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(n_ok > 0, n_strata / n_ok, np.nan)
+            out = out * np.sqrt(np.outer(ratio, ratio)) if full else out * ratio
+        return out
+
+    def stratum_presence(self, cells_per_domain: int, n_domains: int) -> np.ndarray:
+        """(strata × domains) True where the stratum holds at least one row of the domain."""
+        prep = self.prep
+        per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain).sum(axis=2)
+        if prep.clustered:
+            per_group = np.add.reduceat(per_group, prep.group_starts, axis=0)
+        return per_group[:, :n_domains] > 0
+
+    def domain_df(self, cells_per_domain: int, n_domains: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per domain: design degrees of freedom and number of rows, as R's subset designs.
+
+        Degrees of freedom = PSUs with at least one row of the domain minus strata with at
+        least one row of the domain (``survey::degf`` of ``subset(design, domain)``).
+        """
+        prep = self.prep
+        per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain)
+        per_group = per_group[:, :n_domains].sum(axis=2)
+        rows = per_group.sum(axis=0)
+        if prep.clustered:
+            n_units = (per_group > 0).sum(axis=0)
+            n_strata = (np.add.reduceat(per_group, prep.group_starts, axis=0) > 0).sum(axis=0)
+        else:
+            n_units = rows
+            n_strata = (per_group > 0).sum(axis=0)
+        return n_units - n_strata, rows
+
+
+def tabulate(
+    prep: PreparedDesign,
+    cell: np.ndarray,
+    n_cells: int,
+    values: Sequence[np.ndarray] = (),
+    *,
+    base: np.ndarray | None = None,
+) -> Tabulation:
+    """Accumulate ``u_0 = w`` and ``u_j = w · values[j-1]`` per group × cell.
+
+    ``cell`` holds each row's cell in ``[0, n_cells)``; rows outside every domain go to the
+    cells of an extra "dump" domain that callers leave out. ``base`` may pass the
+    precomputed ``group * n_cells`` codes (the barometer pass reuses them across items).
+    """
+    width = n_cells
+    if base is None:
+        base = prep.group * width
+    code = base + cell
+    size = prep.n_groups * width
+    w = prep.weight
+    us = [w, *(w * v for v in values)]
+
+    def count(weights: np.ndarray | None) -> np.ndarray:
+        return np.bincount(code, weights=weights, minlength=size).reshape(prep.n_groups, width)
+
+    sums = tuple(count(u) for u in us)
+    squares: dict[tuple[int, int], np.ndarray] = {}
+    if not prep.clustered:
+        for j in range(len(us)):
+            for k in range(j, len(us)):
+                squares[(j, k)] = count(us[j] * us[k])
+    counts = count(None)
+    return Tabulation(prep, n_cells, sums, squares, counts)
