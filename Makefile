@@ -8,6 +8,8 @@ BASE   := $(VENV)/.installed-base
 TESTS  := $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
+# Two workers (the machine has two cores); a notebook's cells stay together on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test install install-test demo lint format bench clean
 
