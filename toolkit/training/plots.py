@@ -1,0 +1,58 @@
+"""Profile chart of a self-assessment scale (one bar per dimension, before and after)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from toolkit.i18n import t
+from toolkit.training.model import Scale
+
+__all__ = ["plot_profile"]
+
+
+def plot_profile(
+    scale: Scale,
+    scores: Mapping[str, float] | Mapping[str, Mapping[str, float]],
+    *,
+    ax: Axes | None = None,
+    lang: str | None = None,
+) -> Axes:
+    """Horizontal bars of the dimension scores of ``scale``.
+
+    Parameters
+    ----------
+    scale : Scale
+        The scale (its dimensions give the bars and their labels).
+    scores : mapping
+        Either ``{dimension: score}`` (one profile), or ``{series: {dimension: score}}``
+        (e.g. ``{"avant": ..., "après": ...}``), one bar per series and dimension.
+    ax : Axes, optional
+        Where to draw; a new figure is made when ``None``.
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(scale.dimensions)))
+    first = next(iter(scores.values()), None)
+    series = scores if isinstance(first, Mapping) else {t("training.profile", lang): scores}
+    positions = np.arange(len(scale.dimensions))
+    height = 0.8 / max(len(series), 1)
+    for index, (name, values) in enumerate(series.items()):
+        widths = [values.get(d.id, np.nan) for d in scale.dimensions]
+        ax.barh(positions + index * height, widths, height=height, label=str(name))
+    ax.set_yticks(positions + height * (len(series) - 1) / 2)
+    ax.set_yticklabels([d.label.get(lang) for d in scale.dimensions])
+    ax.invert_yaxis()
+    ax.set_xlim(scale.minimum, scale.maximum)
+    ax.set_xlabel(t("training.profile.axis", lang))
+    ax.set_title(scale.title.get(lang))
+    if len(series) > 1:
+        ax.legend(loc="lower right")
+    return ax
