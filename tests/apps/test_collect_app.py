@@ -1,0 +1,207 @@
+"""The collection app driven from Python: set ``.value``, call ``.click()``."""
+
+import sqlite3
+
+import ipywidgets as widgets
+
+from toolkit.collect import FormState
+from toolkit.store import connect
+
+
+def _views(app):
+    out = {}
+    for view in app.views:
+        out[view.question.name] = view
+        for row in getattr(view, "rows", []):
+            out[row.question.name] = row
+    return out
+
+
+def _start(app, sector="gare"):
+    app.collector.value = "med07"
+    app.team.value = "binôme nord"
+    app.sector.value = sector
+    app.consent.value = True
+    app.begin.click()
+
+
+def _fill_barometre(app):
+    """Answer every page like a mediator (with the noise branch), ending on the last page."""
+    views = _views(app)
+    assert views["secteur"].input.value == "gare"  # pre-filled from the start screen
+    app.next.click()
+    views = _views(app)
+    views["quartier_agreable"].input.value = "3"
+    views["problemes"].checkboxes["bruit"].value = True
+    views["gene_bruit"].input.value = "4"
+    app.next.click()
+    views = _views(app)
+    views["insecurite_domicile"].input.value = "1"
+    views["insecurite_quartier"].input.value = "2"
+    views["evolution"].input.value = "amelioree"
+    app.next.click()
+    app.next.click()
+    views = _views(app)
+    views["sexe"].input.value = "f"
+    views["tranche_age"].input.value = "60_plus"
+
+
+def test_start__no_consent__cannot_begin(app):
+    app.collector.value = "med07"
+    app.consent.value = False
+    assert app.begin.disabled
+    assert "rien ne sera enregistré" in app.consent_message.value
+    assert app.start() is False
+    assert app.screen == "start"
+
+
+def test_start__no_collector__refused(app):
+    app.consent.value = True
+    app.begin.click()
+    assert app.screen == "start"
+    assert "pseudonyme" in app.start_message.value
+
+
+def test_next__required_missing__blocked_with_inline_message(app):
+    _start(app, sector=None)
+    app.next.click()
+    assert app.form.page.name == "accueil"
+    assert "Réponse obligatoire." in _views(app)["secteur"].error.value
+    assert app.next.disabled
+    _views(app)["secteur"].input.value = "centre"
+    assert not app.next.disabled
+    app.next.click()
+    assert app.form.page.name == "cadre_de_vie"
+
+
+def test_skip_logic__question_appears_live(app):
+    _start(app)
+    app.next.click()
+    views = _views(app)
+    assert views["gene_bruit"].box.layout.display == "none"
+    views["problemes"].checkboxes["bruit"].value = True
+    assert views["gene_bruit"].box.layout.display is None
+    assert "1" in views["nb_problemes"].input.value
+
+
+def test_constraint__invalid_answer__blocks_next(app):
+    _start(app)
+    app.next.click()
+    views = _views(app)
+    views["quartier_agreable"].input.value = "2"
+    views["problemes"].checkboxes["aucun"].value = True
+    views["problemes"].checkboxes["bruit"].value = True
+    app.next.click()
+    assert app.form.page.name == "cadre_de_vie"
+    assert "Aucun de ces problèmes" in views["problemes"].error.value
+
+
+def test_submit__end_to_end__row_in_database_and_new_resets(app, db):
+    _start(app)
+    _fill_barometre(app)
+    assert app.submit.layout.display is None
+    app.submit.click()
+    assert app.screen == "end"
+    assert "enregistré" in app.end_message.value
+    response_id = app.form.response_id
+    with connect(db) as store:
+        row = store.get(response_id)
+    assert row.status == "submitted"
+    assert row.collector == "med07"
+    assert row.sector == "gare"
+    assert row.answers["gene_bruit"] == "4"
+    app.new_button.click()
+    assert app.screen == "start"
+    assert app.consent.value is None
+    assert app.collector.value == "med07"
+    assert app.form.response_id != response_id
+    assert app.form.answers == {}
+
+
+def test_submit__database_locked__screen_says_journaled(app, tmp_path):
+    _start(app)
+    _fill_barometre(app)
+    blocker = sqlite3.connect(tmp_path / "toolkit.sqlite", timeout=0.1, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        app.submit.click()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert app.form.state is FormState.FAILED
+    assert "journal local" in app.end_message.value
+    assert "injoignable" in app.status.value
+    app.new_button.click()
+    assert "Base de données connectée" in app.status.value
+    assert app.session.pending() == []
+
+
+def test_drafts__resume_from_list(app):
+    _start(app)
+    _views(app)["secteur"].input.value = "plateau"
+    app.save.click()
+    first_id = app.form.response_id
+    app.quit.click()
+    app.drafts_button.click()
+    assert app.screen == "drafts"
+    assert [v for _, v in app.draft_list.options] == [first_id]
+    app.draft_list.value = first_id
+    app.resume_button.click()
+    assert app.screen == "form"
+    assert _views(app)["secteur"].input.value == "plateau"
+
+
+def test_correct_and_void__from_responses_screen(app, db):
+    _start(app)
+    _fill_barometre(app)
+    app.submit.click()
+    response_id = app.form.response_id
+    app.new_button.click()
+    app.responses_button.click()
+    app.response_list.value = response_id
+    app.correct_button.click()
+    assert app.mode == "correct"
+    while app.form.next():
+        pass
+    app.render_page()
+    _views(app)["sexe"].input.value = "h"
+    app.correction_reason.value = "erreur de saisie"
+    app.submit.click()
+    assert "Correction enregistrée" in app.end_message.value
+    app.new_button.click()
+    app.responses_button.click()
+    app.response_list.value = response_id
+    app.void_button.click()
+    assert "motif" in app.list_message.value
+    app.void_reason.value = "doublon"
+    app.response_list.value = response_id
+    app.void_button.click()
+    with connect(db) as store:
+        assert store.get(response_id).status == "voided"
+        assert list(store.audit(response_id)["action"])[-2:] == ["corrected", "voided"]
+
+
+def test_language_switch__labels_in_english(app):
+    _start(app)
+    app.lang_switch.value = "en"
+    assert app.next.description == "Next"
+    assert "Sector where the person lives" in _views(app)["secteur"].label.value
+    app.lang_switch.value = "fr"
+    assert app.next.description == "Suivant"
+
+
+def test_labels__instrument_strings_escaped(barometre, db, tmp_path):
+    from toolkit.apps.collect import CollectApp
+    from toolkit.collect import CollectSession, Journal
+    from toolkit.i18n import Text
+
+    hostile = barometre.replace(title=Text.of({"fr": "<script>alert(1)</script>", "en": "x"}))
+    session = CollectSession(hostile, url=db, journal=Journal(tmp_path / "j.jsonl"))
+    app = CollectApp(hostile, session=session)
+    assert "<script>" not in app.title.value
+    assert "&lt;script&gt;" in app.title.value
+
+
+def test_root__is_a_widget_with_tablet_css(app):
+    assert isinstance(app.root, widgets.VBox)
+    assert "min-height: 44px" in app.root.children[0].value

@@ -1,0 +1,6 @@
+"""ipywidgets apps served by Voilà from ``notebooks/``: the only layer that imports ipywidgets.
+
+- :mod:`toolkit.apps.index`: the app index (instruments, counts, links to every app page).
+- :mod:`toolkit.apps.collect`: the field collection form and the fieldwork view.
+- :mod:`toolkit.apps.common`: escaping, tablet CSS, language switch, the Voilà launcher.
+"""

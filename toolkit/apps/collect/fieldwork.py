@@ -1,0 +1,214 @@
+"""Fieldwork view: today's and this wave's counts per sector, quota cells against targets."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from toolkit.apps.common.html import esc, table
+from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.style import style
+from toolkit.collect import (
+    current_wave,
+    database_url,
+    find_instrument,
+    instrument_files,
+    quota_table,
+    sector_table,
+    start_of_today,
+)
+from toolkit.errors import InstrumentError, StoreError
+from toolkit.i18n import t
+from toolkit.instruments import Instrument, load
+
+__all__ = ["FieldworkView", "fieldwork_app"]
+
+
+class FieldworkView:
+    """Counts for one instrument and wave, refreshed on demand.
+
+    Parameters
+    ----------
+    store
+        A :class:`toolkit.store.Store` (``None``: connect to ``TOOLKIT_DATABASE_URL``).
+    instruments
+        The instruments offered (default: the valid files of ``surveys/``).
+    """
+
+    def __init__(
+        self,
+        store: object | None = None,
+        instruments: list[Instrument] | None = None,
+        *,
+        lang: str = "fr",
+    ) -> None:
+        self._store = store
+        self.lang = lang
+        if instruments is None:
+            instruments = []
+            for path in instrument_files():
+                try:
+                    instruments.append(load(path))
+                except InstrumentError:
+                    continue
+        self.instruments = {i.id: i for i in instruments}
+        self.lang_switch = language_switch(("fr", "en"), lang)
+        self.lang_switch.observe(self._language, "value")
+        self.instrument = widgets.Dropdown(
+            options=[(i.title.get(lang), i.id) for i in instruments],
+            value=next(iter(self.instruments), None),
+        )
+        self.wave = widgets.Text(value=current_wave(), continuous_update=False)
+        self.refresh_button = widgets.Button(icon="refresh", button_style="primary")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.sectors = widgets.HTML()
+        self.quotas = widgets.HTML()
+        self.next_cells = widgets.HTML()
+        self.message = widgets.HTML()
+        self.heading = widgets.HTML()
+        self.labels = [widgets.HTML(), widgets.HTML()]
+        self.root = widgets.VBox(
+            [
+                style(),
+                widgets.HBox([self.lang_switch]),
+                self.heading,
+                self.labels[0],
+                self.instrument,
+                self.labels[1],
+                self.wave,
+                self.refresh_button,
+                self.message,
+                self.next_cells,
+                self.sectors,
+                self.quotas,
+            ]
+        )
+        self.root.add_class("mt-app")
+        self.root.add_class("mt-fieldwork")
+        self.instrument.observe(lambda _c: self.refresh(), "value")
+        self.wave.observe(lambda _c: self.refresh(), "value")
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+
+    def _language(self, change: dict) -> None:
+        self.lang = change["new"]
+        self.refresh()
+
+    def store(self) -> object:
+        if self._store is None:
+            from toolkit.store import connect
+
+            self._store = connect(database_url())
+        return self._store
+
+    def refresh(self) -> None:
+        """Read the counts again and redraw the tables."""
+        tr = lambda key, **p: t(key, self.lang, **p)  # noqa: E731
+        self.heading.value = f"<h2>{esc(tr('collect.fieldwork.title'))}</h2>"
+        self.labels[
+            0
+        ].value = f'<span class="mt-label">{esc(tr("collect.fieldwork.instrument"))}</span>'
+        self.labels[1].value = f'<span class="mt-label">{esc(tr("collect.start.wave"))}</span>'
+        self.refresh_button.description = tr("collect.fieldwork.refresh")
+        self.message.value = ""
+        instrument = self.instruments.get(self.instrument.value or "")
+        if instrument is None:
+            self.message.value = esc(tr("collect.fieldwork.no_instrument"))
+            return
+        wave = self.wave.value.strip() or None
+        try:
+            store = self.store()
+            store.register(instrument)  # type: ignore[attr-defined]
+            today = store.counts(instrument.id, by=("sector",), since=start_of_today())  # type: ignore[attr-defined]
+            in_wave = store.counts(instrument.id, by=("sector",), wave=wave)  # type: ignore[attr-defined]
+            quotas = instrument.analysis.quotas
+            cells = (
+                quota_table(instrument, store.counts(instrument.id, by=quotas.by, wave=wave))
+                if quotas
+                else None
+            )  # type: ignore[attr-defined]
+        except StoreError as error:
+            self.message.value = f'<span class="mt-error">{esc(error)}</span>'
+            return
+        sectors = sector_table(today, in_wave)
+        labels = _labeller(instrument, self.lang)
+        self.sectors.value = f"<h3>{esc(tr('collect.fieldwork.sectors'))}</h3>" + table(
+            [
+                tr("collect.start.sector"),
+                tr("collect.fieldwork.today"),
+                tr("collect.fieldwork.wave", wave=wave or "—"),
+            ],
+            [[labels("sector", s), a, b] for s, a, b in sectors.itertuples(index=False)],
+        )
+        if cells is None or cells.empty:
+            self.quotas.value = f"<p>{esc(tr('collect.fieldwork.no_quotas'))}</p>"
+            self.next_cells.value = ""
+            return
+        by = list(instrument.analysis.quotas.by)  # type: ignore[union-attr]
+        headers = [_name(instrument, n, self.lang) for n in by] + [
+            tr("collect.fieldwork.n"),
+            tr("collect.fieldwork.target"),
+            tr("collect.fieldwork.remaining"),
+        ]
+        rows = [
+            [*(labels(n, r[n]) for n in by), r["n"], _na(r["target"]), _na(r["remaining"])]
+            for _, r in cells.iterrows()
+        ]
+        self.quotas.value = f"<h3>{esc(tr('collect.fieldwork.quotas'))}</h3>" + table(headers, rows)
+        todo = (
+            cells[cells["remaining"].fillna(0) > 0]
+            .sort_values("remaining", ascending=False)
+            .head(5)
+        )
+        if todo.empty:
+            self.next_cells.value = f'<p class="mt-ok">{esc(tr("collect.fieldwork.all_done"))}</p>'
+        else:
+            items = "".join(
+                f"<li>{esc(' · '.join(labels(n, r[n]) for n in by))} : {esc(tr('collect.fieldwork.missing', count=r['remaining']))}</li>"
+                for _, r in todo.iterrows()
+            )
+            self.next_cells.value = f"<h3>{esc(tr('collect.fieldwork.next'))}</h3><ul>{items}</ul>"
+
+
+def _na(value: object) -> object:
+    try:
+        return "—" if value is None or value != value else value
+    except (TypeError, ValueError):
+        return "—"
+
+
+def _name(instrument: Instrument, name: str, lang: str) -> str:
+    if name in ("sector", "wave", "team", "collector", "source"):
+        return t(f"collect.meta.{name}", lang)
+    try:
+        return instrument.question(name).text(lang)
+    except KeyError:
+        return name
+
+
+def _labeller(instrument: Instrument, lang: str):
+    def label(name: str, value: object) -> str:
+        if value is None or value != value:
+            return "—"
+        question = instrument.analysis.sector if name == "sector" else name
+        try:
+            choice_list = instrument.choices_of(question) if question else None
+        except KeyError:
+            choice_list = None
+        choice = choice_list.get(str(value)) if choice_list else None
+        return choice.label.get(lang) if choice else str(value)
+
+    return label
+
+
+def fieldwork_app(instrument_id: str | None = None, *, lang: str = "fr") -> FieldworkView:
+    """The fieldwork view, on ``instrument_id`` if given (else the first instrument)."""
+    view = FieldworkView(lang=lang)
+    if instrument_id and instrument_id in view.instruments:
+        view.instrument.value = instrument_id
+    elif instrument_id:
+        found = find_instrument(instrument_id)
+        if found is not None:
+            view.instruments[found.id] = found
+    return view

@@ -1,0 +1,382 @@
+"""One widget view per question, generated from the instrument model.
+
+Each view is a :class:`QuestionView` with public child widgets (``input``, ``error``) so that
+tests can set ``.value`` without a browser. A view writes every change to the
+:class:`~toolkit.collect.Form` and calls ``on_change``; :meth:`QuestionView.refresh` shows or
+hides it (skip logic), updates calculated values and filtered choices and shows its problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from toolkit.apps.common.html import esc
+from toolkit.collect import Form
+from toolkit.i18n import t
+from toolkit.instruments import Question
+
+__all__ = ["QuestionView", "build_views"]
+
+Hidden = widgets.Layout(display="none")
+
+
+def _display(widget: widgets.Widget, shown: bool) -> None:
+    widget.layout.display = None if shown else "none"
+
+
+class QuestionView:
+    """The widgets of one question (label, hint, input, inline problem).
+
+    Parameters
+    ----------
+    question
+        The question shown.
+    form
+        The form the answers go to.
+    lang
+        Language of labels.
+    on_change
+        Called after every answer change (the app refreshes the page).
+    repeat, index
+        The repeat entry this question belongs to, if any.
+    """
+
+    def __init__(
+        self,
+        question: Question,
+        form: Form,
+        lang: str,
+        on_change: Callable[[], None],
+        *,
+        repeat: str | None = None,
+        index: int | None = None,
+        label: str | None = None,
+    ) -> None:
+        self.question = question
+        self.form = form
+        self.lang = lang
+        self.repeat = repeat
+        self.index = index
+        self.on_change = on_change
+        self._quiet = False
+        self.path = question.name if repeat is None else f"{repeat}[{index}].{question.name}"
+        text = label if label is not None else question.text(lang)
+        mark = " *" if question.required else ""
+        self.label = widgets.HTML(f'<span class="mt-label">{esc(text)}{esc(mark)}</span>')
+        hint = question.hint.get(lang) if question.hint else ""
+        self.hint = widgets.HTML(f'<span class="mt-hint">{esc(hint)}</span>')
+        if not hint:
+            self.hint.layout.display = "none"
+        self.error = widgets.HTML("")
+        self.error.add_class("mt-error")
+        self.checkboxes: dict[str, widgets.Checkbox] = {}
+        self.input = self._build()
+        children = [self.label, self.hint, self.input, self.error]
+        if question.type == "note":
+            children = [self.label, self.hint]
+        self.box = widgets.VBox(children)
+        self.box.add_class("mt-question")
+        self.box.add_class(f"mt-q-{question.name}")
+        if question.type == "likert":
+            self.box.add_class("mt-likert")
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+
+    def _choices(self) -> list[tuple[str, str]]:
+        choice_list = self.form.instrument.choice_lists.get(self.question.choices or "")
+        if choice_list is None:
+            return []
+        allowed = set(self.form.choices(self.question, repeat=self.repeat, index=self.index))
+        return [
+            (c.label.get(self.lang), c.value) for c in choice_list.choices if c.value in allowed
+        ]
+
+    def _current(self) -> object:
+        return self.form.get(self.question.name, repeat=self.repeat, index=self.index)
+
+    def _build(self) -> widgets.Widget:
+        qtype = self.question.type
+        current = self._current()
+        if qtype in ("single_choice", "likert"):
+            options = self._choices()
+            value = (
+                str(current)
+                if current is not None and str(current) in {v for _, v in options}
+                else None
+            )
+            if self.question.appearance == "minimal":
+                widget = widgets.Dropdown(options=[("—", None), *options], value=value)
+            else:
+                widget = widgets.RadioButtons(options=options, value=value)
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "consent":
+            options = [(t("collect.yes", self.lang), True), (t("collect.no", self.lang), False)]
+            widget = widgets.RadioButtons(
+                options=options, value=current if isinstance(current, bool) else None
+            )
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "multiple_choice":
+            chosen = set(current) if isinstance(current, list | tuple) else set()
+            for label, value in self._choices():
+                box = widgets.Checkbox(value=value in chosen, description=label, indent=False)
+                box.observe(self._changed, "value")
+                self.checkboxes[value] = box
+            return widgets.VBox(list(self.checkboxes.values()))
+        if qtype in ("integer", "decimal", "text", "datetime"):
+            placeholder = {
+                "integer": t("collect.placeholder.integer", self.lang),
+                "decimal": t("collect.placeholder.decimal", self.lang),
+                "datetime": t("collect.placeholder.datetime", self.lang),
+            }.get(qtype, "")
+            widget = widgets.Text(
+                value="" if current is None else str(current),
+                placeholder=placeholder,
+                continuous_update=False,
+            )
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "long_text":
+            widget = widgets.Textarea(
+                value="" if current is None else str(current), continuous_update=False
+            )
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "date":
+            value = None
+            if isinstance(current, str):
+                try:
+                    value = dt.date.fromisoformat(current)
+                except ValueError:
+                    value = None
+            widget = widgets.DatePicker(value=value)
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "time":
+            value = None
+            if isinstance(current, str):
+                try:
+                    value = dt.time.fromisoformat(current)
+                except ValueError:
+                    value = None
+            widget = widgets.TimePicker(value=value)
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "geopoint":
+            lat = lon = ""
+            if isinstance(current, dict):
+                lat, lon = str(current.get("latitude", "")), str(current.get("longitude", ""))
+            elif isinstance(current, str) and current.split():
+                parts = current.split()
+                lat, lon = parts[0], parts[1] if len(parts) > 1 else ""
+            self.latitude = widgets.Text(
+                value=lat, placeholder=t("collect.latitude", self.lang), continuous_update=False
+            )
+            self.longitude = widgets.Text(
+                value=lon, placeholder=t("collect.longitude", self.lang), continuous_update=False
+            )
+            self.latitude.observe(self._changed, "value")
+            self.longitude.observe(self._changed, "value")
+            return widgets.HBox([self.latitude, self.longitude])
+        if qtype == "calculate":
+            widget = widgets.HTML("")
+            widget.add_class("mt-calc")
+            return widget
+        return widgets.HTML("")
+
+    # ------------------------------------------------------------------ changes
+
+    def value_of_input(self) -> object:
+        """The answer the input widgets hold now, in the form's raw format."""
+        qtype = self.question.type
+        if qtype == "multiple_choice":
+            return [v for v, box in self.checkboxes.items() if box.value]
+        if qtype == "date":
+            value = self.input.value
+            return value.isoformat() if value else None
+        if qtype == "time":
+            value = self.input.value
+            return value.strftime("%H:%M") if value else None
+        if qtype == "geopoint":
+            lat, lon = self.latitude.value.strip(), self.longitude.value.strip()
+            return f"{lat} {lon}" if lat or lon else None
+        if qtype in ("integer", "decimal", "text", "long_text", "datetime"):
+            return self.input.value.strip() if qtype != "long_text" else self.input.value
+        return self.input.value
+
+    def _changed(self, _change: dict) -> None:
+        if self._quiet:
+            return
+        self.form.set(
+            self.question.name, self.value_of_input(), repeat=self.repeat, index=self.index
+        )
+        self.on_change()
+
+    # ------------------------------------------------------------------ refreshing
+
+    def refresh(self) -> None:
+        """Show or hide (skip logic), update calculated values and choices, show problems."""
+        shown = self.form.shown(self.question.name, repeat=self.repeat, index=self.index)
+        _display(self.box, shown)
+        qtype = self.question.type
+        if qtype == "calculate":
+            value = self.form.value(self.question.name, repeat=self.repeat, index=self.index)
+            self.input.value = esc("—" if value is None else value)
+        if qtype in ("single_choice", "likert") and self.question.choice_filter:
+            options = self._choices()
+            if [v for _, v in options] != [v for _, v in self.input.options if v is not None]:
+                keep = self.input.value if self.input.value in {v for _, v in options} else None
+                self._quiet = True
+                try:
+                    if isinstance(self.input, widgets.Dropdown):
+                        self.input.options = [("—", None), *options]
+                    else:
+                        self.input.options = options
+                    self.input.value = keep
+                finally:
+                    self._quiet = False
+                if keep is None and self._current() is not None:
+                    self.form.set(self.question.name, None, repeat=self.repeat, index=self.index)
+        problems = self.form.visible_problems(lang=self.lang).get(self.path, []) if shown else []
+        self.error.value = "<br>".join(esc(p) for p in problems)
+        _display(self.error, bool(problems))
+
+
+class MatrixView:
+    """A Likert matrix: the shared question, then one row of large radio buttons per item."""
+
+    def __init__(
+        self,
+        question: Question,
+        form: Form,
+        lang: str,
+        on_change: Callable[[], None],
+        **where: object,
+    ) -> None:
+        self.question = question
+        self.form = form
+        self.where = where
+        heading = question.text(lang)
+        self.label = widgets.HTML(f'<span class="mt-label">{esc(heading)}</span>')
+        hint = question.hint.get(lang) if question.hint else ""
+        self.hint = widgets.HTML(f'<span class="mt-hint">{esc(hint)}</span>')
+        if not hint:
+            self.hint.layout.display = "none"
+        self.rows = [
+            QuestionView(child, form, lang, on_change, **where) for child in question.children
+        ]  # type: ignore[arg-type]
+        self.box = widgets.VBox([self.label, self.hint, *(r.box for r in self.rows)])
+        self.box.add_class("mt-matrix")
+        self.box.add_class(f"mt-q-{question.name}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        _display(self.box, self.form.shown(self.question.name, **self.where))  # type: ignore[arg-type]
+        for row in self.rows:
+            row.refresh()
+
+
+class RepeatView:
+    """A repeat group: one framed block per entry with *Remove*, and an *Add* button."""
+
+    def __init__(
+        self,
+        question: Question,
+        form: Form,
+        lang: str,
+        on_change: Callable[[], None],
+        on_structure: Callable[[], None],
+    ) -> None:
+        self.question = question
+        self.form = form
+        self.label = widgets.HTML(f'<span class="mt-label">{esc(question.text(lang))}</span>')
+        hint = question.hint.get(lang) if question.hint else ""
+        self.hint = widgets.HTML(f'<span class="mt-hint">{esc(hint)}</span>')
+        if not hint:
+            self.hint.layout.display = "none"
+        self.entries: list[list[object]] = []
+        self.remove_buttons: list[widgets.Button] = []
+        blocks = []
+        for index in range(form.entries(question.name)):
+            views = build_views(
+                question.children,
+                form,
+                lang,
+                on_change,
+                on_structure,
+                repeat=question.name,
+                index=index,
+            )
+            remove = widgets.Button(
+                description=t("collect.repeat.remove", lang), icon="trash", button_style="warning"
+            )
+            remove.on_click(lambda _b, i=index: self._remove(i, on_structure))
+            title = widgets.HTML(f"<b>{esc(t('collect.repeat.entry', lang, number=index + 1))}</b>")
+            block = widgets.VBox([title, *(v.box for v in views), remove])  # type: ignore[attr-defined]
+            block.add_class("mt-entry")
+            blocks.append(block)
+            self.entries.append(views)
+            self.remove_buttons.append(remove)
+        self.add_button = widgets.Button(
+            description=t("collect.repeat.add", lang), icon="plus", button_style="info"
+        )
+        self.add_button.on_click(lambda _b: self._add(on_structure))
+        self.error = widgets.HTML("")
+        self.error.add_class("mt-error")
+        self.lang = lang
+        self.box = widgets.VBox([self.label, self.hint, *blocks, self.add_button, self.error])
+        self.box.add_class("mt-repeat")
+        self.box.add_class(f"mt-q-{question.name}")
+        self.refresh()
+
+    def _add(self, on_structure: Callable[[], None]) -> None:
+        self.form.add_entry(self.question.name)
+        on_structure()
+
+    def _remove(self, index: int, on_structure: Callable[[], None]) -> None:
+        self.form.remove_entry(self.question.name, index)
+        on_structure()
+
+    def refresh(self) -> None:
+        _display(self.box, self.form.shown(self.question.name))
+        for views in self.entries:
+            for view in views:
+                view.refresh()  # type: ignore[attr-defined]
+        problems = self.form.visible_problems(lang=self.lang).get(self.question.name, [])
+        self.error.value = "<br>".join(esc(p) for p in problems)
+        _display(self.error, bool(problems))
+
+
+def build_views(
+    items: tuple[Question, ...],
+    form: Form,
+    lang: str,
+    on_change: Callable[[], None],
+    on_structure: Callable[[], None],
+    *,
+    repeat: str | None = None,
+    index: int | None = None,
+) -> list[object]:
+    """Views for a list of questions (groups are flattened into their children)."""
+    views: list[object] = []
+    where = {"repeat": repeat, "index": index}
+    for question in items:
+        if question.type == "group":
+            heading = QuestionView(question, form, lang, on_change, **where)  # type: ignore[arg-type]
+            heading.box.children = (heading.label, heading.hint)
+            views.append(heading)
+            views.extend(
+                build_views(question.children, form, lang, on_change, on_structure, **where)
+            )  # type: ignore[arg-type]
+        elif question.type == "likert_matrix":
+            views.append(MatrixView(question, form, lang, on_change, **where))
+        elif question.type == "repeat":
+            views.append(RepeatView(question, form, lang, on_change, on_structure))
+        else:
+            views.append(QuestionView(question, form, lang, on_change, **where))  # type: ignore[arg-type]
+    return views

@@ -1,0 +1,63 @@
+"""Tablet-friendly styling shared by the apps: large touch targets, no horizontal scrolling."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+__all__ = ["TABLET_CSS", "style"]
+
+#: Touch targets of at least 44 px, text readable at arm's length, everything wraps at 768 px.
+TABLET_CSS = """
+<style>
+.mt-app { font-size: 18px; line-height: 1.4; max-width: 100%; box-sizing: border-box;
+  padding: 0 8px; overflow-wrap: anywhere; }
+.mt-app * { box-sizing: border-box; }
+.mt-app .widget-html, .mt-app .widget-html-content, .mt-app .widget-label { font-size: 18px;
+  white-space: normal; height: auto; line-height: 1.4; }
+.mt-app .jupyter-widgets { max-width: 100%; }
+.mt-app .widget-hbox, .mt-app .widget-box { flex-wrap: wrap; max-width: 100%; }
+.mt-app button.jupyter-button, .mt-app .jupyter-button { min-height: 48px; min-width: 48px;
+  font-size: 18px; padding: 0 18px; margin: 4px; border-radius: 6px; }
+.mt-app input[type=text], .mt-app input[type=date], .mt-app input[type=time],
+.mt-app input[type=number], .mt-app textarea, .mt-app select { min-height: 44px; font-size: 18px; }
+.mt-app .widget-text, .mt-app .widget-textarea, .mt-app .widget-datepicker,
+.mt-app .widget-timepicker, .mt-app .widget-dropdown { width: 100%; max-width: 32em; height: auto; }
+.mt-app .widget-radio-box { flex-direction: column; }
+.mt-app .widget-radio-box label { min-height: 44px; display: flex; align-items: center;
+  flex-direction: row-reverse; justify-content: flex-end;
+  font-size: 18px; padding: 4px 6px; margin: 2px 0; border: 1px solid #ccc; border-radius: 6px;
+  background: #fafafa; cursor: pointer; white-space: normal; }
+.mt-app .widget-radio-box input { width: 26px; height: 26px; margin-right: 10px; flex: none; }
+.mt-app .mt-likert .widget-radio-box, .mt-app .mt-matrix .widget-radio-box { flex-direction: row;
+  flex-wrap: wrap; }
+.mt-app .mt-likert .widget-radio-box label, .mt-app .mt-matrix .widget-radio-box label {
+  margin-right: 6px; min-width: 44px; }
+.mt-app .widget-radio, .mt-app .widget-radio-box { width: 100%; height: auto; }
+.mt-app .widget-checkbox { width: 100%; height: auto; min-height: 44px; }
+.mt-app .widget-checkbox label { min-height: 44px; display: flex; align-items: center;
+  font-size: 18px; white-space: normal; cursor: pointer; }
+.mt-app .widget-checkbox input { width: 26px; height: 26px; margin-right: 10px; flex: none; }
+.mt-app .widget-toggle-buttons .widget-toggle-button { min-height: 44px; min-width: 64px; font-size: 16px; }
+.mt-app .mt-question { border-left: 4px solid #d0d7de; padding: 6px 10px; margin: 10px 0;
+  width: 100%; }
+.mt-app .mt-label { font-weight: 600; }
+.mt-app .mt-hint { color: #555; font-style: italic; }
+.mt-app .mt-error { color: #b00020; font-weight: 600; }
+.mt-app .mt-ok { color: #1b5e20; font-weight: 600; }
+.mt-app .mt-warn { color: #8a4b00; font-weight: 600; background: #fff4e0; padding: 6px; }
+.mt-app .mt-calc { background: #f1f3f5; padding: 6px 10px; border-radius: 6px; }
+.mt-app .mt-entry { border: 1px dashed #999; border-radius: 6px; padding: 6px; margin: 8px 0;
+  width: 100%; }
+.mt-app .mt-scroll { max-width: 100%; overflow-x: auto; }
+.mt-app table.mt-table { border-collapse: collapse; font-size: 16px; }
+.mt-app table.mt-table td, .mt-app table.mt-table th { border: 1px solid #ccc; padding: 4px 8px; }
+.mt-app .mt-progress { width: 100%; }
+.mt-app a { display: inline-block; min-height: 44px; padding: 10px 4px; }
+.mt-app :focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
+</style>
+"""
+
+
+def style() -> widgets.HTML:
+    """An HTML widget that injects :data:`TABLET_CSS`; put it first in an app's root box."""
+    return widgets.HTML(TABLET_CSS)

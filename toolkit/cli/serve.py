@@ -1,0 +1,205 @@
+"""``toolkit serve``: the apps of ``notebooks/`` served by Voilà (index, collection, fieldwork…).
+
+Voilà runs as a child process of the environment's Python; the database URL, the journal
+and the surveys folder reach every kernel through the environment (``TOOLKIT_DATABASE_URL``,
+``TOOLKIT_JOURNAL``, ``TOOLKIT_SURVEYS``), as absolute paths since kernels run in
+``notebooks/``. Only 127.0.0.1 is served without a token; any other address gets one (given
+with ``--token`` or generated and printed in the URL), and requests without it get Voilà's
+login page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+from pathlib import Path
+
+from toolkit.cli import add_db_argument
+from toolkit.errors import ToolkitError
+from toolkit.i18n import t
+
+__all__ = ["LOCAL_HOSTS", "PRELOADED", "build_command", "register", "run", "voila_config"]
+
+#: Addresses served without a token.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: Addresses meaning "every interface" (the kernels reach Voilà on 127.0.0.1 then).
+ANY_ADDRESS = ("0.0.0.0", "::", "")  # noqa: S104 (compared with, never bound here)
+#: Pages that get preheated kernels (the first render costs an interpreter start and imports).
+PRELOADED = ("index.ipynb", "collecte.ipynb", "terrain.ipynb")
+DEFAULT_PORT = 8866
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve", help=t("cli.serve.help"), description=t("cli.serve.help")
+    )
+    parser.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("cli.serve.port"))
+    add_db_argument(parser)
+    parser.add_argument("--token", default=None, help=t("cli.serve.token"))
+    parser.add_argument("--pool", type=int, default=1, metavar="N", help=t("cli.serve.pool"))
+    parser.add_argument("--cull", type=int, default=900, metavar="S", help=t("cli.serve.cull"))
+    parser.add_argument("--open", action="store_true", help=t("cli.serve.open"))
+    parser.set_defaults(handler=run)
+
+
+def voila_config(*, pool: int, cull: int) -> dict:
+    """The ``voila.json`` written for the child: preheated pools for :data:`PRELOADED` pages
+    only (not for every notebook of the folder), idle kernels culled after ``cull`` seconds."""
+    config: dict = {
+        "MappingKernelManager": {
+            "cull_idle_timeout": max(cull, 0),
+            "cull_interval": max(min(cull // 4, 60), 10) if cull > 0 else 300,
+            "cull_connected": False,
+        },
+    }
+    if pool > 0:
+        pools = {"default": {"pool_size": 0}}
+        pools.update({name: {"pool_size": pool} for name in PRELOADED})
+        config["VoilaConfiguration"] = {"preheat_kernel": True, "default_pool_size": 0}
+        config["VoilaKernelManager"] = {"kernel_pools_config": pools, "fill_delay": 0}
+    return config
+
+
+def build_command(
+    notebooks: Path, *, host: str, port: int, token: str | None, config_dir: Path
+) -> list[str]:
+    """The child command line (Voilà with the index redirect, see :mod:`toolkit.apps.common.server`)."""
+    command = [
+        sys.executable,
+        "-m",
+        "toolkit.apps.common.server",
+        str(notebooks),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        f"--Voila.config_file_paths={config_dir}",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if token:
+        command.append(f"--token={token}")
+    return command
+
+
+def _database_url(raw: str | None) -> str:
+    from toolkit.collect import database_url
+    from toolkit.store.engine import resolve_url
+
+    url = resolve_url(raw or database_url())
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=str(Path(url.database).resolve()))
+    return url.render_as_string(hide_password=False)
+
+
+def _wait(url: str, process: subprocess.Popen, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own local server)
+                return True
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer (login page, 403, 404) means the server is up
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def _journal_path(url: str) -> Path:
+    """``TOOLKIT_JOURNAL``; else beside an SQLite database file; else ``data/journal.jsonl``."""
+    from sqlalchemy.engine import make_url
+
+    from toolkit.collect import default_journal_path
+    from toolkit.collect.journal import ENV_VAR
+
+    parsed = make_url(url)
+    if (
+        not os.environ.get(ENV_VAR)
+        and parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+    ):
+        return Path(parsed.database).resolve().parent / "journal.jsonl"
+    return default_journal_path().resolve()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def run(args: argparse.Namespace) -> int:
+    from toolkit.collect import project_root, surveys_dir
+
+    if not 0 < args.port < 65536:
+        raise ToolkitError(t("cli.serve.bad_port", port=args.port))
+    token = args.token
+    if args.host not in LOCAL_HOSTS and not token:
+        token = secrets.token_urlsafe(24)
+    url = _database_url(args.db)
+    journal = _journal_path(url)
+    notebooks = Path(os.environ.get("TOOLKIT_NOTEBOOKS") or project_root() / "notebooks").resolve()
+    env = dict(os.environ)
+    env.update(
+        {
+            "TOOLKIT_DATABASE_URL": url,
+            "TOOLKIT_JOURNAL": str(journal),
+            "TOOLKIT_SURVEYS": str(surveys_dir().resolve()),
+            "VOILA_APP_IP": "127.0.0.1" if args.host in ANY_ADDRESS else args.host,
+        }
+    )
+    shown_host = args.host if args.host not in ANY_ADDRESS else "127.0.0.1"
+    index = f"http://{_url_host(shown_host)}:{args.port}/voila/render/index.ipynb"
+    if token:
+        index += f"?token={token}"
+    from sqlalchemy.engine import make_url
+
+    print(
+        t(
+            "cli.serve.database",
+            url=make_url(url).render_as_string(hide_password=True),
+            journal=journal,
+        )
+    )
+    with tempfile.TemporaryDirectory(prefix="toolkit-voila-") as config_dir:
+        Path(config_dir, "voila.json").write_text(
+            json.dumps(voila_config(pool=args.pool, cull=args.cull)), encoding="utf-8"
+        )
+        command = build_command(
+            notebooks, host=args.host, port=args.port, token=token, config_dir=Path(config_dir)
+        )
+        try:
+            process = subprocess.Popen(command, env=env, cwd=str(notebooks))
+        except OSError as error:
+            raise ToolkitError(t("cli.serve.no_voila", detail=str(error))) from None
+
+        def stop(signum: int, _frame: object) -> None:
+            process.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            if _wait(f"http://{_url_host(shown_host)}:{args.port}/voila/tree", process):
+                print(t("cli.serve.url", url=index), flush=True)
+                if token:
+                    print(t("cli.serve.token_notice"), flush=True)
+                if args.open:
+                    webbrowser.open(index)
+            return process.wait()
+        except KeyboardInterrupt:
+            process.send_signal(signal.SIGINT)
+            try:
+                return process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                return 130
+        finally:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,242 @@
+"""The local, append-only journal that keeps responses when the database cannot be reached.
+
+One JSON object per line, written with a single ``write`` on a file opened in append mode
+under an exclusive lock, then ``fsync``'d: a response acknowledged on screen survives a
+crash or a power cut. Nothing is ever rewritten; replaying a response appends a ``synced``
+line that names the entry. A line cut short by a crash is ignored on reading.
+
+Entry kinds: ``submit`` (a finished response), ``draft`` (unfinished answers), ``synced``
+(entry ``entry`` reached the database), ``rejected`` (the database refused entry ``entry``;
+the line keeps the problem codes, the response stays in the journal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ENV_VAR", "Entry", "Journal", "default_journal_path"]
+
+#: Environment variable naming the journal file.
+ENV_VAR = "TOOLKIT_JOURNAL"
+_DEFAULT = Path("data") / "journal.jsonl"
+
+
+def default_journal_path() -> Path:
+    """``TOOLKIT_JOURNAL``, else ``data/journal.jsonl`` of the project (beside the default database)."""
+    raw = os.environ.get(ENV_VAR, "").strip()
+    if raw:
+        return Path(raw)
+    from toolkit.collect.catalogue import project_root
+
+    return project_root() / _DEFAULT
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A response kept in the journal."""
+
+    entry: str
+    kind: str
+    instrument_id: str
+    response_id: str
+    answers: Mapping[str, object]
+    meta: Mapping[str, object]
+    at: str
+
+    def submit_kwargs(self) -> dict[str, object]:
+        """Keyword arguments for ``Store.submit`` / ``Store.save_draft``."""
+        meta = dict(self.meta)
+        started = meta.get("started_at")
+        if isinstance(started, str) and started:
+            meta["started_at"] = dt.datetime.fromisoformat(started)
+        return {"response_id": self.response_id, **meta}
+
+
+class Journal:
+    """An append-only JSON-lines file of responses waiting for the database.
+
+    Parameters
+    ----------
+    path
+        The journal file (created with its folder on first write).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_journal_path()
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r})"
+
+    # ------------------------------------------------------------------ writing
+
+    def append(self, record: Mapping[str, object]) -> None:
+        """Write one line durably (locked append, flush, ``fsync``)."""
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=_plain) + "\n"
+        data = line.encode("utf-8")
+        created = not self.path.exists()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_dir(self.path.parent)
+
+    def keep(
+        self,
+        kind: str,
+        instrument_id: str,
+        response_id: str,
+        answers: Mapping[str, object],
+        meta: Mapping[str, object],
+    ) -> Entry:
+        """Journal a response (``kind`` = ``submit`` or ``draft``) and return its entry."""
+        if kind not in ("submit", "draft"):
+            raise ValueError(f"kind must be 'submit' or 'draft'; got {kind!r}")
+        entry = Entry(
+            entry=uuid.uuid4().hex,
+            kind=kind,
+            instrument_id=instrument_id,
+            response_id=response_id,
+            answers=dict(answers),
+            meta={k: v for k, v in meta.items() if v is not None},
+            at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        self.append(
+            {
+                "kind": kind,
+                "entry": entry.entry,
+                "at": entry.at,
+                "instrument_id": instrument_id,
+                "response_id": response_id,
+                "answers": entry.answers,
+                "meta": entry.meta,
+            }
+        )
+        return entry
+
+    def acknowledge(
+        self, entry: Entry, *, kind: str = "synced", codes: tuple[str, ...] = ()
+    ) -> None:
+        """Record that ``entry`` reached the database (or was refused: ``kind="rejected"``)."""
+        record: dict[str, object] = {
+            "kind": kind,
+            "entry": entry.entry,
+            "response_id": entry.response_id,
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        if codes:
+            record["codes"] = list(codes)
+        self.append(record)
+
+    # ------------------------------------------------------------------ reading
+
+    def records(self) -> Iterator[dict]:
+        """Every readable line, oldest first (a line cut short by a crash is skipped)."""
+        if not self.path.exists():
+            return
+        with self.path.open("rb") as handle:
+            for raw in handle:
+                with contextlib.suppress(ValueError):
+                    record = json.loads(raw.decode("utf-8"))
+                    if isinstance(record, dict) and "kind" in record:
+                        yield record
+
+    def entries(self) -> list[Entry]:
+        """Every journaled response (submits and drafts), oldest first."""
+        out = []
+        for record in self.records():
+            if record["kind"] in ("submit", "draft"):
+                try:
+                    out.append(
+                        Entry(
+                            entry=str(record["entry"]),
+                            kind=str(record["kind"]),
+                            instrument_id=str(record["instrument_id"]),
+                            response_id=str(record["response_id"]),
+                            answers=dict(record.get("answers") or {}),
+                            meta=dict(record.get("meta") or {}),
+                            at=str(record.get("at", "")),
+                        )
+                    )
+                except (KeyError, TypeError, ValueError):
+                    continue
+        return out
+
+    def pending(self, instrument_id: str | None = None) -> list[Entry]:
+        """Entries still to send, oldest first.
+
+        An acknowledged or rejected entry is done; a draft is superseded by any later entry of
+        the same response, so only the newest state of each response is sent.
+        """
+        closed = {
+            str(r.get("entry"))
+            for r in self.records()
+            if r["kind"] in ("synced", "rejected", "superseded")
+        }
+        entries = [e for e in self.entries() if e.entry not in closed]
+        latest: dict[str, Entry] = {}
+        for entry in entries:
+            previous = latest.get(entry.response_id)
+            if previous is None or previous.kind == "draft" or entry.kind == "submit":
+                latest[entry.response_id] = entry
+        keep = {e.entry for e in latest.values()}
+        out = [e for e in entries if e.entry in keep]
+        if instrument_id is not None:
+            out = [e for e in out if e.instrument_id == instrument_id]
+        return out
+
+    def superseded(self, instrument_id: str | None = None) -> list[Entry]:
+        """Pending-looking entries made obsolete by a later entry of the same response."""
+        waiting = {e.entry for e in self.pending(instrument_id)}
+        closed = {
+            str(r.get("entry"))
+            for r in self.records()
+            if r["kind"] in ("synced", "rejected", "superseded")
+        }
+        return [
+            e
+            for e in self.entries()
+            if e.entry not in waiting
+            and e.entry not in closed
+            and (instrument_id is None or e.instrument_id == instrument_id)
+        ]
+
+    def rejected(self) -> list[tuple[Entry, tuple[str, ...]]]:
+        """Entries the database refused, with the problem codes it gave."""
+        by_entry = {e.entry: e for e in self.entries()}
+        out = []
+        for record in self.records():
+            if record["kind"] == "rejected" and record.get("entry") in by_entry:
+                out.append((by_entry[record["entry"]], tuple(record.get("codes") or ())))
+        return out
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot journal a value of type {type(value).__name__}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

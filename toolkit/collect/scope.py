@@ -1,0 +1,118 @@
+"""Live skip logic for the form: which questions are shown and which choices are offered.
+
+Expressions are evaluated on the *cleaned* answers of
+:meth:`~toolkit.instruments.Instrument.validate_answers` (irrelevant answers already dropped,
+calculations filled), with the same scoping rules as the answer checks: inside a repeat
+entry, that entry's own questions are in scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from toolkit.instruments import Instrument, Question
+from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool
+
+__all__ = ["allowed_choices", "visibility"]
+
+
+class _Scope:
+    """What an expression sees: top-level answers, and the current repeat entry if any."""
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        values: Mapping[str, object],
+        today: dt.date,
+        entry: Mapping[str, object] | None = None,
+        repeat: str | None = None,
+        columns: Mapping[str, object] | None = None,
+    ) -> None:
+        self.instrument = instrument
+        self.values = values
+        self.today = today
+        self.entry = entry
+        self.repeat = repeat
+        self.columns = columns or {}
+        self.current = None
+
+    def lookup(self, name: str) -> object:
+        try:
+            owner = self.instrument.repeat_of(name)
+        except KeyError:
+            return None
+        if owner is None:
+            value = self.values.get(name)
+            if isinstance(value, list) and self.instrument.question(name).type == "repeat":
+                return NodeSet(value)
+            return value
+        if owner == self.repeat and self.entry is not None:
+            return self.entry.get(name)
+        entries = self.values.get(owner) or []
+        return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
+
+    def column(self, name: str) -> object:
+        return self.columns.get(name)
+
+
+def _holds(text: str | None, scope: _Scope) -> bool:
+    if not text:
+        return True
+    try:
+        return to_bool(evaluate(parse(text), scope))
+    except (EvaluationError, ValueError, TypeError, OverflowError):
+        # The answer checks report the broken rule; the form keeps the question visible.
+        return True
+
+
+def visibility(
+    instrument: Instrument, cleaned: Mapping[str, object], *, today: dt.date | None = None
+) -> dict[str, bool]:
+    """Whether each question is shown, by field path (``name`` or ``repeat[i].name``).
+
+    A question is shown when its own ``relevant`` holds and so does every enclosing
+    container's. Entries of a repeat are taken from ``cleaned[repeat]``.
+    """
+    today = today or dt.date.today()
+    out: dict[str, bool] = {}
+
+    def walk(items: tuple[Question, ...], scope: _Scope, shown: bool, prefix: str) -> None:
+        for question in items:
+            here = shown and _holds(question.relevant, scope)
+            out[f"{prefix}{question.name}"] = here
+            if question.type == "repeat":
+                entries = cleaned.get(question.name) if here else None
+                for index, entry in enumerate(entries or []):
+                    inner = _Scope(instrument, cleaned, today, entry, question.name)
+                    walk(question.children, inner, here, f"{question.name}[{index}].")
+            elif question.children:
+                walk(question.children, scope, here, prefix)
+
+    walk(instrument.items, _Scope(instrument, cleaned, today), True, "")
+    return out
+
+
+def allowed_choices(
+    instrument: Instrument,
+    question: Question,
+    cleaned: Mapping[str, object],
+    *,
+    entry: Mapping[str, object] | None = None,
+    repeat: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[str, ...]:
+    """Values of the question's choices that its ``choice_filter`` keeps (cascading lists)."""
+    choice_list = instrument.choice_lists.get(question.choices or "")
+    if choice_list is None:
+        return ()
+    if not question.choice_filter:
+        return choice_list.values()
+    today = today or dt.date.today()
+    kept = []
+    for choice in choice_list.choices:
+        columns = {**dict(choice.filters), "name": choice.value, "value": choice.value}
+        scope = _Scope(instrument, cleaned, today, entry, repeat, columns)
+        if _holds(question.choice_filter, scope):
+            kept.append(choice.value)
+    return tuple(kept)

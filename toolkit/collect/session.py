@@ -1,0 +1,271 @@
+"""Sending responses: to the database when it answers, to the local journal when it does not.
+
+:class:`CollectSession` is what the field app talks to. It never loses a response: a
+submit that cannot reach the database is journaled (``fsync``'d) and the form is marked
+``failed`` so that the screen says so; the journal is replayed as soon as the database
+answers again (at the next submit, on demand, or with ``toolkit sync``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from toolkit.collect.catalogue import database_url, find_instrument
+from toolkit.collect.form import Form, FormState
+from toolkit.collect.journal import Entry, Journal
+from toolkit.collect.sync import SyncReport, replay
+from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, StoreUnavailableError
+from toolkit.instruments import Instrument
+
+__all__ = ["CollectSession", "SubmitOutcome"]
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """What happened to a submit.
+
+    Attributes
+    ----------
+    state
+        ``SUBMITTED`` (in the database), ``FAILED`` (kept in the journal) or ``DRAFT``
+        (refused: :attr:`problems` says why; nothing was sent).
+    journaled
+        The response is safe in the local journal, waiting for the database.
+    problems
+        Why it was refused.
+    """
+
+    state: FormState
+    journaled: bool = False
+    problems: tuple[Problem, ...] = field(default=())
+
+
+class CollectSession:
+    """The link between forms, the store and the journal, for one instrument.
+
+    Parameters
+    ----------
+    instrument
+        The instrument collected.
+    url
+        The database URL (default ``TOOLKIT_DATABASE_URL``, see :func:`toolkit.store.connect`).
+    journal
+        The local journal (default :func:`toolkit.collect.journal.default_journal_path`).
+    connect
+        Opens the store (injected by tests).
+    source
+        Recorded with each response (``"collect"``).
+    """
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        *,
+        url: str | None = None,
+        journal: Journal | None = None,
+        connect: Callable[[str | None], object] | None = None,
+        source: str = "collect",
+    ) -> None:
+        self.instrument = instrument
+        self.url = url or database_url()
+        self.journal = journal or Journal()
+        self.source = source
+        self._connect = connect
+        self._store: object | None = None
+        self.last_error: StoreError | None = None
+
+    # ------------------------------------------------------------------ the database
+
+    def store(self) -> object | None:
+        """The store, connected (and the instrument registered) on first use; ``None`` while
+        the database cannot be reached."""
+        if self._store is not None:
+            return self._store
+        try:
+            if self._connect is not None:
+                opened = self._connect(self.url)
+            else:
+                from toolkit.store import connect
+
+                opened = connect(self.url)
+            opened.register(self.instrument)  # type: ignore[attr-defined]
+        except StoreUnavailableError as error:
+            self.last_error = error
+            return None
+        self._store = opened
+        self.last_error = None
+        return opened
+
+    def check(self) -> bool:
+        """Ask the database whether it answers (updates :attr:`online`)."""
+        try:
+            self._call(lambda s: s.instrument(self.instrument.id))  # type: ignore[attr-defined]
+        except StoreUnavailableError:
+            return False
+        return True
+
+    @property
+    def online(self) -> bool:
+        """Whether the last contact with the database succeeded."""
+        return self.last_error is None and self._store is not None
+
+    def _call(self, work: Callable[[object], object]) -> object:
+        store = self.store()
+        if store is None:
+            raise self.last_error or StoreUnavailableError()
+        try:
+            result = work(store)
+        except StoreUnavailableError as error:
+            self.last_error = error
+            raise
+        self.last_error = None
+        return result
+
+    # ------------------------------------------------------------------ responses
+
+    def save_draft(self, form: Form) -> bool:
+        """Keep the form's answers as a draft; ``True`` in the database, ``False`` journaled.
+
+        A refused consent keeps nothing.
+        """
+        if form.state not in (FormState.DRAFT, FormState.VALID) or form.consent_refused:
+            return False
+        payload = form.payload()
+        meta = _meta(payload, self.source)
+        try:
+            self._call(
+                lambda s: s.save_draft(  # type: ignore[attr-defined]
+                    self.instrument.id, payload["answers"], response_id=form.response_id, **meta
+                )
+            )
+        except StoreUnavailableError:
+            self.journal.keep(
+                "draft", self.instrument.id, form.response_id, payload["answers"], meta
+            )
+            return False
+        return True
+
+    def submit(self, form: Form) -> SubmitOutcome:
+        """Submit the form once: idempotent, journaled when the database is unreachable."""
+        if form.state is FormState.SUBMITTED:
+            return SubmitOutcome(FormState.SUBMITTED)
+        if form.state is FormState.FAILED:
+            return SubmitOutcome(FormState.FAILED, journaled=True)
+        if not form.ready():
+            return SubmitOutcome(FormState.DRAFT, problems=form.result.problems)
+        payload = form.payload()
+        meta = _meta(payload, self.source)
+        try:
+            self._call(
+                lambda s: s.submit(  # type: ignore[attr-defined]
+                    self.instrument.id, payload["answers"], response_id=form.response_id, **meta
+                )
+            )
+        except StoreUnavailableError:
+            self.journal.keep(
+                "submit", self.instrument.id, form.response_id, payload["answers"], meta
+            )
+            form.mark(FormState.FAILED)
+            return SubmitOutcome(FormState.FAILED, journaled=True)
+        except (AnswerError, ConflictError) as error:
+            return SubmitOutcome(FormState.DRAFT, problems=error.problems)
+        form.mark(FormState.SUBMITTED)
+        self.sync()
+        return SubmitOutcome(FormState.SUBMITTED)
+
+    def pending(self) -> list[Entry]:
+        """This instrument's responses still waiting in the journal."""
+        return [e for e in self.journal.pending(self.instrument.id) if e.kind == "submit"]
+
+    def sync(self) -> SyncReport:
+        """Replay this instrument's journal entries if the database answers."""
+        if not self.journal.path.exists():
+            return SyncReport()
+        waiting = self.journal.pending(self.instrument.id)
+        if not waiting:
+            return SyncReport()
+        store = self.store()
+        if store is None:
+            return SyncReport(remaining=len(waiting))
+        report = replay(
+            self.journal, store, instrument_id=self.instrument.id, find_instrument=find_instrument
+        )
+        if report.remaining:
+            self.last_error = StoreUnavailableError()
+        else:
+            self.last_error = None
+        return report
+
+    def drafts(self) -> list[Form]:
+        """Resumable drafts: the database's (newest first), then those only in the journal."""
+        forms: list[Form] = []
+        seen: set[str] = set()
+        try:
+            stored = self._call(lambda s: s.drafts(self.instrument.id))  # type: ignore[attr-defined]
+        except StoreUnavailableError:
+            stored = []
+        for response in stored:  # type: ignore[union-attr]
+            seen.add(response.response_id)
+            forms.append(Form.resume(self.instrument, response))
+        for entry in reversed(self.journal.pending(self.instrument.id)):
+            if entry.kind == "draft" and entry.response_id not in seen:
+                seen.add(entry.response_id)
+                forms.append(_form_of(self.instrument, entry))
+        return forms
+
+    def recent(self, limit: int = 20) -> list[dict]:
+        """The latest submitted responses (for correction and voiding), newest first."""
+        frame = self._call(
+            lambda s: s.frame(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
+        )
+        frame = frame.sort_values("submitted_at", ascending=False).head(limit)  # type: ignore[attr-defined]
+        columns = ["response_id", "collector", "sector", "wave", "submitted_at"]
+        return frame[columns].to_dict("records")
+
+    def load(self, response_id: str) -> Form:
+        """A form holding a stored response (to correct it)."""
+        response = self._call(lambda s: s.get(response_id))  # type: ignore[attr-defined]
+        return Form.resume(self.instrument, response)
+
+    def correct(self, form: Form, *, by: str, reason: str | None = None) -> SubmitOutcome:
+        """Replace a submitted response's answers; the audit trail keeps the old ones."""
+        if not form.ready():
+            return SubmitOutcome(FormState.DRAFT, problems=form.result.problems)
+        try:
+            self._call(
+                lambda s: s.correct(form.response_id, form.answers, by=by, reason=reason)  # type: ignore[attr-defined]
+            )
+        except AnswerError as error:
+            return SubmitOutcome(FormState.DRAFT, problems=error.problems)
+        form.mark(FormState.SUBMITTED)
+        return SubmitOutcome(FormState.SUBMITTED)
+
+    def void(self, response_id: str, *, reason: str, by: str) -> None:
+        """Withdraw a response from every table, with a reason (kept in the audit trail)."""
+        self._call(lambda s: s.void(response_id, reason=reason, by=by))  # type: ignore[attr-defined]
+
+
+def _meta(payload: dict, source: str) -> dict[str, object]:
+    meta = {k: payload.get(k) for k in ("collector", "team", "sector", "wave", "started_at")}
+    meta["source"] = source
+    if meta["started_at"] is None:
+        meta["started_at"] = dt.datetime.now(dt.UTC)
+    return meta
+
+
+def _form_of(instrument: Instrument, entry: Entry) -> Form:
+    kwargs = entry.submit_kwargs()
+    from toolkit.collect.form import Metadata
+
+    meta = Metadata(
+        collector=kwargs.get("collector"),  # type: ignore[arg-type]
+        team=kwargs.get("team"),  # type: ignore[arg-type]
+        sector=kwargs.get("sector"),  # type: ignore[arg-type]
+        wave=kwargs.get("wave"),  # type: ignore[arg-type]
+        started_at=kwargs.get("started_at"),  # type: ignore[arg-type]
+    )
+    return Form(
+        instrument, response_id=entry.response_id, answers=dict(entry.answers), metadata=meta
+    )
