@@ -47,6 +47,31 @@ def test_xlsform_import__unsupported_feature__exit_1_coded_message_no_traceback(
     assert not (tmp_path / "p.yaml").exists()
 
 
+def test_xlsform_import__metadata_and_media__exit_0_warnings_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "spec.yaml"
+    status = main(
+        [
+            "--lang",
+            "en",
+            "xlsform",
+            "import",
+            str(EXTERNAL / "xlsform_spec_test.xlsx"),
+            "-o",
+            str(out),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 0
+    assert out.exists()
+    warnings = [line for line in captured.err.splitlines() if line.startswith("warning:")]
+    assert any("X016 [row 42] sheet 'survey', column 'type'" in line for line in warnings)
+    assert any("X017 [row 36] sheet 'survey', column 'type'" in line for line in warnings)
+    assert "records the start time, submission time and collector" in captured.err
+    assert "written" in captured.out
+
+
 def test_import_and_export__pii_left_out_and_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

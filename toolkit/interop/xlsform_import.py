@@ -3,14 +3,34 @@
 pyxform reads the workbook (``get_xlsform``: every file type, case-insensitive sheet and
 column names) and resolves its aliases and groups (``workbook_to_json``); this module maps
 that JSON to the YAML shape of our model and checks it with the usual loader. What lies
-outside the supported subset is reported with a coded problem naming the sheet, the row and
-the column, in the manner of pyxform's ``[row : 3] On the 'survey' sheet...`` messages:
+outside the model is reported with a coded problem naming the sheet, the row and the column,
+in the manner of pyxform's ``[row : 3] On the 'survey' sheet...`` messages.
 
-* an error (``X004`` type, ``X005`` function, ``X006`` sheet, ``X007`` nested repeat...) for
-  what changes the data collected; with ``skip_unsupported=True`` the question is left out
-  and the problem becomes a warning (``X010``);
-* a warning (``X009``) for presentation or deployment columns the model does not keep
-  (media, ``rows``, ``public_key``...): the data collected are the same without them.
+Left out with a warning (the form imports):
+
+* ``X016`` automatic metadata (``start``, ``end``, ``today``, ``deviceid``, ``username``,
+  ``audit``...): the store records the start and submission times and the collector itself;
+* ``X017`` media and device capture (``image``, ``audio``, ``video``, ``file``, ``barcode``,
+  ``osm``, ``geotrace``, ``geoshape``...) that the field app cannot collect;
+* ``X011`` the ``entities`` sheet (ODK Central datasets: no effect on what is collected);
+* ``X009`` presentation or deployment columns (media, ``rows``, ``public_key``...);
+* ``X019`` a label, hint or message showing a left-out question: the reference becomes
+  ``[name]``.
+
+Errors (the form's logic would change, or depends on data outside the form): ``X018`` an
+expression of a kept question refers to a left-out question; ``X004`` type (``rank``,
+``select_one_from_file``, ``or_other``...), ``X005`` function (``pulldata()``...) or syntax,
+``X007`` nested repeat. With ``skip_unsupported=True`` those questions are left out too and
+the problem becomes a warning (``X010``).
+
+Mapped: ``range`` becomes an integer (a decimal when pyxform says so) with ``minimum`` and
+``maximum`` from its ``start`` and ``end``, and its step becomes a constraint (``(. - start)
+mod step = 0``, or a rounding test for a decimal step). ``select_one_external`` and
+``select_multiple_external`` become single and multiple choices whose list is read from the
+``external_choices`` sheet (renamed ``<list>_external`` when the ``choices`` sheet has a list
+of the same name), filter columns and ``choice_filter`` kept; the exporter writes them back
+as plain ``select_one``/``select_multiple`` from the ``choices`` sheet, which every server and
+client reads without an attached ``itemsets.csv``.
 """
 
 from __future__ import annotations
@@ -19,6 +39,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from pyxform.errors import PyXFormError
@@ -28,7 +49,14 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 from toolkit.errors import InstrumentError, Problem
 from toolkit.i18n import Msg
 from toolkit.instruments import Instrument, Question
-from toolkit.instruments.expr import FUNCTIONS, Call, ExpressionSyntaxError, parse, walk
+from toolkit.instruments.expr import (
+    FUNCTIONS,
+    Call,
+    ExpressionSyntaxError,
+    parse,
+    references,
+    walk,
+)
 from toolkit.instruments.loader import NAME_RE, from_mapping
 from toolkit.interop.languages import code_of
 from toolkit.interop.xlsform_export import bounds_constraint
@@ -36,8 +64,10 @@ from toolkit.interop.xlsform_subset import (
     CHOICE_COLUMNS,
     CHOICE_MEDIA_COLUMNS,
     EXPRESSION_COLUMNS,
+    RANGE,
     SELECT_MULTIPLE,
     SELECT_ONE,
+    SELECT_ONE_EXTERNAL,
     SETTINGS_COLUMNS,
     SURVEY_COLUMNS,
     UNSUPPORTED_SELECTS,
@@ -49,6 +79,19 @@ _TRUE = {"yes", "true", "true()", "1", "oui", "vrai"}
 _FALSE = {"no", "false", "false()", "0", "non", "faux", ""}
 _GENERATED = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
 _FILE_ITEMSET = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
+#: pyxform passes ``select_multiple_external L`` through unchanged (it knows only the one).
+_MULTIPLE_EXTERNAL = re.compile(r"^select[_ ]multiple[_ ]external\s+(\S+)$", re.IGNORECASE)
+#: Questions left out with a warning: feature key -> warning code.
+_LEFT_OUT = {"feature.metadata": "X016", "feature.media": "X017"}
+#: Text fields of a question that may show other questions with ``${name}``.
+_TEXT_KEYS = {
+    "label": ("label",),
+    "hint": ("hint",),
+    "required_message": ("required_message", "requiredmsg"),
+    "constraint_message": ("constraint_message", "constraintmsg", "constraining_message"),
+}
+_SHEET_ORDER = ("survey", "choices", "external_choices", "settings", "entities")
+_REFERENCE = re.compile(r"\$\{\s*([^}\s]+)\s*\}")
 
 
 @dataclass(frozen=True)
@@ -67,6 +110,11 @@ def _header(key: str) -> str:
 class _Reader:
     def __init__(self, source: str, language: str, skip_unsupported: bool) -> None:
         self.source = source
+        #: Questions left out (name -> row), whose references are checked at the end.
+        self.left_out: dict[str, int | None] = {}
+        #: Rows of the external_choices sheet by list name, and the model name of each list.
+        self.external: dict[str, list[tuple[int, dict]]] = {}
+        self.external_names: dict[str, str] = {}
         self.fallback_language = language
         self.skip = skip_unsupported
         self.errors: list[Problem] = []
@@ -102,6 +150,7 @@ class _Reader:
             self.warnings.append(
                 self.located("X010", "survey", row, column, feature=feature, value=value, name=name)
             )
+            self.left_out[name] = row
             return True
         self.errors.append(
             self.located("X004", "survey", row, column, feature=feature, value=value)
@@ -125,17 +174,28 @@ class _Reader:
             if list_key and raw.get(list_key):
                 self.choice_rows.setdefault(str(raw[list_key]).strip(), number)
 
+    def leave_out(self, name: str, raw_type: str, feature: Msg, code: str) -> None:
+        """Leave out question ``name`` with warning ``code`` (metadata, media)."""
+        row, raw = self.rows.get(name, (None, {}))
+        column = self.raw_column(raw, ("type",)) or "type"
+        self.warnings.append(
+            self.located(code, "survey", row, column, feature=feature, value=raw_type, name=name)
+        )
+        self.left_out[name] = row
+
     def check_sheets(self, workbook: DefinitionData) -> None:
-        for sheet in ("entities", "external_choices"):
-            if getattr(workbook, sheet, None):
-                feature = Msg.of(f"feature.{sheet}")
-                problem = self.located("X006", sheet, 2, None, feature=feature)
-                if self.skip:
-                    self.warnings.append(replace(problem, code="X011"))
-                else:
-                    self.errors.append(problem)
+        if workbook.entities:
+            feature = Msg.of("feature.entities")
+            self.warnings.append(self.located("X011", "entities", 2, None, feature=feature))
+        for number, raw in enumerate(workbook.external_choices or [], start=2):
+            list_key = self.raw_column(raw, ("list_name", "list name"))
+            if list_key and raw.get(list_key):
+                self.external.setdefault(str(raw[list_key]).strip(), []).append((number, raw))
         self.ignored_columns("survey", workbook.survey or [], self.survey_column_known)
         self.ignored_columns("choices", workbook.choices or [], self.choice_column_known)
+        self.ignored_columns(
+            "external_choices", workbook.external_choices or [], self.choice_column_known
+        )
         self.ignored_columns("settings", workbook.settings or [], self.settings_column_known)
 
     def ignored_columns(self, sheet: str, rows: list[dict], known: object) -> None:
@@ -144,6 +204,8 @@ class _Reader:
             for key, value in raw.items():
                 if value in (None, "") or key in reported or known(key):  # type: ignore[operator]
                     continue
+                if sheet == "survey" and _header(key) == "parameters" and _is_range(raw):
+                    continue  # start, end and step become the bounds and a constraint
                 reported.add(key)
                 self.warnings.append(self.located("X009", sheet, number, key))
 
@@ -170,6 +232,9 @@ class _Reader:
             for choice in choices:
                 if isinstance(choice.get("label"), Mapping):
                     names.update(dict.fromkeys(choice["label"]))
+        for rows in self.external.values():
+            for _, raw in rows:
+                names.update(dict.fromkeys(_language_of(k) for k in raw if _header(k) == "label"))
         explicit = [n for n in names if n != "default"]
         default_setting = str(form.get("default_language") or "default")
         if default_setting != "default":
@@ -241,6 +306,7 @@ class _Reader:
             self.warnings.append(
                 self.located("X010", "survey", row, column, feature=feature, value=text, name=name)
             )
+            self.left_out[name] = row
             return True
         self.errors.append(self.located("X005", "survey", row, column, feature=feature, value=text))
         return True
@@ -264,7 +330,11 @@ class _Reader:
             if name.startswith(_GENERATED) or name in generated_counts:
                 continue
             if item.get("type") == "group" and (item.get("control") or {}).get("bodyless"):
-                continue  # the meta group pyxform adds (instanceID)
+                # The meta group pyxform adds (instanceID, entity): only audit comes from a row.
+                for child in item.get("children", []):
+                    if str(child.get("name", "")) in self.rows:
+                        self.question(child, in_repeat, lists, [])
+                continue
             question = self.question(item, in_repeat, lists, items)
             if question is not None:
                 out.append(question)
@@ -282,6 +352,7 @@ class _Reader:
         appearance = self.raw_appearance(raw, control, name in self.rows)
         marker = item.get("mediation_type")
         out: dict = {"name": name}
+        range_limits: dict = {}
         if "or_other" in raw_type.split():
             self.unsupported(name, "type", Msg.of("feature.or_other"), raw_type)
             return None
@@ -290,10 +361,22 @@ class _Reader:
             if qtype == "repeat" and in_repeat:
                 problem = self.located("X007", "survey", row, self.raw_column(raw, ("type",)))
                 (self.warnings if self.skip else self.errors).append(problem)
+                self.left_out[name] = row
                 return None
         elif json_type in UNSUPPORTED_SELECTS:
             self.unsupported(name, "type", Msg.of(UNSUPPORTED_SELECTS[json_type]), raw_type)
             return None
+        elif json_type == SELECT_ONE_EXTERNAL or _MULTIPLE_EXTERNAL.match(json_type):
+            # pyxform knows only select_one_external and passes the multiple one through.
+            multiple = _MULTIPLE_EXTERNAL.match(json_type)
+            itemset = multiple.group(1) if multiple else str(item.get("itemset") or "")
+            if itemset not in self.external:
+                feature = Msg.of("feature.external_list", list=itemset)
+                self.unsupported(name, "type", feature, raw_type, drop=False)
+                return None
+            qtype = "multiple_choice" if multiple else "single_choice"
+            out["choices"] = self.external_list_name(itemset)
+            lists.add(out["choices"])
         elif json_type in (SELECT_ONE, SELECT_MULTIPLE):
             itemset = str(item.get("itemset") or item.get("list_name") or "")
             if _FILE_ITEMSET.search(itemset):
@@ -303,11 +386,16 @@ class _Reader:
             out["choices"] = itemset
             lists.add(itemset)
         else:
-            mapped = model_type(json_type)
+            mapped = model_type(json_type, bind.get("type"))
             if isinstance(mapped, Msg):
-                self.unsupported(name, "type", mapped, raw_type)
+                if mapped.key in _LEFT_OUT:
+                    self.leave_out(name, raw_type, mapped, _LEFT_OUT[mapped.key])
+                else:
+                    self.unsupported(name, "type", mapped, raw_type)
                 return None
             qtype = mapped
+            if json_type == RANGE:
+                range_limits = _range_limits(item.get("parameters") or {})
             for key, value in type_defaults(json_type).items():
                 if key == "constraint":
                     bind.setdefault("constraint", value)
@@ -365,6 +453,13 @@ class _Reader:
         if bind.get("relevant"):
             out["relevant"] = bind["relevant"]
         self.bounds(item, bind.get("constraint"), out)
+        if range_limits:
+            out.update(minimum=range_limits["minimum"], maximum=range_limits["maximum"])
+            step = range_limits.get("step")
+            if step:
+                out["constraint"] = (
+                    f"{step} and ({out['constraint']})" if out.get("constraint") else step
+                )
         if bind.get("calculate") and qtype == "calculate":
             out["calculation"] = bind["calculate"]
         for key in ("default", "choice_filter"):
@@ -379,9 +474,13 @@ class _Reader:
         if repeat_count:
             out["repeat_count"] = repeat_count
         if qtype in ("group", "repeat"):
+            before = len(self.left_out)
             out["questions"] = self.children(
                 item.get("children", []), in_repeat or qtype == "repeat", lists
             )
+            if not out["questions"] and len(self.left_out) > before:
+                self.leave_out(name, raw_type, Msg.of("feature.emptied"), "X010")
+                return None
         elif qtype == "likert_matrix":
             rows = self.children(item.get("children", []), in_repeat, lists, matrix=True)
             out["choices"] = next((r["choices"] for r in rows if "choices" in r), None)
@@ -446,7 +545,16 @@ class _Reader:
 
     def choice_lists(self, form: Mapping, used: set[str], questions: list[dict]) -> dict:
         lists: dict[str, list[dict]] = {}
-        for list_name, choices in (form.get("choices") or {}).items():
+        sources = [
+            (name, choices, "choices", None)
+            for name, choices in (form.get("choices") or {}).items()
+        ]
+        for original, name in self.external_names.items():
+            rows = self.external[original]
+            sources.append(
+                (name, [_external_choice(raw) for _, raw in rows], "external_choices", rows[0][0])
+            )
+        for list_name, choices, sheet, first_row in sources:
             merged: dict[str, dict] = {}
             multi: set[str] = set()
             for choice in choices:
@@ -454,9 +562,9 @@ class _Reader:
                 label = self.text(choice.get("label"))
                 if label is None:
                     label = {self.default_code: value}
-                    row = self.choice_rows.get(list_name)
+                    row = first_row or self.choice_rows.get(list_name)
                     self.warnings.append(
-                        self.located("X013", "choices", row, "label", value=value, list=list_name)
+                        self.located("X013", sheet, row, "label", value=value, list=list_name)
                     )
                 filters = {
                     str(k): str(v)
@@ -469,7 +577,8 @@ class _Reader:
                 if _yes(choice.get("mediation_missing")):
                     entry["missing"] = True
                 if value in merged:
-                    self.merge_duplicate(list_name, merged[value], entry, filters, multi)
+                    where = (sheet, first_row or self.choice_rows.get(list_name))
+                    self.merge_duplicate(list_name, merged[value], entry, filters, multi, where)
                     continue
                 if filters:
                     entry["filter"] = filters
@@ -480,13 +589,19 @@ class _Reader:
         return lists
 
     def merge_duplicate(
-        self, list_name: str, first: dict, entry: dict, filters: dict, multi: set[str]
+        self,
+        list_name: str,
+        first: dict,
+        entry: dict,
+        filters: dict,
+        multi: set[str],
+        where: tuple[str, int | None],
     ) -> None:
         """Two choices with one value (``allow_choice_duplicates``): one choice, filters joined."""
-        row = self.choice_rows.get(list_name)
+        sheet, row = where
         if first["label"] != entry["label"] or set(first.get("filter", {})) != set(filters):
             self.errors.append(
-                self.located("X014", "choices", row, "name", value=entry["value"], list=list_name)
+                self.located("X014", sheet, row, "name", value=entry["value"], list=list_name)
             )
             return
         for key, value in filters.items():
@@ -519,12 +634,97 @@ class _Reader:
                     continue
                 question["choice_filter"] = to_text(rewrite(tree))  # type: ignore[arg-type]
 
+    def external_list_name(self, original: str) -> str:
+        """The model name of an ``external_choices`` list (renamed if ``choices`` has it)."""
+        if original not in self.external_names:
+            name = original
+            taken = set(self.choice_rows) | set(self.external_names.values())
+            if name in taken:
+                name = f"{original}_external"
+                while name in taken or name in self.external:
+                    name += "_"
+            self.external_names[original] = name
+        return self.external_names[original]
+
+    # ------------------------------------------------------------------ left-out questions
+
+    def check_left_out(self, items: list[dict], lists: Mapping[str, list[dict]]) -> None:
+        """Expressions may not use a left-out question (``X018``); texts lose the reference."""
+        if not self.left_out:
+            return
+        for question in _all_questions(items):
+            name = question.get("name", "")
+            for key in EXPRESSION_COLUMNS:
+                text = question.get(key)
+                if not isinstance(text, str) or (key == "default" and not _is_expression(text)):
+                    continue
+                try:
+                    tree = parse(text)
+                except ExpressionSyntaxError:
+                    continue
+                for ref in references(tree):
+                    if ref in self.left_out:
+                        row, raw = self.rows.get(name, (None, {}))
+                        column = self.raw_column(raw, EXPRESSION_COLUMNS[key]) or key
+                        self.errors.append(
+                            self.located(
+                                "X018",
+                                "survey",
+                                row,
+                                column,
+                                name=name,
+                                ref=ref,
+                                ref_row=self.left_out[ref] or "?",
+                            )
+                        )
+            row, raw = self.rows.get(name, (None, {}))
+            for key, spellings in _TEXT_KEYS.items():
+                self.strip_references(question, key, "survey", row, raw, spellings)
+        for list_name, choices in lists.items():
+            row = self.choice_rows.get(list_name)
+            for choice in choices:
+                self.strip_references(choice, "label", "choices", row, {}, ("label",))
+
+    def strip_references(
+        self,
+        holder: dict,
+        key: str,
+        sheet: str,
+        row: int | None,
+        raw: Mapping[str, object],
+        spellings: tuple[str, ...],
+    ) -> None:
+        texts = holder.get(key)
+        if not isinstance(texts, dict):
+            return
+        for lang, text in texts.items():
+            found = [m for m in _REFERENCE.finditer(text) if m.group(1) in self.left_out]
+            if not found:
+                continue
+            columns = [k for k in raw if _header(k) in spellings]
+            column = next(
+                (
+                    k
+                    for k in columns
+                    if _language_of(k) != "default" and code_of(_language_of(k)) == lang
+                ),
+                next((k for k in columns if _language_of(k) == "default"), key),
+            )
+            for match in found:
+                self.warnings.append(
+                    self.located("X019", sheet, row, column, ref=match.group(1), lang=lang)
+                )
+            texts[lang] = _REFERENCE.sub(
+                lambda m: f"[{m.group(1)}]" if m.group(1) in self.left_out else m.group(0), text
+            )
+
     # ------------------------------------------------------------------ whole form
 
     def instrument_dict(self, form: Mapping) -> dict:
         used: set[str] = set()
         items = self.children(form.get("children", []), False, used)
         lists = self.choice_lists(form, used, items)
+        self.check_left_out(items, lists)
         inline = set(str(form.get("mediation_inline") or "").split())
         self.inline_lists(items, lists, inline)
         form_id = str(form.get("id_string") or form.get("name") or "form")
@@ -600,6 +800,62 @@ def _all_questions(items: list[dict]) -> Iterable[dict]:
         yield from _all_questions(item.get("items", []))
 
 
+def _language_of(key: str) -> str:
+    """The language part of a column header: ``label::English (en)`` -> ``English (en)``."""
+    parts = re.split(r"::?", key.strip(), maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 and parts[1].strip() else "default"
+
+
+def _external_choice(raw: Mapping[str, object]) -> dict:
+    """An ``external_choices`` row in the shape of pyxform's JSON choices."""
+    out: dict = {}
+    labels: dict[str, str] = {}
+    for key, value in raw.items():
+        if value in (None, ""):
+            continue
+        header = _header(key)
+        if header in ("list_name", "list name"):
+            continue
+        if header in ("name", "value"):
+            out["name"] = str(value)
+        elif header == "label":
+            labels[_language_of(key)] = str(value)
+        else:
+            out[key] = str(value)
+    if labels:
+        out["label"] = labels
+    return out
+
+
+def _number(text: str) -> int | float:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _range_limits(parameters: Mapping[str, str]) -> dict:
+    """Bounds and step constraint of a ``range`` (pyxform has checked the numbers)."""
+    start = Decimal(str(parameters.get("start", "1")))
+    end = Decimal(str(parameters.get("end", "10")))
+    step = abs(Decimal(str(parameters.get("step", "1"))))
+    out: dict = {
+        "minimum": _number(str(min(start, end))),
+        "maximum": _number(str(max(start, end))),
+    }
+    offset = f"(. - {start})" if start else "."
+    if start.to_integral_value() == start and step.to_integral_value() == step:
+        if step != 1:
+            out["step"] = f"{offset} mod {step} = 0"
+    else:
+        out["step"] = f"round({offset} div {step}, 6) = round({offset} div {step})"
+    return out
+
+
+def _is_range(raw: Mapping[str, object]) -> bool:
+    return any(
+        _header(k) == "type" and str(v or "").strip().lower() == RANGE for k, v in raw.items()
+    )
+
+
 def _yes(value: object) -> bool:
     return str(value or "").strip().lower() in _TRUE
 
@@ -663,20 +919,25 @@ def read_xlsform(
         Language code of the labels written without a language (``label`` alone) when the
         form declares no ``default_language``.
     skip_unsupported
-        Leave out the questions that use a feature outside the supported subset (each is
-        reported as a warning) instead of rejecting the form.
+        Also leave out (with a ``X010`` warning) the questions whose feature is otherwise an
+        error (``pulldata()``, ``select_one_from_file``, ``rank``, nested repeat...).
+        Metadata and media questions are left out with a warning in any case.
 
     Returns
     -------
     XLSFormImport
-        The instrument and the warnings (columns ignored, questions left out).
+        The instrument and the warnings (:class:`~toolkit.errors.Problem`, each naming the
+        sheet, row and column): metadata (``X016``) and media (``X017``) questions left out,
+        entities ignored (``X011``), columns ignored (``X009``), references in texts to
+        left-out questions (``X019``)...
 
     Raises
     ------
     InstrumentError
         Every problem of the form, each naming the sheet and the row: ``X001`` unreadable,
         ``X002`` duplicate column, ``X004``-``X007`` outside the subset, ``X008`` refused by
-        pyxform, and the usual instrument codes (``I012``...) for the converted form.
+        pyxform, ``X018`` an expression using a left-out question, and the usual instrument
+        codes (``I012``...) for the converted form.
     """
     path = Path(path)
     source = str(path)
@@ -714,7 +975,14 @@ def read_xlsform(
         instrument = from_mapping(data, source=source)
     except InstrumentError as exc:
         raise InstrumentError(problems=reader.relocate(exc.problems)) from None
-    return XLSFormImport(instrument, tuple(reader.warnings))
+    return XLSFormImport(instrument, tuple(sorted(reader.warnings, key=_warning_order)))
+
+
+def _warning_order(problem: Problem) -> tuple[int, int]:
+    """Warnings sheet by sheet (survey first), row by row, in the order found within a row."""
+    sheet = str(problem.params.get("sheet", ""))
+    order = _SHEET_ORDER.index(sheet) if sheet in _SHEET_ORDER else len(_SHEET_ORDER)
+    return order, problem.line or 0
 
 
 __all__ = ["XLSFormImport", "read_xlsform"]

@@ -15,12 +15,16 @@ NOTE_TYPES = frozenset({"note", "q note", "add note prompt"})
 CALCULATE_TYPES = frozenset({"calculate", "q calculate", "add calculate prompt"})
 SELECT_ONE = "select one"
 SELECT_MULTIPLE = "select all that apply"
+SELECT_ONE_EXTERNAL = "select one external"
+RANGE = "range"
 #: Select-like JSON types outside the subset, with the catalogue key naming the feature.
 UNSUPPORTED_SELECTS = {
-    "select one external": "feature.external_choices",
     "rank": "feature.rank",
-    "osm": "feature.osm",
 }
+#: Automatic metadata without a ``jr:preload`` bind (the others are recognised by it).
+_METADATA_TYPES = frozenset({"audit", "start-geopoint", "background-audio"})
+#: Bind types captured by the device that the field app cannot collect.
+_CAPTURE_BINDS = frozenset({"binary", "barcode", "geoshape", "geotrace"})
 #: Bind types of input controls and the model type they become.
 _INPUT_TYPES = {
     "int": "integer",
@@ -86,10 +90,14 @@ EXPRESSION_COLUMNS = {
 }
 
 
-def model_type(json_type: str) -> str | Msg:
+def model_type(json_type: str, bind_type: str | None = None) -> str | Msg:
     """The model type of a pyxform JSON question type, or a :class:`Msg` naming the feature.
 
-    Groups, repeats and selects are handled by the caller.
+    Groups, repeats and selects are handled by the caller. The message key tells the caller
+    what to do with a question outside the model: ``feature.metadata`` (automatic metadata)
+    and ``feature.media`` (media and device capture) are left out with a warning, any other
+    feature is an error. ``bind_type`` is the bind type pyxform gave the question, which
+    differs from the dictionary's for a ``range`` with decimal bounds or step.
     """
     if json_type in NOTE_TYPES:
         return "note"
@@ -100,12 +108,14 @@ def model_type(json_type: str) -> str | Msg:
         return Msg.of("feature.type", type=json_type)
     bind = entry.get("bind", {})
     control = entry.get("control", {})
-    if "jr:preload" in bind:
+    if "jr:preload" in bind or json_type in _METADATA_TYPES:
         return Msg.of("feature.metadata", type=json_type)
     tag = control.get("tag")
-    if tag == "trigger":
+    if tag == "trigger" and bind.get("type") in (None, "string"):
         return "consent"
-    if tag == "upload":
+    if json_type == RANGE:
+        return "decimal" if bind_type == "decimal" else "integer"
+    if tag == "upload" or bind.get("type") in _CAPTURE_BINDS or tag == "trigger":
         return Msg.of("feature.media", type=json_type)
     if tag == "input" and bind.get("type") in _INPUT_TYPES:
         return _INPUT_TYPES[bind["type"]]
