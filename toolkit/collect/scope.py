@@ -12,51 +12,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from toolkit.instruments import Instrument, Question
-from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool
+from toolkit.instruments.expr import EvaluationError, evaluate, parse, to_bool
+from toolkit.instruments.scope import AnswerScope
 
 __all__ = ["allowed_choices", "visibility"]
 
 
-class _Scope:
-    """What an expression sees: top-level answers, and the current repeat entry if any."""
-
-    def __init__(
-        self,
-        instrument: Instrument,
-        values: Mapping[str, object],
-        today: dt.date,
-        entry: Mapping[str, object] | None = None,
-        repeat: str | None = None,
-        columns: Mapping[str, object] | None = None,
-    ) -> None:
-        self.instrument = instrument
-        self.values = values
-        self.today = today
-        self.entry = entry
-        self.repeat = repeat
-        self.columns = columns or {}
-        self.current = None
-
-    def lookup(self, name: str) -> object:
-        try:
-            owner = self.instrument.repeat_of(name)
-        except KeyError:
-            return None
-        if owner is None:
-            value = self.values.get(name)
-            if isinstance(value, list) and self.instrument.question(name).type == "repeat":
-                return NodeSet(value)
-            return value
-        if owner == self.repeat and self.entry is not None:
-            return self.entry.get(name)
-        entries = self.values.get(owner) or []
-        return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
-
-    def column(self, name: str) -> object:
-        return self.columns.get(name)
-
-
-def _holds(text: str | None, scope: _Scope) -> bool:
+def _holds(text: str | None, scope: AnswerScope) -> bool:
     if not text:
         return True
     try:
@@ -77,19 +39,19 @@ def visibility(
     today = today or dt.date.today()
     out: dict[str, bool] = {}
 
-    def walk(items: tuple[Question, ...], scope: _Scope, shown: bool, prefix: str) -> None:
+    def walk(items: tuple[Question, ...], scope: AnswerScope, shown: bool, prefix: str) -> None:
         for question in items:
             here = shown and _holds(question.relevant, scope)
             out[f"{prefix}{question.name}"] = here
             if question.type == "repeat":
                 entries = cleaned.get(question.name) if here else None
                 for index, entry in enumerate(entries or []):
-                    inner = _Scope(instrument, cleaned, today, entry, question.name)
+                    inner = AnswerScope(instrument, cleaned, today, entry, question.name)
                     walk(question.children, inner, here, f"{question.name}[{index}].")
             elif question.children:
                 walk(question.children, scope, here, prefix)
 
-    walk(instrument.items, _Scope(instrument, cleaned, today), True, "")
+    walk(instrument.items, AnswerScope(instrument, cleaned, today), True, "")
     return out
 
 
@@ -112,7 +74,7 @@ def allowed_choices(
     kept = []
     for choice in choice_list.choices:
         columns = {**dict(choice.filters), "name": choice.value, "value": choice.value}
-        scope = _Scope(instrument, cleaned, today, entry, repeat, columns)
+        scope = AnswerScope(instrument, cleaned, today, entry, repeat, columns=columns or {})
         if _holds(question.choice_filter, scope):
             kept.append(choice.value)
     return tuple(kept)

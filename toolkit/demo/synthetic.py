@@ -47,6 +47,7 @@ from toolkit.instruments.expr import (
     walk,
 )
 from toolkit.instruments.expr.evaluate import compile_regex
+from toolkit.instruments.scope import AnswerScope
 
 __all__ = ["MAX_ROUNDS", "synthetic_answers", "synthetic_responses"]
 
@@ -125,59 +126,7 @@ class _Unrepairable(Exception):
         self.problem = problem
 
 
-class _Context:
-    """Expression context over the answers being drawn (and the current repeat entry)."""
-
-    def __init__(
-        self,
-        instrument: Instrument,
-        answers: Mapping,
-        today: dt.date,
-        repeat: str | None = None,
-        entry: Mapping | None = None,
-        current: object = None,
-        columns: Mapping[str, object] | None = None,
-    ) -> None:
-        self.instrument = instrument
-        self.answers = answers
-        self.today = today
-        self.repeat = repeat
-        self.entry = entry
-        self.current = current
-        self.columns = columns or {}
-
-    def lookup(self, name: str) -> object:
-        try:
-            owner = self.instrument.repeat_of(name)
-        except KeyError:
-            return None
-        if owner is None:
-            value = self.answers.get(name)
-            return NodeSet(value) if isinstance(value, list) and _is_repeat(self, name) else value
-        if owner == self.repeat and self.entry is not None:
-            return self.entry.get(name)
-        entries = self.answers.get(owner) or []
-        return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
-
-    def column(self, name: str) -> object:
-        return self.columns.get(name)
-
-    def with_(self, **changes: object) -> _Context:
-        values = {
-            "repeat": self.repeat,
-            "entry": self.entry,
-            "current": self.current,
-            "columns": self.columns,
-            **changes,
-        }
-        return _Context(self.instrument, self.answers, self.today, **values)  # type: ignore[arg-type]
-
-
-def _is_repeat(context: _Context, name: str) -> bool:
-    return context.instrument.question(name).type == "repeat"
-
-
-def _evaluate(text: str, context: _Context) -> object:
+def _evaluate(text: str, context: AnswerScope) -> object:
     try:
         return evaluate(parse(text), context)
     except (EvaluationError, ValueError, TypeError, OverflowError):
@@ -201,7 +150,7 @@ def _comparisons(node: Node) -> list[tuple[str, Node]]:
     return []
 
 
-def _bounds(question: Question, context: _Context) -> list[tuple[str, object]]:
+def _bounds(question: Question, context: AnswerScope) -> list[tuple[str, object]]:
     """Evaluated bounds ``(op, value)`` that the constraint puts on the answer itself."""
     if not question.constraint:
         return []
@@ -324,7 +273,7 @@ class _Generator:
 
     # -------------------------------------------------------------- walking
 
-    def fill(self, items: tuple[Question, ...], answers: dict, context: _Context) -> None:
+    def fill(self, items: tuple[Question, ...], answers: dict, context: AnswerScope) -> None:
         target = context.entry if context.entry is not None else answers
         for question in items:
             if question.type in ("group", "likert_matrix"):
@@ -357,14 +306,16 @@ class _Generator:
         for _ in range(count):
             entry: dict = {}
             entries.append(entry)
-            context = _Context(self.instrument, answers, self.today, repeat.name, entry)
+            context = AnswerScope(
+                self.instrument, answers, self.today, entry=entry, repeat=repeat.name
+            )
             self.fill(repeat.children, answers, context)
         return entries
 
     def repeat_count(self, repeat: Question, answers: dict) -> int:
         if repeat.repeat_count:
             expected = to_number(
-                _evaluate(repeat.repeat_count, _Context(self.instrument, answers, self.today))
+                _evaluate(repeat.repeat_count, AnswerScope(self.instrument, answers, self.today))
             )
             if isinstance(expected, int | float) and math.isfinite(expected):
                 return max(0, min(int(expected), MAX_REPEAT))
@@ -372,7 +323,7 @@ class _Generator:
 
     # -------------------------------------------------------------- one value
 
-    def value(self, question: Question, context: _Context) -> object:
+    def value(self, question: Question, context: AnswerScope) -> object:
         qtype = question.type
         if qtype in ("single_choice", "likert"):
             return self.choice(question, context)
@@ -398,7 +349,7 @@ class _Generator:
             return True
         return None
 
-    def offered(self, question: Question, context: _Context) -> list[str]:
+    def offered(self, question: Question, context: AnswerScope) -> list[str]:
         """Values the question offers given the answers so far (choice filter applied)."""
         choice_list = self.instrument.choice_lists.get(question.choices or "")
         if choice_list is None:
@@ -417,20 +368,20 @@ class _Generator:
                 offered.append(choice.value)
         return offered
 
-    def split(self, question: Question, context: _Context) -> tuple[list[str], list[str]]:
+    def split(self, question: Question, context: AnswerScope) -> tuple[list[str], list[str]]:
         choice_list = self.instrument.choice_lists[question.choices or ""]
         offered = set(self.offered(question, context))
         missing = {c.value for c in choice_list.non_substantive()}
         values = [v for v in choice_list.values() if v in offered]
         return [v for v in values if v not in missing], [v for v in values if v in missing]
 
-    def choice(self, question: Question, context: _Context) -> str | None:
+    def choice(self, question: Question, context: AnswerScope) -> str | None:
         substantive, missing = self.split(question, context)
         pool = missing if missing and self.rng.random() < MISSING_SHARE else substantive
         pool = pool or missing
         return pool[int(self.rng.integers(0, len(pool)))] if pool else None
 
-    def choices(self, question: Question, context: _Context) -> list[str] | None:
+    def choices(self, question: Question, context: AnswerScope) -> list[str] | None:
         substantive, _ = self.split(question, context)
         if not substantive:
             return None
@@ -438,7 +389,7 @@ class _Generator:
         picked = self.rng.choice(len(substantive), size=size, replace=False)
         return [substantive[i] for i in sorted(int(p) for p in picked)]
 
-    def number(self, question: Question, context: _Context) -> int | float | None:
+    def number(self, question: Question, context: AnswerScope) -> int | float | None:
         integer = question.type == "integer"
         step = 1 if integer else 0.1
         low = question.minimum
@@ -508,7 +459,7 @@ class _Generator:
                 return text
         return _PHRASES[int(self.rng.integers(0, len(_PHRASES)))]
 
-    def date(self, question: Question, context: _Context) -> dt.date:
+    def date(self, question: Question, context: AnswerScope) -> dt.date:
         low: dt.date | None = None
         high: dt.date | None = None
         for op, raw in _bounds(question, context.with_(current=None)):
@@ -555,7 +506,7 @@ class _Generator:
             if problem.code == "A013":
                 entry.pop(name, None)
                 return
-            context = _Context(self.instrument, answers, self.today, repeat, entry)
+            context = AnswerScope(self.instrument, answers, self.today, entry=entry, repeat=repeat)
             self.redraw(self.instrument.question(name), entry, context)
             return
         if path in self.fixed:
@@ -572,9 +523,9 @@ class _Generator:
             count = int(expected) if isinstance(expected, int) else None  # type: ignore[arg-type]
             self.entries(question, answers, count)
             return
-        self.redraw(question, answers, _Context(self.instrument, answers, self.today))
+        self.redraw(question, answers, AnswerScope(self.instrument, answers, self.today))
 
-    def redraw(self, question: Question, target: dict, context: _Context) -> None:
+    def redraw(self, question: Question, target: dict, context: AnswerScope) -> None:
         value = self.value(question, context)
         if value is None:
             target.pop(question.name, None)
@@ -636,7 +587,7 @@ def synthetic_answers(
     fixed = dict(overrides or {})
     generator = _Generator(instrument, rng, today, set(fixed))
     answers: dict = dict(fixed)
-    generator.fill(instrument.items, answers, _Context(instrument, answers, today))
+    generator.fill(instrument.items, answers, AnswerScope(instrument, answers, today))
     result = validate_answers(instrument, answers, today=today)
     for _ in range(MAX_ROUNDS):
         if result.ok:

@@ -22,6 +22,7 @@ from toolkit.instruments.model import (
     Question,
     Quotas,
 )
+from toolkit.instruments.scope import AnswerScope
 from toolkit.instruments.writer import dump, dumps
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "CONTAINER_TYPES",
     "QUESTION_TYPES",
     "AnalysisMeta",
+    "AnswerScope",
     "Choice",
     "ChoiceList",
     "Instrument",

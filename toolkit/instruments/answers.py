@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from toolkit.errors import AnswerError, Problem
 from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool, to_number
 from toolkit.instruments.model import Instrument, Question
+from toolkit.instruments.scope import AnswerScope
 
 MAX_TEXT = 10_000
 _INT_RE = re.compile(r"^[+-]?\d+$")
@@ -230,47 +231,6 @@ def coerce(instrument: Instrument, question: Question, value: object) -> object:
     return value
 
 
-# ------------------------------------------------------------------ evaluation scope
-
-
-class _Scope:
-    """What expressions see: top-level values, and the current repeat entry if any."""
-
-    def __init__(
-        self,
-        walker: _Walker,
-        entry: dict | None = None,
-        repeat: str | None = None,
-        current: object = None,
-    ) -> None:
-        self.walker = walker
-        self.entry = entry
-        self.repeat = repeat
-        self.current = current
-        self.today = walker.today
-        self.columns: Mapping[str, object] = {}
-
-    def lookup(self, name: str) -> object:
-        instrument = self.walker.instrument
-        try:
-            owner = instrument.repeat_of(name)
-        except KeyError:
-            return None
-        values = self.walker.values
-        if owner is None:
-            value = values.get(name)
-            if isinstance(value, list) and instrument.question(name).type == "repeat":
-                return NodeSet(value)
-            return value
-        if owner == self.repeat and self.entry is not None:
-            return self.entry.get(name)
-        entries = values.get(owner) or []
-        return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
-
-    def column(self, name: str) -> object:
-        return self.columns.get(name)
-
-
 # ------------------------------------------------------------------ walker
 
 
@@ -288,7 +248,9 @@ class _Walker:
     ) -> None:
         self.problems.append(Problem(code, params, field=path, text=_custom_text(code, question)))
 
-    def evaluate(self, question: Question, key: str, text: str, scope: _Scope, path: str) -> object:
+    def evaluate(
+        self, question: Question, key: str, text: str, scope: AnswerScope, path: str
+    ) -> object:
         try:
             return evaluate(parse(text), scope)
         except (EvaluationError, ValueError, TypeError, OverflowError) as exc:
@@ -349,7 +311,12 @@ class _Walker:
     # -------------------------------------------------------------- rule pass
 
     def walk(
-        self, items: tuple[Question, ...], target: dict, scope: _Scope, relevant: bool, prefix: str
+        self,
+        items: tuple[Question, ...],
+        target: dict,
+        scope: AnswerScope,
+        relevant: bool,
+        prefix: str,
     ) -> None:
         for question in items:
             path = f"{prefix}{question.name}"
@@ -378,7 +345,7 @@ class _Walker:
                 continue
             self.check_value(question, target, scope, path)
 
-    def check_value(self, question: Question, target: dict, scope: _Scope, path: str) -> None:
+    def check_value(self, question: Question, target: dict, scope: AnswerScope, path: str) -> None:
         invalid = self.pending.pop(path, None)
         if invalid is not None:
             self.problem(invalid.code, path, question, **invalid.params)
@@ -419,19 +386,20 @@ class _Walker:
                     self.problem("A020", path, value=chosen)
                     return
         if question.constraint:
-            own = _Scope(self, scope.entry, scope.repeat, current=value)
+            own = scope.with_(current=value)
             if not to_bool(self.evaluate(question, "constraint", question.constraint, own, path)):
                 self.problem("A007", path, question)
 
-    def filtered_values(self, question: Question, scope: _Scope, path: str) -> set[str]:
+    def filtered_values(self, question: Question, scope: AnswerScope, path: str) -> set[str]:
         choice_list = self.instrument.choice_lists.get(question.choices or "")
         if choice_list is None:
             return set()
         tree = parse(question.choice_filter or "true()")
         allowed = set()
         for choice in choice_list.choices:
-            own = _Scope(self, scope.entry, scope.repeat)
-            own.columns = {**dict(choice.filters), "name": choice.value, "value": choice.value}
+            own = scope.with_(
+                columns={**dict(choice.filters), "name": choice.value, "value": choice.value}
+            )
             try:
                 keep = to_bool(evaluate(tree, own))
             except (EvaluationError, ValueError, TypeError) as exc:
@@ -443,7 +411,7 @@ class _Walker:
                 allowed.add(choice.value)
         return allowed
 
-    def walk_repeat(self, repeat: Question, scope: _Scope, relevant: bool) -> None:
+    def walk_repeat(self, repeat: Question, scope: AnswerScope, relevant: bool) -> None:
         invalid = self.pending.pop(repeat.name, None)
         if not relevant:
             self.values.pop(repeat.name, None)
@@ -464,7 +432,7 @@ class _Walker:
             ):
                 self.problem("A015", repeat.name, expected=int(expected), got=len(entries))
         for index, entry in enumerate(entries):
-            entry_scope = _Scope(self, entry, repeat.name)
+            entry_scope = scope.with_(entry=entry, repeat=repeat.name)
             self.walk(repeat.children, entry, entry_scope, True, f"{repeat.name}[{index}].")
         if entries:
             self.values[repeat.name] = list(entries)
@@ -520,6 +488,12 @@ def validate_answers(
     if not isinstance(answers, Mapping):
         return ValidationResult({}, (Problem("A018", {}, field=""),))
     walker.coerce_all(answers)
-    walker.walk(instrument.items, walker.values, _Scope(walker), True, "")
+    walker.walk(
+        instrument.items,
+        walker.values,
+        AnswerScope(instrument, walker.values, walker.today),
+        True,
+        "",
+    )
     cleaned = {k: v for k, v in walker.values.items() if v is not None}
     return ValidationResult(cleaned, tuple(walker.problems))
