@@ -26,7 +26,9 @@ def test_submit__several_threads__every_response_stored(mini_store, answers):
 
 def test_submit__same_id_from_several_threads__one_row(mini_store, answers):
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: mini_store.submit("mini", answers, response_id=RID), range(8)))
+        results = list(
+            pool.map(lambda _: mini_store.submit("mini", answers, response_id=RID), range(8))
+        )
     assert results == [RID] * 8
     assert _count(mini_store) == 1
     assert mini_store.audit(RID)["action"].tolist() == ["submitted"]

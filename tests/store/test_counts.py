@@ -8,8 +8,13 @@ from toolkit.errors import StoreError
 
 
 def _fill(store, answers):
-    for quartier, age, wave in [("nord", 20, "w1"), ("nord", 20, "w1"), ("sud", 30, "w1"),
-                                ("nord", 30, "w2"), ("sud", 20, "w2")]:
+    for quartier, age, wave in [
+        ("nord", 20, "w1"),
+        ("nord", 20, "w1"),
+        ("sud", 30, "w1"),
+        ("nord", 30, "w2"),
+        ("sud", 20, "w2"),
+    ]:
         store.submit("mini", {**answers, "quartier": quartier, "age": age}, wave=wave, team="A")
 
 
@@ -33,14 +38,19 @@ def test_counts__metadata_and_answer__quota_cells(mini_store, answers):
 def test_counts__wave__filters(mini_store, answers):
     _fill(mini_store, answers)
     assert mini_store.counts("mini", by=("wave",), wave="w2").to_dict("list") == {
-        "wave": ["w2"], "n": [2],
+        "wave": ["w2"],
+        "n": [2],
     }
 
 
 def test_counts__since__only_later_submissions(mini_store, answers):
     _fill(mini_store, answers)
-    assert mini_store.counts("mini", by=(), since=datetime.now(UTC) + timedelta(hours=1))["n"].tolist() == [0]
-    assert mini_store.counts("mini", by=(), since=datetime.now(UTC) - timedelta(hours=1))["n"].tolist() == [5]
+    assert mini_store.counts("mini", by=(), since=datetime.now(UTC) + timedelta(hours=1))[
+        "n"
+    ].tolist() == [0]
+    assert mini_store.counts("mini", by=(), since=datetime.now(UTC) - timedelta(hours=1))[
+        "n"
+    ].tolist() == [5]
 
 
 def test_counts__voided_and_drafts__not_counted(mini_store, answers):
@@ -48,7 +58,10 @@ def test_counts__voided_and_drafts__not_counted(mini_store, answers):
     mini_store.submit("mini", answers)
     mini_store.void(voided, reason="doublon", by="superviseur")
     mini_store.save_draft("mini", answers, response_id="1d4c2b3a-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
-    assert mini_store.counts("mini", by=("quartier",)).to_dict("list") == {"quartier": ["nord"], "n": [1]}
+    assert mini_store.counts("mini", by=("quartier",)).to_dict("list") == {
+        "quartier": ["nord"],
+        "n": [1],
+    }
 
 
 def test_counts__unanswered__na_cell_last(mini_store, answers):

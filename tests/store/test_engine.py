@@ -23,7 +23,12 @@ def test_resolve_url__environment_variable__used_when_no_argument(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "raw", ["postgresql://u:secret@h:5432/db", "postgres://u:secret@h:5432/db", "postgresql+psycopg://u:secret@h:5432/db"]
+    "raw",
+    [
+        "postgresql://u:secret@h:5432/db",
+        "postgres://u:secret@h:5432/db",
+        "postgresql+psycopg://u:secret@h:5432/db",
+    ],
 )
 def test_resolve_url__postgres_spellings__use_psycopg3(raw):
     url = resolve_url(raw)
@@ -50,7 +55,12 @@ def test_connect__sqlite__durable_settings(sqlite_store):
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
             for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
         }
-    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "busy_timeout": 10_000}
+    assert pragma == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 2,
+        "busy_timeout": 10_000,
+    }
 
 
 def test_connect__sqlite_timeout_in_url__sets_busy_timeout(tmp_path):
@@ -67,7 +77,10 @@ def test_connect__sqlite_missing_folder__created(tmp_path):
 
 
 def test_connect__foreign_keys__enforced(store):
-    with pytest.raises(IntegrityError, match="(?i)foreign key"), store.engine.begin() as connection:
+    with (
+        pytest.raises(IntegrityError, match=r"(?i)foreign key"),
+        store.engine.begin() as connection,
+    ):
         connection.execute(
             text(
                 "INSERT INTO response_audit (response_id, at, action) "

@@ -71,13 +71,19 @@ def test_frame__values__decoded_per_type(mini_store, answers):
     assert row["cadre_bruit__missing"] == "nsp"
     assert row["cadre_proprete"] == 4
     assert (row["problemes/bruit"], row["problemes/proprete"], row["problemes/rassemblements"]) == (
-        True, False, True,
+        True,
+        False,
+        True,
     )
     assert (row["age"], row["loyer"], row["double_age"]) == (34, 512.5, 68)
     assert row["jour"] == pd.Timestamp("2026-11-02")
     assert row["moment"] == pd.Timestamp("2026-11-02T17:30:00Z")
     assert row["heure"] == "18:30"
-    assert (row["lieu_latitude"], row["lieu_longitude"], row["lieu_accuracy"]) == (48.85, 2.35, 12.0)
+    assert (row["lieu_latitude"], row["lieu_longitude"], row["lieu_accuracy"]) == (
+        48.85,
+        2.35,
+        12.0,
+    )
     assert math.isnan(row["lieu_altitude"])
     assert row["accord_rgpd"] is True or row["accord_rgpd"] == True  # noqa: E712 (numpy bool)
 
@@ -86,8 +92,19 @@ def test_frame__unanswered__missing_in_every_type(mini_store):
     mini_store.submit("mini", {"quartier": "sud", "securite": "refus"})
     row = mini_store.frame("mini").iloc[0]
     assert row["securite__missing"] == "refus"
-    for column in ("cadre_bruit", "problemes/bruit", "age", "loyer", "commentaire", "jour",
-                   "moment", "lieu_latitude", "accord_rgpd", "double_age", "cadre_bruit__missing"):
+    for column in (
+        "cadre_bruit",
+        "problemes/bruit",
+        "age",
+        "loyer",
+        "commentaire",
+        "jour",
+        "moment",
+        "lieu_latitude",
+        "accord_rgpd",
+        "double_age",
+        "cadre_bruit__missing",
+    ):
         assert pd.isna(row[column]), column
 
 
@@ -123,7 +140,9 @@ def test_frame__repeat_fields__not_in_main_frame(mini_store, answers):
 
 
 def test_field_columns__multiple_choice_empty_list__all_false_not_na(mini):
-    columns = field_columns(mini, mini.question("problemes"), [[], None, ["proprete"]], labels=False)
+    columns = field_columns(
+        mini, mini.question("problemes"), [[], None, ["proprete"]], labels=False
+    )
     assert [columns[f"problemes/{v}"].tolist() for v in ("bruit", "proprete")] == [
         [False, pd.NA, False],
         [False, pd.NA, True],
@@ -146,9 +165,13 @@ def test_frame__rows__in_submission_order(mini_store, answers):
 
 
 def test_frame__two_versions__each_row_keeps_its_version(store):
-    v1 = loads("id: court\nversion: '1'\ntitle: Court\nquestions:\n  - {name: note, type: integer}\n")
-    v2 = loads("id: court\nversion: '2'\ntitle: Court\nquestions:\n  - {name: note, type: integer}\n"
-               "  - {name: avis, type: text}\n")
+    v1 = loads(
+        "id: court\nversion: '1'\ntitle: Court\nquestions:\n  - {name: note, type: integer}\n"
+    )
+    v2 = loads(
+        "id: court\nversion: '2'\ntitle: Court\nquestions:\n  - {name: note, type: integer}\n"
+        "  - {name: avis, type: text}\n"
+    )
     store.register(v1)
     store.submit("court", {"note": 1})
     store.register(v2)
@@ -160,7 +183,9 @@ def test_frame__two_versions__each_row_keeps_its_version(store):
 
 
 def test_frame__question_named_like_metadata__suffixed(store):
-    store.register(loads("id: m\nversion: '1'\ntitle: M\nquestions:\n  - {name: wave, type: text}\n"))
+    store.register(
+        loads("id: m\nversion: '1'\ntitle: M\nquestions:\n  - {name: wave, type: text}\n")
+    )
     store.submit("m", {"wave": "réponse"}, wave="w1")
     row = store.frame("m").iloc[0]
     assert (row["wave"], row["wave__answer"]) == ("w1", "réponse")

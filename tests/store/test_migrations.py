@@ -45,7 +45,7 @@ def test_connect__twice__keeps_data(db_url, mini):
     second.close()
 
 
-def test_connect__database_from_newer_toolkit__s017(db_url):
+def test_connect__database_from_newer_toolkit__s016(db_url):
     connect(db_url).close()
     store = connect(db_url)
     with store.engine.begin() as connection:
@@ -53,4 +53,4 @@ def test_connect__database_from_newer_toolkit__s017(db_url):
     store.close()
     with pytest.raises(StoreError) as caught:
         connect(db_url)
-    assert caught.value.codes == ["S017"]
+    assert caught.value.codes == ["S016"]

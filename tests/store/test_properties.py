@@ -48,9 +48,9 @@ answers_strategy = st.fixed_dictionaries(
         "vues": st.lists(st.sampled_from(COLOURS), min_size=1, unique=True),
         "nombre": st.integers(-1_000_000, 1_000_000),
         "mesure": st.floats(allow_nan=False, allow_infinity=False),
-        "texte": st.text(
-            st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40
-        ).filter(lambda s: s.strip() == s and s),
+        "texte": st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(
+            lambda s: s.strip() == s and s
+        ),
         "jour": st.dates(date(1900, 1, 1), date(2100, 12, 31)).map(date.isoformat),
         "ok": st.just(True),  # refusing consent means no answer may be stored (A016)
     },
@@ -81,7 +81,9 @@ def _back(row: pd.Series) -> dict:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(batch=st.lists(answers_strategy, min_size=1, max_size=6))
 def test_submit_then_frame__same_values(store, batch):
     store.register(INSTRUMENT)
@@ -90,5 +92,7 @@ def test_submit_then_frame__same_values(store, batch):
     frame = store.frame("prop").set_index("response_id")
     for response_id, expected in zip(ids, cleaned, strict=True):
         got = _back(frame.loc[response_id])
-        expected = {k: (sorted(v, key=COLOURS.index) if k == "vues" else v) for k, v in expected.items()}
+        expected = {
+            k: (sorted(v, key=COLOURS.index) if k == "vues" else v) for k, v in expected.items()
+        }
         assert got == expected

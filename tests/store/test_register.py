@@ -66,7 +66,14 @@ def test_instruments__counts_per_status(store, mini, answers):
     store.submit("mini", answers)
     store.save_draft("mini", {}, response_id="5b0d3c39-6f5e-4b8e-9f0e-2a51c2b4f1aa")
     table = store.instruments()
-    assert list(table.columns) == ["id", "version", "title", "n_submitted", "n_draft", "last_submitted_at"]
+    assert list(table.columns) == [
+        "id",
+        "version",
+        "title",
+        "n_submitted",
+        "n_draft",
+        "last_submitted_at",
+    ]
     assert table["id"].tolist() == ["court", "mini"]
     mini_row = table.set_index("id").loc["mini"]
     assert (mini_row["n_submitted"], mini_row["n_draft"]) == (2, 0 + 1)

@@ -35,12 +35,20 @@ def test_submit__metadata__kept(mini_store, answers):
     started = datetime(2026, 11, 2, 18, 0, tzinfo=timezone(timedelta(hours=1)))
     response = mini_store.get(
         mini_store.submit(
-            "mini", answers, collector="agent-7", team="équipe B", wave="2026-T4",
-            started_at=started, source="terrain",
+            "mini",
+            answers,
+            collector="agent-7",
+            team="équipe B",
+            wave="2026-T4",
+            started_at=started,
+            source="terrain",
         )
     )
     assert (response.collector, response.team, response.wave, response.source) == (
-        "agent-7", "équipe B", "2026-T4", "terrain",
+        "agent-7",
+        "équipe B",
+        "2026-T4",
+        "terrain",
     )
     assert response.started_at == started
     assert response.started_at.tzinfo is not None
@@ -96,7 +104,9 @@ def test_submit__unknown_instrument__s001(store, answers):
 
 
 def test_submit__id_of_other_instrument__conflict_s014(mini_store, answers):
-    mini_store.register(loads("id: autre\nversion: '1'\ntitle: Autre\nquestions:\n  - {name: x, type: integer}\n"))
+    mini_store.register(
+        loads("id: autre\nversion: '1'\ntitle: Autre\nquestions:\n  - {name: x, type: integer}\n")
+    )
     mini_store.submit("mini", answers, response_id=RID)
     with pytest.raises(ConflictError) as caught:
         mini_store.submit("autre", {"x": 1}, response_id=RID)
@@ -117,10 +127,10 @@ def test_submit__answers_not_a_mapping__s013(mini_store):
     assert caught.value.codes == ["S013"]
 
 
-def test_submit__started_at_not_a_datetime__s018(mini_store, answers):
+def test_submit__started_at_not_a_datetime__s017(mini_store, answers):
     with pytest.raises(StoreError) as caught:
         mini_store.submit("mini", answers, started_at="hier")
-    assert caught.value.codes == ["S018"]
+    assert caught.value.codes == ["S017"]
 
 
 def test_submit__naive_started_at__taken_as_utc(mini_store, answers):
@@ -138,14 +148,22 @@ def test_submit__audit__records_submission(mini_store, answers):
 
 def test_submit_many__all_valid__all_stored_in_order(mini_store, answers):
     ids = mini_store.submit_many(
-        "mini", [{"answers": answers, "wave": "w1"}, {"answers": {**answers, "age": 50}, "response_id": RID}]
+        "mini",
+        [
+            {"answers": answers, "wave": "w1"},
+            {"answers": {**answers, "age": 50}, "response_id": RID},
+        ],
     )
     assert ids[1] == RID
     assert [mini_store.get(i).answers["age"] for i in ids] == [34, 50]
 
 
 def test_submit_many__one_bad_row__nothing_stored_and_row_numbers(mini_store, answers):
-    rows = [{"answers": answers}, {"answers": {**answers, "age": 5}}, {"answers": {"quartier": "sud"}}]
+    rows = [
+        {"answers": answers},
+        {"answers": {**answers, "age": 5}},
+        {"answers": {"quartier": "sud"}},
+    ]
     with pytest.raises(AnswerError) as caught:
         mini_store.submit_many("mini", rows)
     assert {p.line for p in caught.value.problems} == {2, 3}
@@ -160,13 +178,15 @@ def test_submit_many__conflict_in_last_row__first_rows_rolled_back(mini_store, a
     assert _count(mini_store, responses) == 1
 
 
-def test_submit_many__row_without_answers__s018(mini_store, answers):
+def test_submit_many__row_without_answers__s017(mini_store, answers):
     with pytest.raises(StoreError) as caught:
         mini_store.submit_many("mini", [answers])
-    assert caught.value.codes == ["S018"]
+    assert caught.value.codes == ["S017"]
 
 
-@pytest.mark.parametrize("bad", [{"commentaire": "\ud800"}, {"loyer": float("nan")}, {"age": object()}])
+@pytest.mark.parametrize(
+    "bad", [{"commentaire": "\ud800"}, {"loyer": float("nan")}, {"age": object()}]
+)
 def test_submit__answers_not_storable_as_json__s013(mini_store, answers, bad):
     with pytest.raises(StoreError) as caught:
         mini_store.submit("mini", {**answers, **bad})

@@ -81,7 +81,9 @@ def test_submit__driver_fails_mid_write__s006_and_nothing_written(mini_store, an
 def test_submit__postgres_backend_killed_mid_write__s006_then_recovers(postgres_url, mini, answers):
     store = connect(postgres_url)
     store.register(mini)
-    admin = create_engine(resolve_url(os.environ["TOOLKIT_TEST_DATABASE_URL"]), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        resolve_url(os.environ["TOOLKIT_TEST_DATABASE_URL"]), isolation_level="AUTOCOMMIT"
+    )
 
     def kill_own_backend(conn, _cursor, statement, *_args):
         if statement.lstrip().upper().startswith("INSERT INTO RESPONSE_AUDIT"):

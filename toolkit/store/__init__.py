@@ -1,12 +1,8 @@
 """Storage of instruments and responses in SQLite (default) or PostgreSQL.
 
->>> from toolkit.store import connect
->>> store = connect("sqlite:///data/toolkit.sqlite")        # doctest: +SKIP
->>> store.register(instrument)                               # doctest: +SKIP
->>> store.submit("barometre_ambiance", answers, sector="centre", wave="2026-T4")  # doctest: +SKIP
->>> store.frame("barometre_ambiance", wave="2026-T4")         # doctest: +SKIP
-
-See :func:`connect` for where the database lives and :class:`Store` for the operations.
+:func:`connect` opens (and migrates) the database; :class:`Store` registers instruments,
+takes validated responses idempotently, keeps an audit trail of corrections and returns the
+typed frames the analysis works on.
 """
 
 from __future__ import annotations
@@ -34,9 +30,28 @@ def connect(url: str | URL | None = None) -> Store:
     Raises
     ------
     StoreError
-        ``S012`` bad URL, ``S017`` database migrated by a newer toolkit.
+        ``S012`` bad URL, ``S016`` database migrated by a newer toolkit.
     StoreUnavailableError
         ``S006`` the database cannot be reached.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import load
+    >>> store = connect("sqlite://")  # in memory here; by default ./data/toolkit.sqlite
+    >>> _ = store.register(load("surveys/barometre_ambiance.yaml"))
+    >>> answers = {
+    ...     "consentement": True, "secteur": "gare", "quartier_agreable": "3",
+    ...     "problemes": ["bruit"], "gene_bruit": "4", "insecurite_domicile": "1",
+    ...     "insecurite_quartier": "8", "evolution": "degradee", "sexe": "f",
+    ...     "tranche_age": "25_39",
+    ... }
+    >>> response_id = store.submit("barometre_ambiance", answers, wave="2026-T4")
+    >>> store.submit("barometre_ambiance", answers, response_id=response_id) == response_id
+    True
+    >>> frame = store.frame("barometre_ambiance")
+    >>> frame[["sector", "wave", "quartier_agreable", "insecurite_quartier__missing"]]
+      sector     wave quartier_agreable insecurite_quartier__missing
+    0   gare  2026-T4                 3                            8
     """
     engine = make_engine(resolve_url(url))
     try:

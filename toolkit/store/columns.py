@@ -15,6 +15,7 @@ when every value is a number, else "string".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -65,27 +66,32 @@ def _categories(choices: Sequence, labels: bool, as_int: bool) -> list:
 
 
 def _codes(values: Sequence[object], index: dict[str, int]) -> np.ndarray:
-    return np.fromiter((index.get(v, -1) for v in values), dtype=np.int32, count=len(values))
+    """Category codes (-1 = NA) of ``values``; unknown values and ``None`` map to -1."""
+    n = len(values)
+    return np.fromiter(map(index.get, values, itertools.repeat(-1, n)), dtype=np.int32, count=n)
 
 
 def _choice(
     name: str, choice_list: ChoiceList, values: Sequence[object], likert: bool, labels: bool
 ) -> Columns:
     substantive = choice_list.substantive()
+    missing = choice_list.non_substantive()
+    n_substantive = len(substantive)
+    # One pass over the values: substantive codes first, then the non-substantive ones.
+    index = {c.value: i for i, c in enumerate((*substantive, *missing))}
+    codes = _codes(values, index)
     integer = likert and all(_is_int_text(c.value) for c in substantive)
-    index = {c.value: i for i, c in enumerate(substantive)}
     columns: Columns = {
         name: pd.Categorical.from_codes(
-            _codes(values, index),
+            np.where(codes < n_substantive, codes, -1),
             categories=_categories(substantive, labels, integer),
             ordered=likert,
         )
     }
-    missing = choice_list.non_substantive()
     if missing:
-        missing_index = {c.value: i for i, c in enumerate(missing)}
         columns[f"{name}__missing"] = pd.Categorical.from_codes(
-            _codes(values, missing_index), categories=_categories(missing, labels, False)
+            np.where(codes >= n_substantive, codes - n_substantive, -1),
+            categories=_categories(missing, labels, False),
         )
     return columns
 

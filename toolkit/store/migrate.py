@@ -42,7 +42,7 @@ def upgrade(engine: Engine) -> None:
     Raises
     ------
     StoreError
-        ``S017`` when the database carries a revision these scripts do not know (it was
+        ``S016`` when the database carries a revision these scripts do not know (it was
         migrated by a newer toolkit).
     StoreUnavailableError
         When the database cannot be reached.
@@ -57,4 +57,4 @@ def upgrade(engine: Engine) -> None:
         try:
             command.upgrade(config, "heads")
         except CommandError as error:
-            raise StoreError(problems=[Problem("S017", {"detail": str(error)})]) from None
+            raise StoreError(problems=[Problem("S016", {"detail": str(error)})]) from None

@@ -113,7 +113,7 @@ responses = Table(
         ["instrument_id", "content_hash"],
         [instrument_versions.c.instrument_id, instrument_versions.c.content_hash],
     ),
-    Index(None, "instrument_id", "status"),
+    Index(None, "instrument_id", "status", "submitted_at"),
     Index(None, "instrument_id", "wave"),
 )
 

@@ -505,12 +505,12 @@ class Store:
         labels
             Choice columns carry the labels in the current language instead of the codes.
         """
-        with self._read() as conn:
+        with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
-            rows = conn.execute(frames.submitted_query(conn.dialect, instrument_id, wave)).all()
-        return frames.build_frame(
-            instrument, rows, versions, include_pii=include_pii, labels=labels
-        )
+            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            return frames.build_frame(
+                instrument, rows, versions, include_pii=include_pii, labels=labels
+            )
 
     def repeat_frame(
         self,
@@ -528,13 +528,13 @@ class Store:
         StoreError
             ``S010`` when ``repeat`` is not a repeat group of the instrument.
         """
-        with self._read() as conn:
+        with self._read() as conn, frames.gc_paused():
             instrument, _, _ = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
-            rows = conn.execute(frames.submitted_query(conn.dialect, instrument_id, wave)).all()
-        return frames.build_repeat_frame(
-            instrument, repeat, rows, include_pii=include_pii, labels=labels
-        )
+            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            return frames.build_repeat_frame(
+                instrument, repeat, rows, include_pii=include_pii, labels=labels
+            )
 
     def counts(
         self,

@@ -47,7 +47,7 @@ def utc(value: object, argument: str) -> datetime | None:
 
 def argument_problem(argument: str, expected_key: str, got: object) -> Problem:
     return Problem(
-        "S018", {"argument": argument, "expected": t(expected_key), "got": repr(got)[:80]}
+        "S017", {"argument": argument, "expected": t(expected_key), "got": repr(got)[:80]}
     )
 
 

@@ -5,15 +5,24 @@ Run from code by :func:`toolkit.store.migrate.upgrade`, which passes an open con
 """
 
 from alembic import context
+from sqlalchemy import Connection
 
 from toolkit.store.schema import metadata
 
-connection = context.config.attributes["connection"]
-context.configure(
-    connection=connection,
-    target_metadata=metadata,
-    # SQLite cannot ALTER most things: batch mode recreates the table instead.
-    render_as_batch=True,
-)
-with context.begin_transaction():
-    context.run_migrations()
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        # SQLite cannot ALTER most things: batch mode recreates the table instead.
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+# Alembic's context exists only while Alembic runs this file; a plain import (doctest
+# collection, for instance) has nothing to do.
+_config = getattr(context, "config", None)
+if _config is not None:
+    run_migrations(_config.attributes["connection"])
