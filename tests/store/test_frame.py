@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from toolkit.demo.synthetic import synthetic_answers
 from toolkit.errors import StoreError
 from toolkit.i18n import use_language
 from toolkit.instruments import loads
@@ -17,7 +20,7 @@ EXPECTED_DTYPES = {
     "collector": "string",
     "team": "string",
     "sector": "string",
-    "wave": "string",
+    "wave": "category",
     "started_at": "datetime64[us, UTC]",
     "submitted_at": "datetime64[us, UTC]",
     "quartier": "category",
@@ -216,3 +219,22 @@ def test_repeat_frame__not_a_repeat__s010(mini_store):
         mini_store.repeat_frame("mini", "age")
     assert caught.value.codes == ["S010"]
     assert caught.value.problems[0].params["known"] == "points"
+
+
+def test_frame__waves__ordered_by_when_fieldwork_began(sqlite_store, barometre) -> None:
+    sqlite_store.register(barometre)
+    rng = np.random.default_rng(5)
+    starts = {
+        "2025-printemps": dt.datetime(2025, 4, 1, tzinfo=dt.UTC),
+        "2025-automne": dt.datetime(2025, 10, 1, tzinfo=dt.UTC),
+    }
+    for wave in ("2025-automne", "2025-printemps"):
+        sqlite_store.submit(
+            "barometre_ambiance",
+            synthetic_answers(barometre, rng),
+            wave=wave,
+            started_at=starts[wave],
+        )
+    frame = sqlite_store.frame("barometre_ambiance")
+    assert list(frame["wave"].cat.categories) == ["2025-printemps", "2025-automne"]
+    assert frame["wave"].cat.ordered

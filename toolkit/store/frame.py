@@ -167,20 +167,33 @@ def build_frame(
     (ids, hashes, collectors, teams, sectors, waves, started, submitted, texts) = _transpose(
         rows, 9
     )
+    started_at, submitted_at = timestamps(started), timestamps(submitted)
     columns: dict[str, object] = {
         "response_id": _strings(ids),
         "instrument_version": _strings([versions.get(h) for h in hashes]),
         "collector": _strings(collectors),
         "team": _strings(teams),
         "sector": _strings(sectors),
-        "wave": _strings(waves),
-        "started_at": timestamps(started),
-        "submitted_at": timestamps(submitted),
+        "wave": wave_column(waves, started_at, submitted_at),
+        "started_at": started_at,
+        "submitted_at": submitted_at,
     }
     _add_fields(
         columns, instrument, _fields(instrument, None, include_pii), decode_answers(texts), labels
     )
     return pd.DataFrame(columns)
+
+
+def wave_column(waves: Sequence[str | None], started: object, submitted: object) -> pd.Categorical:
+    """Waves as an ordered categorical, in the order fieldwork began.
+
+    Wave names are free text ("2025-printemps", "2025-automne"): sorting them as text puts
+    autumn before spring, so each wave is placed by its earliest start (or submission) time.
+    """
+    when = pd.Series(started).fillna(pd.Series(submitted))
+    first = when.groupby(pd.Series(waves, dtype="string"), dropna=True).min()
+    order = [str(w) for w in first.sort_values(kind="stable").index]
+    return pd.Categorical(waves, categories=order, ordered=True)
 
 
 def check_repeat(instrument: Instrument, repeat: str) -> None:

@@ -19,11 +19,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.drop_index("ix_responses_instrument_id_status", table_name="responses")
+    # if_exists: databases made by development builds of 0001 may already lack the old index.
+    op.drop_index("ix_responses_instrument_id_status", table_name="responses", if_exists=True)
     op.create_index(
         "ix_responses_instrument_id_status_submitted_at",
         "responses",
         ["instrument_id", "status", "submitted_at"],
+        if_not_exists=True,
     )
 
 
