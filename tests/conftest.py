@@ -87,3 +87,20 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 def barometre() -> Instrument:
     """The bundled neighbourhood barometer, ``surveys/barometre_ambiance.yaml``."""
     return load(REPO_ROOT / "surveys" / "barometre_ambiance.yaml")
+
+
+@pytest.fixture
+def complete_answers() -> dict:
+    """Answers to ``barometre_ambiance`` that satisfy every rule."""
+    return {
+        "consentement": True,
+        "secteur": "gare",
+        "quartier_agreable": "3",
+        "problemes": ["bruit"],
+        "gene_bruit": "4",
+        "insecurite_domicile": "1",
+        "insecurite_quartier": "2",
+        "evolution": "degradee",
+        "sexe": "f",
+        "tranche_age": "25_39",
+    }
