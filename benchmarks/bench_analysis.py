@@ -1,19 +1,22 @@
 """Barometer pass on 1,000,000 synthetic responses, against the bincount floor (and R).
 
-    .venv/bin/python benchmarks/bench_analysis.py [--rows 1000000] [--items 30] [--r]
+    .venv/bin/python benchmarks/bench_analysis.py [--rows 1000000] [--items 30] [--repeats 9] [--r]
 
 Data: 30 Likert items (4 points, 5 % non-substantive), 10 sectors (the strata), 1,000 PSUs
 (100 per sector), lognormal weights. The pass: for each item, proportions with logit CIs
 overall and by sector, and the item × sector Rao–Scott test (``toolkit.analysis.barometer``).
 The floor, measured in the same run: one weighted ``np.bincount`` per item over
 PSU × sector × category codes (codes precomputed, so the floor is the bincount alone; the
-figure with the code computation is printed too). ``--r`` times R's ``svyby`` + ``svychisq``
-on one item of the same data (written to a temporary CSV).
+figure with the code computation is printed too). Floor and pass are timed alternately,
+``--repeats`` times each, so that both see the same load of a shared machine; the medians
+are reported, with the median of the per-repeat ratios and the load average. ``--r`` times
+R's ``svyby`` + ``svychisq`` on one item of the same data (written to a temporary CSV).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import tempfile
 import time
@@ -42,20 +45,17 @@ def generate(rows: int, items: int, rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def best_of(repeats: int, func) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def timed(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--items", type=int, default=30)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--r", action="store_true", help="also time R's survey on one item")
     args = parser.parse_args()
     rng = np.random.default_rng(20240501)
@@ -70,17 +70,30 @@ def main() -> None:
     ) * 5
     codes = [base + np.where((c := frame[i].cat.codes.to_numpy()) >= 0, c, 4) for i in items]
     size = 1000 * 10 * 5
-    floor = best_of(
-        args.repeats, lambda: [np.bincount(c, weights=w, minlength=size) for c in codes]
-    )
+
+    def floor() -> None:
+        for c in codes:
+            np.bincount(c, weights=w, minlength=size)
 
     def floor_with_codes() -> None:
         for i in items:
             c = frame[i].cat.codes.to_numpy()
             np.bincount(base + np.where(c >= 0, c, 4), weights=w, minlength=size)
 
-    floor_codes = best_of(args.repeats, floor_with_codes)
-    full = best_of(args.repeats, lambda: barometer(frame, items, by="secteur", design=design))
+    def run() -> None:
+        barometer(frame, items, by="secteur", design=design)
+
+    run()
+    floor()
+    load_before = os.getloadavg()[0]
+    floors, passes, with_codes = [], [], []
+    for _ in range(args.repeats):
+        floors.append(timed(floor))
+        passes.append(timed(run))
+        with_codes.append(timed(floor_with_codes))
+    load_after = os.getloadavg()[0]
+    ratios = [p / f for p, f in zip(passes, floors, strict=True)]
+    floor_s, pass_s, codes_s = (float(np.median(x)) for x in (floors, passes, with_codes))
 
     def separate() -> None:
         for i in items[:3]:
@@ -88,12 +101,16 @@ def main() -> None:
             proportions(frame, i, design=design, by="secteur")
             crosstab(frame, i, "secteur", design=design)
 
-    three = best_of(1, separate)
-    print(f"rows={args.rows} items={len(items)} sectors=10 psus=1000")
-    print(f"floor (weighted bincount per item, codes ready): {floor:.3f} s")
-    print(f"floor including the code computation:            {floor_codes:.3f} s")
-    print(f"barometer pass (proportions overall + by sector + Rao-Scott): {full:.3f} s")
-    print(f"ratio pass / floor: {full / floor:.2f}  (with codes: {full / floor_codes:.2f})")
+    three = timed(separate)
+    print(f"rows={args.rows} items={len(items)} sectors=10 psus=1000 repeats={args.repeats}")
+    print(f"load average (1 min) before / after: {load_before:.2f} / {load_after:.2f}")
+    print(f"floor (weighted bincount per item, codes ready): median {floor_s:.3f} s")
+    print(f"floor including the code computation:            median {codes_s:.3f} s")
+    print(f"barometer pass (proportions overall + by sector + Rao-Scott): median {pass_s:.3f} s")
+    print(
+        f"ratio pass / floor: median of repeats {np.median(ratios):.2f} "
+        f"(range {min(ratios):.2f} - {max(ratios):.2f}); with codes: {pass_s / codes_s:.2f}"
+    )
     print(f"separate calls proportions x2 + crosstab, per item: {three / 3:.3f} s")
     if args.r:
         with tempfile.TemporaryDirectory() as tmp:

@@ -93,7 +93,7 @@ def coded(data: pd.DataFrame, column: str, argument: str) -> Coded:
     series = data[column]
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
+        codes = series.array.codes  # the Categorical's own codes (read-only), not a Series
         return Coded(codes, tuple(dtype.categories), bool(dtype.ordered))
     if pd.api.types.is_bool_dtype(dtype):
         values = series.to_numpy(dtype=object, na_value=None)

@@ -36,11 +36,15 @@ def domains(data: pd.DataFrame, by: tuple[str, ...]) -> Domains:
     for column in by:
         check_column(data, column, "by")
         parts.append(coded(data, column, "by"))
-    index = np.zeros(n, dtype=np.int64)
-    missing = np.zeros(n, dtype=bool)
-    for part in parts:
-        index = index * len(part.levels) + np.maximum(part.codes, 0)
-        missing |= part.codes < 0
+    if len(parts) == 1:
+        index = parts[0].codes.astype(np.int64)
+        missing = index < 0
+    else:
+        index = np.zeros(n, dtype=np.int64)
+        missing = np.zeros(n, dtype=bool)
+        for part in parts:
+            index = index * len(part.levels) + np.maximum(part.codes, 0)
+            missing |= part.codes < 0
     size = int(np.prod([len(p.levels) for p in parts]))
     if size <= _MAX_DENSE:
         combos = list(itertools.product(*(p.levels for p in parts)))

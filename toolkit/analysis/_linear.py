@@ -31,13 +31,17 @@ from toolkit.analysis.design import PreparedDesign
 
 @dataclass(frozen=True, eq=False)
 class Tabulation:
-    """Weighted sums of ``u_j`` and row counts per variance group × cell."""
+    """Weighted sums of ``u_j`` and row counts per variance group × cell.
+
+    ``counts`` may be left out (``None``) by a caller that counts rows itself and only asks
+    for :meth:`covariance` (the barometer pass counts rows of several items at once).
+    """
 
     prep: PreparedDesign
     n_cells: int
     sums: tuple[np.ndarray, ...]
     squares: dict[tuple[int, int], np.ndarray]
-    counts: np.ndarray
+    counts: np.ndarray | None = None
 
     def totals(self, j: int = 0) -> np.ndarray:
         """Σ u_j per cell over the whole sample."""
@@ -72,8 +76,7 @@ class Tabulation:
             zc = z - means[prep.group_stratum]
             weights = prep.scale[prep.group_stratum]
             if full:
-                # einsum rather than BLAS: small products, no thread start-up on a busy machine
-                out = np.einsum("gm,gn->mn", zc * weights[:, None], zc)
+                out = _cross_product(zc * weights[:, None], zc)
             else:
                 out = np.einsum("gm,gm,g->m", zc, zc, weights)
         else:
@@ -102,11 +105,8 @@ class Tabulation:
 
     def stratum_presence(self, cells_per_domain: int, n_domains: int) -> np.ndarray:
         """(strata × domains) True where the stratum holds at least one row of the domain."""
-        prep = self.prep
         per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain).sum(axis=2)
-        if prep.clustered:
-            per_group = np.add.reduceat(per_group, prep.group_starts, axis=0)
-        return per_group[:, :n_domains] > 0
+        return stratum_presence(self.prep, per_group[:, :n_domains])
 
     def domain_df(self, cells_per_domain: int, n_domains: int) -> tuple[np.ndarray, np.ndarray]:
         """Per domain: design degrees of freedom and number of rows, as R's subset designs.
@@ -114,17 +114,57 @@ class Tabulation:
         Degrees of freedom = PSUs with at least one row of the domain minus strata with at
         least one row of the domain (``survey::degf`` of ``subset(design, domain)``).
         """
-        prep = self.prep
         per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain)
-        per_group = per_group[:, :n_domains].sum(axis=2)
-        rows = per_group.sum(axis=0)
-        if prep.clustered:
-            n_units = (per_group > 0).sum(axis=0)
-            n_strata = (np.add.reduceat(per_group, prep.group_starts, axis=0) > 0).sum(axis=0)
-        else:
-            n_units = rows
-            n_strata = (per_group > 0).sum(axis=0)
-        return n_units - n_strata, rows
+        return domain_df(self.prep, per_group[:, :n_domains].sum(axis=2))
+
+
+#: OpenBLAS runs a matrix product of m·n·k multiply-adds on one thread below 4 × 65 536
+#: (``GEMM_MULTITHREAD_THRESHOLD`` × ``SMP_THRESHOLD_MIN``); above, it starts its threads,
+#: which costs milliseconds to tens of milliseconds on a busy machine for a product that
+#: takes 0.1 ms on one core.
+_ONE_THREAD_PRODUCT = 4 * 65_536
+
+
+def _cross_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a.T @ b`` over the rows (PSUs), in slices small enough for one BLAS thread.
+
+    A barometer's covariances are small (tens of cells) over a thousand PSUs: summing the
+    products of slices of rows keeps each one on one thread. Large tables, where threads
+    pay, get one product.
+    """
+    m, n = a.shape[1], b.shape[1]
+    rows = _ONE_THREAD_PRODUCT // max(m * n, 1)
+    if rows >= len(a) or rows < 16:
+        return a.T @ b
+    out = a[:rows].T @ b[:rows]
+    for start in range(rows, len(a), rows):
+        out += a[start : start + rows].T @ b[start : start + rows]
+    return out
+
+
+def stratum_presence(prep: PreparedDesign, per_group: np.ndarray) -> np.ndarray:
+    """(strata × domains) True where the stratum holds a row of the domain.
+
+    ``per_group`` holds the number of rows per variance group × domain.
+    """
+    if prep.clustered:
+        per_group = np.add.reduceat(per_group, prep.group_starts, axis=0)
+    return per_group > 0
+
+
+def domain_df(prep: PreparedDesign, per_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Design degrees of freedom and number of rows of each domain (see Tabulation.domain_df).
+
+    ``per_group`` holds the number of rows per variance group × domain.
+    """
+    rows = per_group.sum(axis=0)
+    if prep.clustered:
+        n_units = (per_group > 0).sum(axis=0)
+        n_strata = (np.add.reduceat(per_group, prep.group_starts, axis=0) > 0).sum(axis=0)
+    else:
+        n_units = rows
+        n_strata = (per_group > 0).sum(axis=0)
+    return n_units - n_strata, rows
 
 
 def tabulate(
