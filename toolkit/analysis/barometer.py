@@ -32,6 +32,7 @@ from toolkit.analysis._checks import (
 from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import Tabulation, domain_df, stratum_presence
 from toolkit.analysis.ci import CI_METHODS, proportion_ci
+from toolkit.analysis.crosstab import interaction_contrasts, rao_scott_parts
 from toolkit.analysis.design import Design, PreparedDesign, prepare
 from toolkit.analysis.estimates import _check_common, _srs_deff
 
@@ -455,41 +456,8 @@ def _item_test(
         coefficients = (coef,)
     cov = tab.covariance(coefficients, full=True, z=z)
     if (n_r, n_c) not in contrasts:
-        contrasts[(n_r, n_c)] = _interaction_contrasts(n_r, n_c)
-    return _rao_scott_parts(share, cov, n_rows, contrasts[(n_r, n_c)])
-
-
-def _interaction_contrasts(r: int, c: int) -> np.ndarray:
-    """The interaction columns orthogonal to the main effects (``crosstab.rao_scott``'s)."""
-    rows = np.tile(np.arange(r), c)
-    cols = np.repeat(np.arange(c), r)
-    x1 = np.column_stack(
-        [np.ones(r * c), *(rows == i for i in range(1, r)), *(cols == j for j in range(1, c))]
-    )
-    inter = np.column_stack(
-        [(rows == i) & (cols == j) for j in range(1, c) for i in range(1, r)]
-    ).astype(float)
-    q, _ = np.linalg.qr(x1)
-    return inter - q @ (q.T @ inter)
-
-
-def _rao_scott_parts(
-    share: np.ndarray, cov: np.ndarray, n_rows: int, cmat: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """The matrices of the Rao–Scott design effects, Pearson's statistic and Cramér's V.
-
-    The arithmetic of :func:`~toolkit.analysis.crosstab.rao_scott`, with the contrasts
-    computed once per table shape; :func:`_test_table` finishes the items together.
-    """
-    r, c = share.shape
-    mean = share.T.ravel()
-    inv = np.where(mean > 0, 1 / np.where(mean > 0, mean, 1), 0.0)
-    denom = (cmat * (inv / n_rows)[:, None]).T @ cmat
-    numr = (cmat * inv[:, None]).T @ cov @ (cmat * inv[:, None])
-    expected = share.sum(axis=1, keepdims=True) * share.sum(axis=0, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pearson = float(n_rows * np.nansum((share - expected) ** 2 / expected))
-    return denom, numr, pearson, float(np.sqrt(pearson / n_rows / (min(r, c) - 1)))
+        contrasts[(n_r, n_c)] = interaction_contrasts(n_r, n_c)
+    return rao_scott_parts(share, cov, n_rows, contrasts[(n_r, n_c)])
 
 
 def _test_table(

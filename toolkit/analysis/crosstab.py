@@ -47,15 +47,11 @@ class RaoScott:
     cramers_v: float
 
 
-def rao_scott(share: np.ndarray, cov: np.ndarray, n_rows: int, nu: int) -> RaoScott:
-    """Rao–Scott corrections for an ``r × c`` table of cell shares (column-major cells).
+def interaction_contrasts(r: int, c: int) -> np.ndarray:
+    """The interaction contrasts of an ``r × c`` table, orthogonal to the main effects.
 
-    ``share`` is ``(r, c)``, ``cov`` the ``(rc, rc)`` design covariance of the shares with
-    cells ordered rows-fastest, ``n_rows`` the sample size used by R (``N``) and ``nu`` the
-    design degrees of freedom. Follows ``survey::svychisq`` (Rao & Scott 1984).
+    Cells are ordered rows-fastest, as R's ``interaction(rows, cols)`` in ``svychisq``.
     """
-    r, c = share.shape
-    mean = share.T.ravel()  # rows vary fastest, as R's interaction(rows, cols)
     rows = np.tile(np.arange(r), c)
     cols = np.repeat(np.arange(c), r)
     x1 = np.column_stack(
@@ -65,22 +61,43 @@ def rao_scott(share: np.ndarray, cov: np.ndarray, n_rows: int, nu: int) -> RaoSc
         [(rows == i) & (cols == j) for j in range(1, c) for i in range(1, r)]
     ).astype(float)
     q, _ = np.linalg.qr(x1)
-    cmat = inter - q @ (q.T @ inter)
+    return inter - q @ (q.T @ inter)
+
+
+def rao_scott_parts(
+    share: np.ndarray, cov: np.ndarray, n_rows: int, cmat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The matrices of the Rao–Scott design effects, Pearson's statistic and Cramér's V.
+
+    ``cmat`` comes from :func:`interaction_contrasts` (computed once per table shape by the
+    barometer pass); :func:`rao_scott` finishes one table, the barometer many at once.
+    """
+    r, c = share.shape
+    mean = share.T.ravel()
     inv = np.where(mean > 0, 1 / np.where(mean > 0, mean, 1), 0.0)
     denom = (cmat * (inv / n_rows)[:, None]).T @ cmat
     numr = (cmat * inv[:, None]).T @ cov @ (cmat * inv[:, None])
+    expected = share.sum(axis=1, keepdims=True) * share.sum(axis=0, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = float(n_rows * np.nansum((share - expected) ** 2 / expected))
+    return denom, numr, pearson, float(np.sqrt(pearson / n_rows / (min(r, c) - 1)))
+
+
+def rao_scott(share: np.ndarray, cov: np.ndarray, n_rows: int, nu: int) -> RaoScott:
+    """Rao–Scott corrections for an ``r × c`` table of cell shares (column-major cells).
+
+    ``share`` is ``(r, c)``, ``cov`` the ``(rc, rc)`` design covariance of the shares with
+    cells ordered rows-fastest, ``n_rows`` the sample size used by R (``N``) and ``nu`` the
+    design degrees of freedom. Follows ``survey::svychisq`` (Rao & Scott 1984).
+    """
+    r, c = share.shape
+    denom, numr, pearson, v = rao_scott_parts(share, cov, n_rows, interaction_contrasts(r, c))
     delta = np.linalg.solve(denom, numr)
     trace = np.trace(delta)
     d0 = trace**2 / np.trace(delta @ delta)
-    p_row = share.sum(axis=1, keepdims=True)
-    p_col = share.sum(axis=0, keepdims=True)
-    expected = p_row * p_col
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pearson = float(n_rows * np.nansum((share - expected) ** 2 / expected))
     f = pearson / trace
     df = (r - 1) * (c - 1)
     chisq = pearson * df / trace
-    v = np.sqrt(pearson / n_rows / (min(r, c) - 1))
     return RaoScott(
         pearson=pearson,
         f=f,
@@ -90,7 +107,7 @@ def rao_scott(share: np.ndarray, cov: np.ndarray, n_rows: int, nu: int) -> RaoSc
         chisq=chisq,
         df=df,
         p_chisq=float(stats.chi2.sf(chisq, df)),
-        cramers_v=float(v),
+        cramers_v=v,
     )
 
 
