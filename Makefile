@@ -24,9 +24,18 @@ $(TESTS): pyproject.toml $(BASE)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
+# The browser suite drives Debian's Chromium; as root (CI, a fresh machine) it is installed here.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+	  echo "Les tests de navigateur demandent le paquet Debian chromium : sudo apt-get install chromium" >&2; exit 1; \
+	fi
+
 install: $(BASE)
 
-install-test: $(TESTS)
+install-test: $(TESTS) $(CHROMIUM)
 
 ## Create the SQLite database with demo data (once) and serve the app index on 127.0.0.1:8866.
 run: $(BASE)
@@ -35,7 +44,7 @@ run: $(BASE)
 
 ## Run the whole suite: unit, property, PostgreSQL (when TOOLKIT_TEST_DATABASE_URL is set),
 ## notebooks (nbval) and the browser suite (Debian's chromium).
-test: $(TESTS)
+test: $(TESTS) $(CHROMIUM)
 	@tmp=$$(mktemp -d); \
 	TOOLKIT_DATABASE_URL="sqlite:///$$tmp/notebooks.sqlite" TOOLKIT_JOURNAL_DIR="$$tmp/journal" \
 	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS); \
