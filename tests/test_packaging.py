@@ -59,3 +59,19 @@ def test_readme__starts_with_the_two_commands() -> None:
 
 def test_ci__calls_make_test() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_ruff__whole_tree_clean() -> None:
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "--quiet"], ["format", "--check", "--quiet"]):
+        result = subprocess.run(
+            [str(ruff), *args, "toolkit", "tests", "benchmarks"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
