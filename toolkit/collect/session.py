@@ -145,7 +145,17 @@ class CollectSession:
                 "draft", self.instrument.id, form.response_id, payload["answers"], meta
             )
             return False
+        self._supersede_drafts(form.response_id)
         return True
+
+    def _supersede_drafts(self, response_id: str) -> None:
+        """Close the journaled drafts of a response whose newer state reached the database,
+        so that a later replay cannot bring it back to an older state."""
+        if not self.journal.path.exists():
+            return
+        for entry in self.journal.pending(self.instrument.id):
+            if entry.response_id == response_id and entry.kind == "draft":
+                self.journal.acknowledge(entry, kind="superseded")
 
     def submit(self, form: Form) -> SubmitOutcome:
         """Submit the form once: idempotent, journaled when the database is unreachable."""
@@ -199,7 +209,12 @@ class CollectSession:
         return report
 
     def drafts(self) -> list[Form]:
-        """Resumable drafts: the database's (newest first), then those only in the journal."""
+        """Resumable drafts: the database's (newest first), then those only in the journal.
+
+        The journal is replayed first when the database answers, so that a draft is never
+        listed in an older state than the journal's, nor once its response was submitted.
+        """
+        self.sync()
         forms: list[Form] = []
         seen: set[str] = set()
         try:
