@@ -140,7 +140,7 @@ def _barometre_answers(
         "quartier_agreable": _likert(score + 0.3, rng),
         "parties_communes_propres": _likert(score, rng),
         "bonnes_relations": _likert(score + 0.2, rng),
-        "espaces_publics_surs": _likert(score - 0.1, rng),
+        "espaces_publics_entretenus": _likert(score - 0.1, rng),
         "problemes": problems,
         "insecurite_domicile": _likert(score + 0.9, rng, reverse=True, dont_know=0.02),
         "insecurite_quartier": _likert(score + 0.2, rng, reverse=True, dont_know=0.02),
