@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import AnalysisError, Problem
+from toolkit.i18n import Msg
 
 MISSING_SUFFIX = "__missing"
 
@@ -25,7 +26,12 @@ def fail(code: str, argument: str, **params: object) -> AnalysisError:
 
 def check_frame(data: object, argument: str = "data") -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
-        raise fail("N016", argument, expected="a pandas DataFrame", got=type(data).__name__)
+        raise fail(
+            "N016",
+            argument,
+            expected=Msg.of("analysis.expected.dataframe"),
+            got=type(data).__name__,
+        )
     if len(data) == 0:
         raise fail("N019", argument)
     return data
@@ -56,7 +62,7 @@ def check_choice(value: object, options: Iterable[str], argument: str) -> str:
 
 def check_level(level: object) -> float:
     if not isinstance(level, int | float) or not 0 < float(level) < 1:
-        raise fail("N016", "level", expected="a number strictly between 0 and 1", got=repr(level))
+        raise fail("N016", "level", expected=Msg.of("analysis.expected.level"), got=repr(level))
     return float(level)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analysis._checks import check_choice, check_column, check_frame, fail
+from toolkit.i18n import Msg
 
 __all__ = ["LONELY_PSU_RULES", "Design", "PreparedDesign", "prepare"]
 
@@ -158,7 +159,10 @@ def _factor(data: pd.DataFrame, column: str | None, argument: str) -> pd.Series 
     if series.isna().any():
         first = series.index[series.isna().to_numpy()][0]
         raise fail(
-            "N016", argument, expected="a column without missing values", got=f"NA at {first}"
+            "N016",
+            argument,
+            expected=Msg.of("analysis.expected.no_missing"),
+            got=Msg.of("analysis.got.na_at", row=first),
         )
     return series
 
@@ -177,7 +181,7 @@ def prepare(data: pd.DataFrame, design: Design | None) -> PreparedDesign:
     design = design or Design()
     if not isinstance(design, Design):
         raise fail(
-            "N016", "design", expected="a toolkit.analysis.Design", got=type(design).__name__
+            "N016", "design", expected=Msg.of("analysis.expected.design"), got=type(design).__name__
         )
     n = len(data)
     weight = _weights(data, design.weight)

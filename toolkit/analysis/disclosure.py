@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.analysis._checks import fail
+from toolkit.i18n import Msg
 
 __all__ = ["STATISTIC_COLUMNS", "suppress"]
 
@@ -104,7 +105,12 @@ def suppress(
     5       B      3       NaN   secondary
     """
     if not isinstance(threshold, int) or threshold < 1:
-        raise fail("N016", "threshold", expected="a positive integer", got=repr(threshold))
+        raise fail(
+            "N016",
+            "threshold",
+            expected=Msg.of("analysis.expected.positive_integer"),
+            got=repr(threshold),
+        )
     if count not in table.columns:
         raise fail("N015", "count", column=count)
     dims = list(dimensions) if dimensions is not None else _dimensions(table)

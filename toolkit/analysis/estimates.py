@@ -35,6 +35,7 @@ from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import Tabulation, tabulate
 from toolkit.analysis.ci import CI_METHODS, proportion_ci, wald_ci
 from toolkit.analysis.design import Design, PreparedDesign, prepare
+from toolkit.i18n import Msg
 
 __all__ = ["means", "proportions", "top_box", "totals"]
 
@@ -154,7 +155,9 @@ def _frame(dom: Domains, keep: np.ndarray, repeat: int, columns: dict[str, objec
 def _check_common(data: pd.DataFrame, column: object, level: float) -> tuple[str, float]:
     check_frame(data)
     if not isinstance(column, str):
-        raise fail("N016", "column", expected="a column name (str)", got=repr(column))
+        raise fail(
+            "N016", "column", expected=Msg.of("analysis.expected.column_name"), got=repr(column)
+        )
     return column, check_level(level)
 
 
@@ -369,7 +372,10 @@ def top_box(
     n_levels = len(item.levels)
     if not isinstance(boxes, int) or not 1 <= boxes < n_levels:
         raise fail(
-            "N016", "boxes", expected=f"an integer between 1 and {n_levels - 1}", got=repr(boxes)
+            "N016",
+            "boxes",
+            expected=Msg.of("analysis.expected.integer_between", low=1, high=n_levels - 1),
+            got=repr(boxes),
         )
     inside = item.codes < boxes if bottom else item.codes >= n_levels - boxes
     codes = np.where(item.codes >= 0, inside.astype(np.int64), -1)

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from toolkit.analysis._checks import check_column, fail
-from toolkit.i18n import t
+from toolkit.i18n import Msg, t
 
 __all__ = ["instrument_labels", "plot_likert", "plot_proportions", "plot_trend"]
 
@@ -193,7 +193,12 @@ def plot_proportions(
         check_column(table, column, "table")
     levels = list(dict.fromkeys(table["level"]))
     if level is None and len(levels) > 1:
-        raise fail("N016", "level", expected=f"one of {levels}", got="None")
+        raise fail(
+            "N016",
+            "level",
+            expected=Msg.of("analysis.expected.one_of", options=", ".join(map(str, levels))),
+            got="None",
+        )
     chosen = table[table["level"] == (levels[0] if level is None else level)].reset_index(drop=True)
     ax = _ax(ax)
     domain = _domain_column(chosen, ())
@@ -270,7 +275,12 @@ def plot_trend(
     if percent:
         levels = list(dict.fromkeys(table["level"]))
         if level is None and len(levels) > 1:
-            raise fail("N016", "level", expected=f"one of {levels}", got="None")
+            raise fail(
+                "N016",
+                "level",
+                expected=Msg.of("analysis.expected.one_of", options=", ".join(map(str, levels))),
+                got="None",
+            )
         data = table[table["level"] == (levels[0] if level is None else level)]
     ax = _ax(ax)
     group = _domain_column(data, (wave,))

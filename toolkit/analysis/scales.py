@@ -18,6 +18,7 @@ from scipy import stats
 from toolkit.analysis._checks import check_column, check_frame, check_level, fail, numeric_values
 from toolkit.analysis.design import Design
 from toolkit.analysis.estimates import means
+from toolkit.i18n import Msg
 
 __all__ = ["AmbianceIndex", "ambiance_index", "cronbach_alpha", "item_rest", "scale_score"]
 
@@ -197,7 +198,10 @@ def scale_score(
     need = math.ceil(k / 2) if min_answered is None else int(min_answered)
     if not 1 <= need <= k:
         raise fail(
-            "N016", "min_answered", expected=f"an integer between 1 and {k}", got=repr(min_answered)
+            "N016",
+            "min_answered",
+            expected=Msg.of("analysis.expected.integer_between", low=1, high=k),
+            got=repr(min_answered),
         )
     answered = (~np.isnan(values)).sum(axis=1)
     score = np.where(answered >= need, np.nansum(values, axis=1) / np.maximum(answered, 1), np.nan)

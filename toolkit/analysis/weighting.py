@@ -18,6 +18,7 @@ import pandas as pd
 
 from toolkit.analysis._checks import as_columns, check_column, check_frame, fail, numeric_values
 from toolkit.analysis._domains import domains
+from toolkit.i18n import Msg
 
 __all__ = ["poststratify", "rake", "trim_weights", "weight_summary"]
 
@@ -261,7 +262,9 @@ def trim_weights(
     low = -np.inf if lower is None else float(lower)
     high = np.inf if upper is None else float(upper)
     if not low < high or (np.isfinite(low) and np.isfinite(high) and low * len(w) > w.sum()):
-        raise fail("N016", "upper", expected="bounds with lower < upper", got=f"[{lower}, {upper}]")
+        raise fail(
+            "N016", "upper", expected=Msg.of("analysis.expected.bounds"), got=f"[{lower}, {upper}]"
+        )
     for _ in range(1000):
         outside = (w < low) | (w > high)
         if not outside.any() or outside.all():
