@@ -4,7 +4,7 @@ A :class:`Problem` is one thing wrong with a user's input (an instrument file, a
 answer, an imported row...). It carries a code (``I012``), where it was found
 (file, line, field) and the parameters of its message; the text itself comes from the
 message catalogue, so that the same problem reads in French or in English. Tests
-assert codes, not prose.
+check codes, not prose.
 """
 
 from __future__ import annotations

@@ -380,12 +380,7 @@ def _questions(
 ) -> tuple[Question, ...]:
     out = []
     items = r.sequence(node, "questions", where, minimum=1) or ()
-    for index, raw in enumerate(items):
-        q = r.mapping(raw, line=r.line_of(items, index), field=f"{where}.questions[{index}]")
-        if q is None:
-            continue
-        qid = r.identifier(q, "id", where) or f"[{index}]"
-        qwhere = f"{where}.{qid}"
+    for q, qid, qwhere in r.entries(items, where, "questions"):
         r.check_keys(
             q,
             qwhere,
@@ -401,11 +396,7 @@ def _questions(
             r.add("T025", line=r.line_of(q), field=qwhere)
         options = []
         opts = r.sequence(q, "options", qwhere, minimum=2) or ()
-        for oindex, raw_option in enumerate(opts):
-            o = r.mapping(raw_option, line=r.line_of(opts, oindex), field=f"{qwhere}.options")
-            if o is None:
-                continue
-            oid = r.identifier(o, "id", f"{qwhere}.options") or f"[{oindex}]"
+        for o, oid, _ in r.entries(opts, qwhere, "options"):
             owhere = f"{qwhere}.{oid}"
             r.check_keys(o, owhere, required=("id", "text"), optional=("correct", "feedback"))
             options.append(
@@ -470,11 +461,7 @@ def _judgement(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
             maximum=6,
             got=len(items),
         )
-    for index, raw in enumerate(items):
-        n = r.mapping(raw, line=r.line_of(items, index), field=f"{eid}.responses")
-        if n is None:
-            continue
-        rid = r.identifier(n, "id", f"{eid}.responses") or f"[{index}]"
+    for n, rid, _ in r.entries(items, eid, "responses"):
         r.check_keys(n, f"{eid}.{rid}", required=("id", "text"), optional=("comment",))
         responses.append(
             Response(rid, r.text(n, "text", f"{eid}.{rid}"), r.text(n, "comment", f"{eid}.{rid}"))
@@ -503,12 +490,7 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
     before = len(r.problems)
     scenes = []
     items = r.sequence(node, "scenes", eid, minimum=1) or ()
-    for index, raw in enumerate(items):
-        n = r.mapping(raw, line=r.line_of(items, index), field=f"{eid}.scenes")
-        if n is None:
-            continue
-        sid = r.identifier(n, "id", f"{eid}.scenes") or f"[{index}]"
-        swhere = f"{eid}.{sid}"
+    for n, sid, swhere in r.entries(items, eid, "scenes"):
         r.check_keys(n, swhere, required=("id", "text", "choices"), optional=("speaker",))
         choices = []
         raw_choices = r.sequence(n, "choices", swhere) or ()
@@ -540,12 +522,7 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         )
     endings = []
     raw_endings = r.sequence(node, "endings", eid, minimum=1) or ()
-    for index, raw in enumerate(raw_endings):
-        n = r.mapping(raw, line=r.line_of(raw_endings, index), field=f"{eid}.endings")
-        if n is None:
-            continue
-        xid = r.identifier(n, "id", f"{eid}.endings") or f"[{index}]"
-        xwhere = f"{eid}.{xid}"
+    for n, xid, xwhere in r.entries(raw_endings, eid, "endings"):
         r.check_keys(n, xwhere, required=("id", "text", "score"), optional=("feedback",))
         score = r.scalar(n, "score", xwhere, int)
         endings.append(
@@ -574,11 +551,7 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
 def _grid(node: Mapping, key: str, where: str, r: Reader) -> tuple[GridItem, ...]:
     out = []
     items = r.sequence(node, key, where, minimum=1) or ()
-    for index, raw in enumerate(items):
-        n = r.mapping(raw, line=r.line_of(items, index), field=f"{where}.{key}")
-        if n is None:
-            continue
-        gid = r.identifier(n, "id", f"{where}.{key}") or f"[{index}]"
+    for n, gid, _ in r.entries(items, where, key):
         r.check_keys(n, f"{where}.{gid}", required=("id", "text"))
         out.append(GridItem(gid, r.text(n, "text", f"{where}.{gid}")))
     r.unique(((g.id, r.line_of(items)) for g in out), f"{where}.{key}")
@@ -618,12 +591,7 @@ def _rewriting(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
     variant = _enum(node, "variant", eid, REWRITING_VARIANTS, r)
     prompts = []
     items = r.sequence(node, "prompts", eid, minimum=1) or ()
-    for index, raw in enumerate(items):
-        n = r.mapping(raw, line=r.line_of(items, index), field=f"{eid}.prompts")
-        if n is None:
-            continue
-        pid = r.identifier(n, "id", f"{eid}.prompts") or f"[{index}]"
-        pwhere = f"{eid}.{pid}"
+    for n, pid, pwhere in r.entries(items, eid, "prompts"):
         r.check_keys(n, pwhere, required=("id", "statement", "model_answers"))
         r.sequence(n, "model_answers", pwhere, minimum=1)
         prompts.append(
@@ -662,23 +630,14 @@ def _scale(node: Mapping, r: Reader, common: dict, _objectives: set[str]) -> Sca
             )
     dimensions = []
     raw_dims = r.sequence(node, "dimensions", eid, minimum=1) or ()
-    for index, raw in enumerate(raw_dims):
-        n = r.mapping(raw, line=r.line_of(raw_dims, index), field=f"{eid}.dimensions")
-        if n is None:
-            continue
-        did = r.identifier(n, "id", f"{eid}.dimensions") or f"[{index}]"
+    for n, did, _ in r.entries(raw_dims, eid, "dimensions"):
         r.check_keys(n, f"{eid}.{did}", required=("id", "label"))
         dimensions.append(Dimension(did, r.text(n, "label", f"{eid}.{did}")))
     r.unique(((d.id, r.line_of(raw_dims)) for d in dimensions), f"{eid}.dimensions")
     known = {d.id for d in dimensions}
     scale_items = []
     raw_items = r.sequence(node, "items", eid, minimum=2) or ()
-    for index, raw in enumerate(raw_items):
-        n = r.mapping(raw, line=r.line_of(raw_items, index), field=f"{eid}.items")
-        if n is None:
-            continue
-        iid = r.identifier(n, "id", f"{eid}.items") or f"[{index}]"
-        iwhere = f"{eid}.{iid}"
+    for n, iid, iwhere in r.entries(raw_items, eid, "items"):
         r.check_keys(n, iwhere, required=("id", "text", "dimension"), optional=("reverse",))
         dimension = r.scalar(n, "dimension", iwhere, str)
         if dimension is not None and dimension not in known:

@@ -8,33 +8,41 @@ wrong and returns ``None`` so that the walk goes on and every problem is reporte
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from toolkit.errors import Problem
-from toolkit.i18n import LANGUAGES, Text
+from toolkit.i18n import LANGUAGES, Msg, Text
 
 __all__ = ["Reader"]
 
+#: Type words shown in messages, translated by the catalogue (``training.type.*``).
 _TYPE_NAMES = {
-    str: "texte",
-    int: "entier",
-    float: "nombre",
-    bool: "booléen",
-    list: "liste",
-    dict: "dictionnaire",
+    str: Msg.of("training.type.text"),
+    int: Msg.of("training.type.integer"),
+    float: Msg.of("training.type.number"),
+    bool: Msg.of("training.type.bool"),
+    list: Msg.of("training.type.list"),
+    dict: Msg.of("training.type.mapping"),
 }
 
 
-def _type_name(value: object) -> str:
+def _type_name(value: object) -> Msg | str:
     if isinstance(value, bool):
-        return "booléen"
+        return _TYPE_NAMES[bool]
     if isinstance(value, Mapping):
-        return "dictionnaire"
+        return _TYPE_NAMES[dict]
     if isinstance(value, list | tuple):
-        return "liste"
+        return _TYPE_NAMES[list]
     return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class _Alternatives(Msg):
+    """Several type words joined by " / ", each rendered in the message's language."""
+
+    def render(self, lang: str | None = None) -> str:
+        return " / ".join(m.render(lang) if isinstance(m, Msg) else str(m) for _, m in self.params)
 
 
 class Reader:
@@ -90,8 +98,23 @@ class Reader:
     def mapping(self, value: object, *, line: int | None, field: str) -> Mapping | None:
         if isinstance(value, Mapping):
             return value
-        self.add("T004", line=line, field=field, expected="dictionnaire", got=_type_name(value))
+        self.add("T004", line=line, field=field, expected=_TYPE_NAMES[dict], got=_type_name(value))
         return None
+
+    def entries(
+        self, items: Sequence[object], parent: str, key: str
+    ) -> Iterator[tuple[Mapping, str, str]]:
+        """Each entry of the list ``items`` (found under ``key`` of ``parent``) that has an id.
+
+        Yields ``(node, id, where)``. An entry that is not a mapping is reported and skipped;
+        a missing id is reported and the entry's position stands in for it.
+        """
+        for index, raw in enumerate(items):
+            node = self.mapping(raw, line=self.line_of(items, index), field=_join(parent, key))
+            if node is None:
+                continue
+            ident = self.identifier(node, "id", _join(parent, key)) or f"[{index}]"
+            yield node, ident, _join(parent, ident)
 
     def sequence(
         self, node: Mapping, key: str, where: str, *, minimum: int = 0
@@ -106,7 +129,7 @@ class Reader:
                 "T004",
                 line=self.line_of(node, key),
                 field=field,
-                expected="liste",
+                expected=_TYPE_NAMES[list],
                 got=_type_name(value),
             )
             return None
@@ -136,7 +159,9 @@ class Reader:
                 "T004",
                 line=self.line_of(node, key),
                 field=_join(where, key),
-                expected=" / ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds),
+                expected=_Alternatives(
+                    "", tuple((str(i), _TYPE_NAMES.get(k, k.__name__)) for i, k in enumerate(kinds))
+                ),
                 got=_type_name(value),
             )
             return default
@@ -167,7 +192,9 @@ class Reader:
             self.add("T008", line=line, field=field)
             return None
         if not isinstance(value, Mapping):
-            self.add("T004", line=line, field=field, expected="texte", got=_type_name(value))
+            self.add(
+                "T004", line=line, field=field, expected=_TYPE_NAMES[str], got=_type_name(value)
+            )
             return None
         texts: dict[str, str] = {}
         for lang, text in value.items():
@@ -178,7 +205,7 @@ class Reader:
                     "T004",
                     line=self.line_of(value, lang),
                     field=f"{field}.{lang}",
-                    expected="texte",
+                    expected=_TYPE_NAMES[str],
                     got=_type_name(text),
                 )
             else:
