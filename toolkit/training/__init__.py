@@ -3,7 +3,12 @@
 Public names: :func:`load_module`, :func:`validate` (also used by ``toolkit validate`` on
 files recognised by :func:`is_module_file`: top-level ``kind: training_module``) and
 :func:`prepost`.
+
+The statistics (SciPy) and the profile plot (Matplotlib) load on first use: each participant's
+phone page is a kernel of its own, and a room of twelve starts twelve at once.
 """
+
+import importlib
 
 from toolkit.training.briefs import briefs_html, briefs_markdown
 from toolkit.training.graph import graph_problems
@@ -18,9 +23,7 @@ from toolkit.training.loader import (
 )
 from toolkit.training.model import Module
 from toolkit.training.modules import find_modules, modules_dir
-from toolkit.training.plots import plot_profile
 from toolkit.training.scoring import Play, replay, scale_scores, score_judgement, score_question
-from toolkit.training.stats import evaluation, export_csv, objectives_met, prepost, satisfaction
 
 __all__ = [
     "KIND",
@@ -48,3 +51,25 @@ __all__ = [
     "validate",
     "validate_text",
 ]
+
+#: Public names whose modules load on first use (name -> module of ``toolkit.training``).
+_LAZY = {
+    "evaluation": "stats",
+    "export_csv": "stats",
+    "objectives_met": "stats",
+    "prepost": "stats",
+    "satisfaction": "stats",
+    "plot_profile": "plots",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -22,7 +22,6 @@ from toolkit.training.loader import load_module
 from toolkit.training.model import RolePlay
 from toolkit.training.modules import find_modules
 from toolkit.training.sessions import LiveSessions, SessionInfo
-from toolkit.training.stats import evaluation, export_csv
 
 __all__ = ["TrainerApp", "TrainerState"]
 
@@ -250,6 +249,9 @@ class TrainerApp(w.VBox):
 
     def export(self) -> list[Path]:
         """Write the evaluation CSV files of the session and offer them for download."""
+        # Imported here: SciPy is only needed for the export, not to start the page's kernel.
+        from toolkit.training.stats import evaluation, export_csv
+
         info = self.sessions.info(self.session_code)
         tables = evaluation(
             info.module,
