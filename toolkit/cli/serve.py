@@ -35,7 +35,16 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 #: Addresses meaning "every interface" (the kernels reach Voilà on 127.0.0.1 then).
 ANY_ADDRESS = ("0.0.0.0", "::", "")  # noqa: S104 (compared with, never bound here)
 #: Pages that get preheated kernels (the first render costs an interpreter start and imports).
-PRELOADED = ("index.ipynb", "collecte.ipynb", "terrain.ipynb")
+PRELOADED = (
+    "index.ipynb",
+    "collecte.ipynb",
+    "terrain.ipynb",
+    "formation_animateur.ipynb",
+    "formation_participant.ipynb",
+)
+#: Seconds a page waits for its kernel: twelve phones joining a workshop at once on a
+#: two-core server took 32-40 s each (benchmarks/README.md), too close to Voilà's 60 s.
+KERNEL_STARTUP_TIMEOUT = 180
 DEFAULT_PORT = 8866
 
 
@@ -57,6 +66,7 @@ def voila_config(*, pool: int, cull: int) -> dict:
     """The ``voila.json`` written for the child: preheated pools for :data:`PRELOADED` pages
     only (not for every notebook of the folder), idle kernels culled after ``cull`` seconds."""
     config: dict = {
+        "VoilaExecutor": {"startup_timeout": KERNEL_STARTUP_TIMEOUT},
         "MappingKernelManager": {
             "cull_idle_timeout": max(cull, 0),
             "cull_interval": max(min(cull // 4, 60), 10) if cull > 0 else 300,
