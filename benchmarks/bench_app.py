@@ -9,9 +9,16 @@ Playwright (Debian's ``/usr/bin/chromium``), after one warm-up view per page:
 
 - first form: ``goto`` until the start screen's *Commencer* button is visible (bare: the
   button is visible);
-- page change: click *Suivant* until "Page 2 sur" is shown (bare: click until the label
-  changes), i.e. one widget round trip plus our validation and re-rendering;
+- page change, first visit: click *Suivant* on page 1 until "Page 2 sur" and page 2's first
+  question are shown (bare: click until the label changes), i.e. one widget round trip plus
+  our validation and whatever the browser must build;
+- back: click *Précédent* until page 1's question is shown again;
+- forward again: click *Suivant* until page 2 is shown again (a page already visited);
 - submit: click *Envoyer* until "Questionnaire enregistré" (bare: click round trip).
+
+Before each timed click the benchmark waits ``--think`` seconds (default 1.5), as a mediator
+reads the question before answering: the app builds the next page in the background during
+that time.
 """
 
 from __future__ import annotations
@@ -56,9 +63,14 @@ def _button(page, name):
     return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}$"))
 
 
-def _form_once(page, served) -> tuple[float, float, float]:
+def _shown(page, number: int, question: str) -> None:
+    page.get_by_text(f"Page {number} sur").wait_for()
+    page.locator(f".mt-q-{question}").first.wait_for(state="visible")
+
+
+def _form_once(page, served, think: float) -> tuple[float, ...]:
     t0 = time.perf_counter()
-    page.goto(served.page("collecte.ipynb", "instrument=barometre_ambiance"))
+    page.goto(served.page("collecte.ipynb", "instrument=barometre_ambiance"), timeout=120_000)
     _button(page, "Commencer").wait_for(state="visible", timeout=120_000)
     first = time.perf_counter() - t0
     page.locator(".mt-collector input").fill("bench")
@@ -66,11 +78,22 @@ def _form_once(page, served) -> tuple[float, float, float]:
     page.locator(".mt-sector select").select_option(label="Centre-ville")
     page.locator(".mt-consent-input label", has_text="Oui").click()
     _button(page, "Commencer").click()
-    page.get_by_text("Page 1 sur").wait_for()
+    _shown(page, 1, "secteur")
+    page.wait_for_timeout(think * 1000)
     t0 = time.perf_counter()
     _button(page, "Suivant").click()
-    page.get_by_text("Page 2 sur").wait_for()
+    _shown(page, 2, "problemes")
     change = time.perf_counter() - t0
+    page.wait_for_timeout(think * 1000)
+    t0 = time.perf_counter()
+    _button(page, "Précédent").click()
+    _shown(page, 1, "secteur")
+    back = time.perf_counter() - t0
+    page.wait_for_timeout(think * 1000)
+    t0 = time.perf_counter()
+    _button(page, "Suivant").click()
+    _shown(page, 2, "problemes")
+    again = time.perf_counter() - t0
     answers = {
         "quartier_agreable": "Plutôt d'accord",
         "problemes": "Bruit",
@@ -97,12 +120,12 @@ def _form_once(page, served) -> tuple[float, float, float]:
     _button(page, "Envoyer le questionnaire").click()
     page.get_by_text("Questionnaire enregistré").wait_for()
     submit = time.perf_counter() - t0
-    return first, change, submit
+    return first, change, back, again, submit
 
 
 def _bare_once(page, served) -> tuple[float, float]:
     t0 = time.perf_counter()
-    page.goto(served.page("bare.ipynb"))
+    page.goto(served.page("bare.ipynb"), timeout=120_000)
     _button(page, "Go").wait_for(state="visible", timeout=120_000)
     first = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -119,6 +142,10 @@ def _median_ms(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--think", type=float, default=1.5, help="pause before a timed click (s)")
+    parser.add_argument(
+        "--pool", type=int, choices=(0, 1), action="append", help="only this pool size (repeatable)"
+    )
     args = parser.parse_args()
     import os
 
@@ -131,15 +158,15 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        for pool in (1, 0):
+        for pool in args.pool or (1, 0):
             run = tmp / f"pool{pool}"
             run.mkdir()
             served = start_server(run, "--pool", str(pool))
             try:
                 page = browser.new_page(viewport={"width": 768, "height": 1024})
-                _form_once(page, served)
+                _form_once(page, served, args.think)
                 _bare_once(page, served)
-                form = [_form_once(page, served) for _ in range(args.repeat)]
+                form = [_form_once(page, served, args.think) for _ in range(args.repeat)]
                 bare = [_bare_once(page, served) for _ in range(args.repeat)]
                 if pool:
                     time.sleep(3)  # let the pools refill between views
@@ -147,30 +174,16 @@ def main() -> None:
             finally:
                 stop_server(served)
             label = "preheated (pool 1)" if pool else "no preheat"
-            rows.append(
-                (
-                    label,
-                    "first render",
-                    _median_ms([f[0] for f in form]),
-                    _median_ms([b[0] for b in bare]),
-                )
+            steps = (
+                "first render",
+                "page change, first visit / click",
+                "back to page 1 / click",
+                "page 2 again / click",
+                "submit / click",
             )
-            rows.append(
-                (
-                    label,
-                    "page change / click",
-                    _median_ms([f[1] for f in form]),
-                    _median_ms([b[1] for b in bare]),
-                )
-            )
-            rows.append(
-                (
-                    label,
-                    "submit / click",
-                    _median_ms([f[2] for f in form]),
-                    _median_ms([b[1] for b in bare]),
-                )
-            )
+            for number, step in enumerate(steps):
+                floor = [b[0] if number == 0 else b[1] for b in bare]
+                rows.append((label, step, _median_ms([f[number] for f in form]), _median_ms(floor)))
         browser.close()
     print("| server | step | collecte (barometre) | bare Voilà |")
     print("|---|---|---|---|")

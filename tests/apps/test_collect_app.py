@@ -1,6 +1,7 @@
 """The collection app driven from Python: set ``.value``, call ``.click()``."""
 
 import sqlite3
+from pathlib import Path
 
 import ipywidgets as widgets
 
@@ -205,3 +206,134 @@ def test_labels__instrument_strings_escaped(barometre, db, tmp_path):
 def test_root__is_a_widget_with_tablet_css(app):
     assert isinstance(app.root, widgets.VBox)
     assert "min-height: 44px" in app.root.children[0].value
+
+
+def test_pages__previous_and_next__widgets_kept_not_rebuilt(app):
+    _start(app)
+    app.next.click()
+    page2 = app.views
+    _views(app)["quartier_agreable"].input.value = "3"
+    app.previous.click()
+    page1 = app.views
+    app.next.click()
+    assert app.views is page2
+    assert _views(app)["quartier_agreable"].input.value == "3"
+    app.previous.click()
+    assert app.views is page1
+    boxes = app.page_box.children
+    assert len(boxes) == 2
+    assert [b.layout.display for b in boxes] == [None, "none"]
+
+
+def test_pages__kept_page__skip_logic_and_messages_stay_live(app):
+    _start(app)
+    app.next.click()
+    views = _views(app)
+    views["problemes"].checkboxes["aucun"].value = True
+    views["problemes"].checkboxes["bruit"].value = True
+    assert "Aucun de ces problèmes" in views["problemes"].error.value
+    assert views["gene_bruit"].box.layout.display is None
+    app.previous.click()
+    app.next.click()
+    assert "Aucun de ces problèmes" in views["problemes"].error.value
+    views["problemes"].checkboxes["bruit"].value = False
+    assert views["gene_bruit"].box.layout.display == "none"
+    assert views["problemes"].error.value == ""
+
+
+def test_pages__prefetch__next_page_built_hidden_then_shown(app):
+    _start(app)
+    assert len(app.page_box.children) == 1
+    assert app.prefetch_next() is True
+    assert app.prefetch_next() is False  # already built
+    box, prefetched = app.page_views[app.form.next_page_index()]
+    assert box.layout.display == "none"
+    app.next.click()
+    assert app.views is prefetched
+    assert box.layout.display is None
+
+
+def test_pages__language_switch__pages_rebuilt_in_new_language(app):
+    _start(app)
+    app.next.click()
+    _views(app)["quartier_agreable"].input.value = "3"
+    old_box = _views(app)["quartier_agreable"].box
+    app.lang_switch.value = "en"
+    views = _views(app)
+    assert "My neighbourhood is a pleasant place" in views["quartier_agreable"].label.value
+    assert views["quartier_agreable"].input.value == "3"
+    assert old_box.comm is None  # closed: the browser drops the French widgets
+    assert len(app.page_box.children) == 1
+
+
+def test_reset__after_answers_and_errors__new_form_is_clean(app):
+    _start(app)
+    app.next.click()
+    views = _views(app)
+    views["quartier_agreable"].input.value = "3"
+    views["problemes"].checkboxes["aucun"].value = True
+    views["problemes"].checkboxes["bruit"].value = True
+    app.next.click()  # blocked: inline message and page message
+    assert "mt-error" in app.message.value
+    old = [box for box, _views in app.page_views.values()]
+    app.quit.click()
+    assert app.page_box.children == ()
+    assert all(box.comm is None for box in old)
+    app.consent.value = True
+    app.begin.click()
+    assert app.form.answers == {"consentement": True, "secteur": "gare"}
+    assert app.message.value == ""
+    app.next.click()
+    views = _views(app)
+    assert views["quartier_agreable"].input.value is None
+    assert not any(box.value for box in views["problemes"].checkboxes.values())
+    assert views["problemes"].error.value == ""
+    assert views["gene_bruit"].box.layout.display == "none"
+    assert not app.next.disabled
+    assert len(app.page_box.children) == 2
+
+
+def test_reset__after_submit__every_page_blank(app):
+    _start(app)
+    _fill_barometre(app)
+    app.submit.click()
+    app.new_button.click()
+    app.consent.value = True
+    app.begin.click()
+    for index in range(len(app.form.pages)):
+        app.form.page_index = index
+        app.render_page()
+        for view in _views(app).values():
+            if view.question.type in ("note", "group", "calculate", "likert_matrix"):
+                continue
+            expected = "gare" if view.question.name == "secteur" else None
+            assert view.value_of_input() in (expected, [], ""), view.question.name
+            assert view.error.value == ""
+    assert app.message.value == ""
+    assert app.form.answers == {"consentement": True, "secteur": "gare"}
+
+
+def test_repeat__add_and_remove_entry__page_rebuilt_in_place(tmp_path, db):
+    from toolkit.apps.collect import CollectApp
+    from toolkit.collect import CollectSession, Journal
+    from toolkit.instruments import load
+
+    walk = load(Path(__file__).parents[2] / "surveys" / "diagnostic_marchant.yaml")
+    session = CollectSession(walk, url=db, journal=Journal(tmp_path / "j.jsonl"))
+    app = CollectApp(walk, session=session)
+    page = next(i for i, p in enumerate(app.form.pages) if "observations" in p.names())
+    app.collector.value = "med07"
+    app.sector.value = "plateau"
+    app.begin.click()
+    app.form.page_index = page
+    app.render_page()
+    box, _ = app.page_views[page]
+    repeat = _views(app)["observations"]
+    repeat.add_button.click()
+    assert app.form.entries("observations") == 1
+    assert app.page_views[page][0] is box
+    entry = next(v for v in app.views if v.question.name == "observations")
+    assert len(entry.entries) == 1
+    assert repeat.box.comm is None  # the old repeat view was closed
+    entry.remove_buttons[0].click()
+    assert app.form.entries("observations") == 0

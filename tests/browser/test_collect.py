@@ -109,6 +109,17 @@ def test_barometre__filled_end_to_end__row_in_database(served, page, artifacts):
     expect(_button(page, "Commencer")).to_be_visible()
     expect(page.locator(".mt-collector input")).to_have_value("med-test")
 
+    # The next respondent's form is blank: no answer, no message left from this one.
+    page.locator(".mt-consent-input label", has_text="Oui").click()
+    _button(page, "Commencer").click()
+    expect(page.get_by_text("Page 1 sur")).to_be_visible()
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    expect(_question(page, "quartier_agreable")).to_be_visible()
+    expect(page.locator(".mt-page input:checked:visible")).to_have_count(0)
+    expect(page.locator(".mt-collect .mt-error:visible")).to_have_count(0)
+    expect(_question(page, "gene_bruit")).to_be_hidden()
+
 
 def test_diagnostic_marchant__repeat_group__entry_stored(served, page, artifacts):
     _start(page, served, "diagnostic_marchant", "Le Plateau")

@@ -247,6 +247,11 @@ class Form:
     def can_leave_page(self) -> bool:
         return not self.problems(page=self.page_index)
 
+    def next_page_index(self) -> int | None:
+        """Index of the page *Next* would open with the answers as they are (``None`` on the
+        last page)."""
+        return self._step(+1)
+
     @property
     def is_last_page(self) -> bool:
         return self._step(+1) is None

@@ -8,13 +8,14 @@ app served by Voilà.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from toolkit.apps.collect.questions import build_views
+from toolkit.apps.collect.questions import build_views, close_views
 from toolkit.apps.common.html import esc
 from toolkit.apps.common.language import language_switch
 from toolkit.apps.common.style import style
@@ -32,11 +33,21 @@ from toolkit.errors import StoreError, StoreUnavailableError, ToolkitError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument
 
-__all__ = ["AUTOSAVE_SECONDS", "CollectApp", "collect_app", "instrument_from_query"]
+__all__ = [
+    "AUTOSAVE_SECONDS",
+    "PREFETCH_SECONDS",
+    "CollectApp",
+    "collect_app",
+    "instrument_from_query",
+]
 
 #: A draft is saved on every page change, and on an answer change when the last save is
 #: older than this.
 AUTOSAVE_SECONDS = 20.0
+
+#: After a page is shown, the next page's widgets are built (hidden) this many seconds later,
+#: once the browser has drawn the current page, so that *Next* only has to show them.
+PREFETCH_SECONDS = 0.5
 
 
 def _button(label: str, *, style_name: str = "", icon: str = "") -> widgets.Button:
@@ -57,6 +68,17 @@ class CollectApp:
         ``TOOLKIT_DATABASE_URL`` and the default journal).
     lang
         Language of the interface and of the labels (French by default).
+    prefetch
+        Build the next page in advance (:data:`PREFETCH_SECONDS` after a page is shown) when
+        the app runs in a kernel with an event loop; tests call :meth:`prefetch_next` instead.
+
+    Notes
+    -----
+    Each page's widgets are built once per form, on its first visit (or in advance, see
+    ``prefetch``), and kept in :attr:`page_box`: moving between pages only shows one page box
+    and hides the other, so the browser does not recreate dozens of widgets on every
+    *Previous* / *Next*. They are closed when the form is replaced (new respondent, resumed
+    draft, correction) or the language changes.
     """
 
     def __init__(
@@ -65,8 +87,10 @@ class CollectApp:
         *,
         session: CollectSession | None = None,
         lang: str | None = None,
+        prefetch: bool = True,
     ) -> None:
         self.instrument = instrument
+        self.prefetch = prefetch
         self.session = session or CollectSession(instrument)
         languages = tuple(x for x in instrument.languages if x in ("fr", "en")) or ("fr",)
         self.lang = lang if lang in languages else languages[0]
@@ -74,6 +98,9 @@ class CollectApp:
         self.mode = "collect"
         self.last_saved = 0.0
         self.views: list[object] = []
+        self.page_views: dict[int, tuple[widgets.VBox, list[object]]] = {}
+        self._pages_form: Form | None = None
+        self._pages_lang = self.lang
         self.form = self._new_form(Metadata(wave=current_wave()))
 
         self.lang_switch = language_switch(languages, self.lang)
@@ -123,6 +150,21 @@ class CollectApp:
         self.quit.on_click(lambda _b: self.reset())
         self.message = widgets.HTML()
         self.correction_reason = widgets.Text(continuous_update=False)
+        self.correction_label = widgets.HTML()
+        self.correction_field = widgets.VBox([self.correction_label, self.correction_reason])
+        self.correction_field.add_class("mt-question")
+        self.nav = widgets.HBox([self.previous, self.next, self.submit])
+        self.form_tools = widgets.HBox([self.save, self.quit])
+        self.form_screen = (
+            self.progress_label,
+            self.progress,
+            self.page_title,
+            self.page_box,
+            self.message,
+            self.correction_field,
+            self.nav,
+            self.form_tools,
+        )
 
         # end screen
         self.end_message = widgets.HTML()
@@ -203,7 +245,10 @@ class CollectApp:
                 ("—", None),
                 *((c.label.get(self.lang), c.value) for c in choice_list.choices),
             ]
-            self.sector.value = keep
+            # Select "—" itself when nothing is chosen: ``value = None`` selects no option at
+            # all, and the first arrow key in the drop-down would only reach "—".
+            values = [value for _label, value in self.sector.options]
+            self.sector.index = values.index(keep) if keep in values else 0
         keep = self.consent.value
         self.consent.options = [
             (self.tr("collect.consent.yes"), True),
@@ -228,6 +273,9 @@ class CollectApp:
         self.correction_reason.placeholder = self.tr("collect.responses.reason_placeholder")
         self.back_button.description = self.tr("collect.back")
         self.sync_button.description = self.tr("collect.status.sync")
+        self.correction_label.value = (
+            f'<span class="mt-label">{esc(self.tr("collect.responses.reason"))}</span>'
+        )
 
     def _field(self, key: str, widget: widgets.Widget) -> widgets.VBox:
         box = widgets.VBox(
@@ -364,27 +412,87 @@ class CollectApp:
         self.render_page()
 
     def render_page(self) -> None:
-        """Build the widgets of the current page from the form."""
+        """Show the current page: its widgets are built on its first visit, then kept."""
         self.screen = "form"
         self._labels()
+        if not self._pages_current():
+            self.drop_pages()
+            self._pages_form, self._pages_lang = self.form, self.lang
+        index = self.form.page_index
+        self.views = self._page(index)
+        for other, (box, _views) in self.page_views.items():
+            box.layout.display = None if other == index else "none"
         page = self.form.page
-        self.views = build_views(page.items, self.form, self.lang, self.refresh, self.render_page)
         label = page.label.get(self.lang) if page.label else ""
         self.page_title.value = f"<h3>{esc(label)}</h3>" if label else ""
-        self.page_box.children = [v.box for v in self.views]  # type: ignore[attr-defined]
-        children: list[widgets.Widget] = [
-            self.progress_label,
-            self.progress,
-            self.page_title,
-            self.page_box,
-            self.message,
-        ]
-        if self.mode == "correct":
-            children.append(self._field("collect.responses.reason", self.correction_reason))
-        children.append(widgets.HBox([self.previous, self.next, self.submit]))
-        children.append(widgets.HBox([self.save, self.quit]))
-        self.body.children = children
+        self.correction_field.layout.display = None if self.mode == "correct" else "none"
+        if self.body.children != self.form_screen:
+            self.body.children = self.form_screen
         self.refresh()
+        self._schedule_prefetch()
+
+    def _pages_current(self) -> bool:
+        """Whether the built pages belong to the current form, in the current language."""
+        return self._pages_form is self.form and self._pages_lang == self.lang
+
+    def _page(self, index: int) -> list[object]:
+        """The views of page ``index``, built (hidden) and added to the page box if needed."""
+        if index not in self.page_views:
+            box = widgets.VBox(layout=widgets.Layout(display="none"))
+            box.add_class("mt-page")
+            views = build_views(
+                self.form.pages[index].items, self.form, self.lang, self.refresh, self._rebuild_page
+            )
+            box.children = [v.box for v in views]  # type: ignore[attr-defined]
+            self.page_views[index] = (box, views)
+            self.page_box.children = (*self.page_box.children, box)
+        return self.page_views[index][1]
+
+    def _rebuild_page(self) -> None:
+        """Rebuild the current page's views (a repeat entry was added or removed)."""
+        index = self.form.page_index
+        box, old = self.page_views[index]
+        views = build_views(
+            self.form.page.items, self.form, self.lang, self.refresh, self._rebuild_page
+        )
+        box.children = [v.box for v in views]  # type: ignore[attr-defined]
+        self.page_views[index] = (box, views)
+        self.views = views
+        close_views(old)
+        self.refresh()
+
+    def drop_pages(self) -> None:
+        """Close every built page (the form or the language changed)."""
+        built = list(self.page_views.values())
+        self.page_views = {}
+        self._pages_form = None
+        self.views = []
+        if not built:
+            return
+        self.page_box.children = ()
+        for box, views in built:
+            close_views(views)
+            box.close()
+            box.layout.close()
+
+    def prefetch_next(self) -> bool:
+        """Build the page *Next* would open, hidden, if it is not built yet."""
+        if self.screen != "form" or not self._pages_current():
+            return False
+        target = self.form.next_page_index()
+        if target is None or target in self.page_views:
+            return False
+        self._page(target)
+        return True
+
+    def _schedule_prefetch(self) -> None:
+        if not self.prefetch:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel event loop (driven from Python): nothing to wait for
+            return
+        loop.call_later(PREFETCH_SECONDS, self.prefetch_next)
 
     def refresh(self) -> None:
         """Apply skip logic, calculations and problems to the page after an answer changed."""
@@ -505,8 +613,8 @@ class CollectApp:
         self.correction_reason.value = ""
         self.message.value = ""
         self.start_message.value = ""
-        self.views = []
         self.show_start()
+        self.drop_pages()  # after the start screen is up: the browser draws it first
 
     # ------------------------------------------------------------------ drafts
 

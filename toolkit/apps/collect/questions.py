@@ -18,9 +18,7 @@ from toolkit.collect import Form
 from toolkit.i18n import t
 from toolkit.instruments import Question
 
-__all__ = ["QuestionView", "build_views"]
-
-Hidden = widgets.Layout(display="none")
+__all__ = ["QuestionView", "build_views", "close_views"]
 
 
 def _display(widget: widgets.Widget, shown: bool) -> None:
@@ -380,3 +378,26 @@ def build_views(
         else:
             views.append(QuestionView(question, form, lang, on_change, **where))  # type: ignore[arg-type]
     return views
+
+
+def _close_tree(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, widgets.Widget):
+            part.close()
+
+
+def close_views(views: list[object]) -> None:
+    """Close every widget of ``views`` (and their layouts and styles) so that the browser
+    drops them; used when a form's pages are thrown away."""
+    for view in views:
+        _close_tree(view.box)  # type: ignore[attr-defined]
+        for name in ("input", "error"):
+            part = getattr(view, name, None)
+            if isinstance(part, widgets.Widget):
+                _close_tree(part)
+        close_views(getattr(view, "rows", []))
+        for entry in getattr(view, "entries", []):
+            close_views(entry)

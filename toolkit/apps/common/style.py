@@ -6,7 +6,9 @@ import ipywidgets as widgets
 
 __all__ = ["TABLET_CSS", "style"]
 
-#: Touch targets of at least 44 px, text readable at arm's length, everything wraps at 768 px.
+#: Touch targets of at least 44 px, text readable at arm's length, everything wraps at 768 px,
+#: and a 3 px focus ring on whatever has the keyboard focus (ipywidgets' own CSS removes the
+#: outline of text boxes and drop-downs and gives buttons a 1 px pale one).
 TABLET_CSS = """
 <style>
 .mt-app { font-size: 18px; line-height: 1.4; max-width: 100%; box-sizing: border-box;
@@ -53,7 +55,11 @@ TABLET_CSS = """
 .mt-app table.mt-table td, .mt-app table.mt-table th { border: 1px solid #ccc; padding: 4px 8px; }
 .mt-app .mt-progress { width: 100%; }
 .mt-app a { display: inline-block; min-height: 44px; padding: 10px 4px; }
-.mt-app :focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
+.mt-app :focus-visible, .mt-app button.jupyter-button:focus-visible,
+.mt-app input:focus, .mt-app select:focus, .mt-app textarea:focus {
+  outline: 3px solid #1565c0 !important; outline-offset: 2px; }
+.mt-app .widget-radio-box label:focus-within, .mt-app .widget-checkbox label:focus-within {
+  border-color: #1565c0; box-shadow: 0 0 0 2px #1565c0; background: #e3f2fd; }
 </style>
 """
 
