@@ -571,6 +571,22 @@ class Store:
             rows = conn.execute(query).all()
         return counting.build_counts(rows, by, questions)
 
+    def waves(self, instrument_id: str) -> list[str]:
+        """Waves with submitted responses, in the order their fieldwork began (oldest first)."""
+        began = func.min(func.coalesce(resp.c.started_at, resp.c.submitted_at))
+        query = (
+            select(resp.c.wave, began)
+            .where(
+                resp.c.instrument_id == instrument_id,
+                resp.c.status == "submitted",
+                resp.c.wave.is_not(None),
+            )
+            .group_by(resp.c.wave)
+            .order_by(began, resp.c.wave)
+        )
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(query)]
+
     # ------------------------------------------------------------------ internals
 
     def _read(self) -> contextlib.AbstractContextManager[Connection]:

@@ -57,7 +57,7 @@ class FieldworkView:
             options=[(i.title.get(lang), i.id) for i in instruments],
             value=next(iter(self.instruments), None),
         )
-        self.wave = widgets.Text(value=current_wave(), continuous_update=False)
+        self.wave = widgets.Text(value=self._latest_wave(), continuous_update=False)
         self.refresh_button = widgets.Button(icon="refresh", button_style="primary")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.sectors = widgets.HTML()
@@ -84,12 +84,30 @@ class FieldworkView:
         )
         self.root.add_class("mt-app")
         self.root.add_class("mt-fieldwork")
-        self.instrument.observe(lambda _c: self.refresh(), "value")
+        self.instrument.observe(self._instrument_changed, "value")
         self.wave.observe(lambda _c: self.refresh(), "value")
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+
+    def _latest_wave(self) -> str:
+        """The wave fieldwork is on: the latest one with responses, else this quarter."""
+        instrument_id = self.instrument.value
+        if instrument_id is None:
+            return current_wave()
+        try:
+            waves = self.store().waves(instrument_id)
+        except StoreError:
+            return current_wave()
+        return waves[-1] if waves else current_wave()
+
+    def _instrument_changed(self, _change: dict) -> None:
+        latest = self._latest_wave()
+        if self.wave.value != latest:
+            self.wave.value = latest  # refreshes through the wave observer
+        else:
+            self.refresh()
 
     def _language(self, change: dict) -> None:
         self.lang = change["new"]
