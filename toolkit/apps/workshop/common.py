@@ -26,8 +26,13 @@ _BAR_COLOURS = {True: "#2e7d32", False: "#1565c0"}
 def query_params() -> dict[str, str]:
     """The page's query string (Voilà passes it to the kernel as ``QUERY_STRING``).
 
+    A preheated kernel runs the notebook before any page asks for it: it waits here for the
+    request (``voila.utils.wait_for_request``) so that ``?code=`` reaches the right page.
     A ``lang`` parameter (``fr`` / ``en``) switches the language of the page.
     """
+    from voila.utils import wait_for_request
+
+    wait_for_request()
     params = {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
     if params.get("lang") in ("fr", "en"):
         set_language(params["lang"])
