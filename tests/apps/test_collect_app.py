@@ -337,3 +337,35 @@ def test_repeat__add_and_remove_entry__page_rebuilt_in_place(tmp_path, db):
     assert repeat.box.comm is None  # the old repeat view was closed
     entry.remove_buttons[0].click()
     assert app.form.entries("observations") == 0
+
+
+def test_start__wave__proposes_the_latest_wave_with_responses(
+    barometre, db, tmp_path, complete_answers
+):
+    import datetime as dt
+
+    from toolkit.apps.collect import CollectApp
+    from toolkit.collect import CollectSession, Journal
+
+    store = connect(db)
+    store.register(barometre)
+    store.submit(
+        barometre.id,
+        complete_answers,
+        wave="2026-automne",
+        started_at=dt.datetime(2026, 10, 5, tzinfo=dt.UTC),
+    )
+    store.close()
+    session = CollectSession(barometre, url=db, journal=Journal(tmp_path / "journal.jsonl"))
+    assert CollectApp(barometre, session=session).wave.value == "2026-automne"
+
+
+def test_start__wave__database_unreachable__calendar_quarter(barometre, tmp_path):
+    from toolkit.apps.collect import CollectApp
+    from toolkit.collect import CollectSession, Journal, current_wave
+
+    unreachable = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite'}"
+    session = CollectSession(
+        barometre, url=unreachable, journal=Journal(tmp_path / "journal.jsonl")
+    )
+    assert CollectApp(barometre, session=session).wave.value == current_wave()

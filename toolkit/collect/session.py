@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from toolkit.collect.catalogue import database_url, find_instrument
-from toolkit.collect.form import Form, FormState
+from toolkit.collect.form import Form, FormState, current_wave
 from toolkit.collect.journal import Entry, Journal
 from toolkit.collect.sync import SyncReport, replay
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, StoreUnavailableError
@@ -105,6 +105,17 @@ class CollectSession:
         except StoreUnavailableError:
             return False
         return True
+
+    def latest_wave(self) -> str:
+        """The wave fieldwork is on: the latest with submitted responses, else this quarter.
+
+        The start screen proposes it; offline, the calendar quarter stands in.
+        """
+        try:
+            waves = self._call(lambda s: s.waves(self.instrument.id))  # type: ignore[attr-defined]
+        except StoreUnavailableError:
+            return current_wave()
+        return waves[-1] if waves else current_wave()  # type: ignore[index]
 
     @property
     def online(self) -> bool:

@@ -101,7 +101,8 @@ class CollectApp:
         self.page_views: dict[int, tuple[widgets.VBox, list[object]]] = {}
         self._pages_form: Form | None = None
         self._pages_lang = self.lang
-        self.form = self._new_form(Metadata(wave=current_wave()))
+        default_wave = self.session.latest_wave()
+        self.form = self._new_form(Metadata(wave=default_wave))
 
         self.lang_switch = language_switch(languages, self.lang)
         self.lang_switch.observe(self._language_changed, "value")
@@ -114,7 +115,7 @@ class CollectApp:
         # start screen
         self.collector = widgets.Text(continuous_update=False)
         self.team = widgets.Text(continuous_update=False)
-        self.wave = widgets.Text(value=current_wave(), continuous_update=False)
+        self.wave = widgets.Text(value=default_wave, continuous_update=False)
         self.sector_question = self._sector_question()
         if self.sector_question is not None:
             self.sector: widgets.Widget = widgets.Dropdown()
