@@ -156,6 +156,19 @@ def plot_likert(
     return ax
 
 
+def _one_level(table: pd.DataFrame, level: object) -> pd.DataFrame:
+    """The rows of one answer (``level``); it may be left out when the table holds only one."""
+    levels = list(dict.fromkeys(table["level"]))
+    if level is None and len(levels) > 1:
+        raise fail(
+            "N016",
+            "level",
+            expected=Msg.of("analysis.expected.one_of", options=", ".join(map(str, levels))),
+            got="None",
+        )
+    return table[table["level"] == (levels[0] if level is None else level)]
+
+
 def plot_proportions(
     table: pd.DataFrame,
     *,
@@ -191,15 +204,7 @@ def plot_proportions(
     """
     for column in ("level", "estimate", "ci_low", "ci_high"):
         check_column(table, column, "table")
-    levels = list(dict.fromkeys(table["level"]))
-    if level is None and len(levels) > 1:
-        raise fail(
-            "N016",
-            "level",
-            expected=Msg.of("analysis.expected.one_of", options=", ".join(map(str, levels))),
-            got="None",
-        )
-    chosen = table[table["level"] == (levels[0] if level is None else level)].reset_index(drop=True)
+    chosen = _one_level(table, level).reset_index(drop=True)
     ax = _ax(ax)
     domain = _domain_column(chosen, ())
     names = (
@@ -273,15 +278,7 @@ def plot_trend(
     data = table
     percent = "level" in table.columns
     if percent:
-        levels = list(dict.fromkeys(table["level"]))
-        if level is None and len(levels) > 1:
-            raise fail(
-                "N016",
-                "level",
-                expected=Msg.of("analysis.expected.one_of", options=", ".join(map(str, levels))),
-                got="None",
-            )
-        data = table[table["level"] == (levels[0] if level is None else level)]
+        data = _one_level(table, level)
     ax = _ax(ax)
     group = _domain_column(data, (wave,))
     waves = list(dict.fromkeys(data[wave]))
