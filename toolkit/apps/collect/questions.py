@@ -146,23 +146,11 @@ class QuestionView:
             widget.observe(self._changed, "value")
             return widget
         if qtype == "date":
-            value = None
-            if isinstance(current, str):
-                try:
-                    value = dt.date.fromisoformat(current)
-                except ValueError:
-                    value = None
-            widget = widgets.DatePicker(value=value)
+            widget = widgets.DatePicker(value=_iso(dt.date, current))
             widget.observe(self._changed, "value")
             return widget
         if qtype == "time":
-            value = None
-            if isinstance(current, str):
-                try:
-                    value = dt.time.fromisoformat(current)
-                except ValueError:
-                    value = None
-            widget = widgets.TimePicker(value=value)
+            widget = widgets.TimePicker(value=_iso(dt.time, current))
             widget.observe(self._changed, "value")
             return widget
         if qtype == "geopoint":
@@ -401,3 +389,13 @@ def close_views(views: list[object]) -> None:
         close_views(getattr(view, "rows", []))
         for entry in getattr(view, "entries", []):
             close_views(entry)
+
+
+def _iso(kind: type[dt.date] | type[dt.time], current: object) -> dt.date | dt.time | None:
+    """A stored ISO date or time as the picker's value; anything else leaves it empty."""
+    if not isinstance(current, str):
+        return None
+    try:
+        return kind.fromisoformat(current)
+    except ValueError:
+        return None
