@@ -24,30 +24,34 @@ $(TESTS): pyproject.toml $(BASE)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-# The browser suite drives Debian's Chromium; as root (CI, a fresh machine) it is installed here.
-CHROMIUM := /usr/bin/chromium
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+# The browser suite drives Debian's Chromium and the PostgreSQL half of the suite runs on a
+# throwaway cluster of Debian's postgresql; as root (CI, a fresh machine) both are installed here.
+SYSTEM_DEPS := $(VENV)/.system-deps
+$(SYSTEM_DEPS): | $(BIN)/python
+	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null; \
 	else \
-	  echo "Les tests de navigateur demandent le paquet Debian chromium : sudo apt-get install chromium" >&2; exit 1; \
+	  echo "Les tests demandent les paquets Debian chromium et postgresql : sudo apt-get install chromium postgresql" >&2; exit 1; \
 	fi
+	touch $@
 
 install: $(BASE)
 
-install-test: $(TESTS) $(CHROMIUM)
+install-test: $(TESTS) $(SYSTEM_DEPS)
 
 ## Create the SQLite database with demo data (once) and serve the app index on 127.0.0.1:8866.
 run: $(BASE)
 	$(BIN)/toolkit demo --if-empty
 	$(BIN)/toolkit serve --host $(HOST) --port $(PORT)
 
-## Run the whole suite: unit, property, PostgreSQL (when TOOLKIT_TEST_DATABASE_URL is set),
-## notebooks (nbval) and the browser suite (Debian's chromium).
-test: $(TESTS) $(CHROMIUM)
+## Run the whole suite: unit, property, PostgreSQL (a throwaway cluster started here unless
+## TOOLKIT_TEST_DATABASE_URL names a server), notebooks (nbval) and the browser suite (chromium).
+test: $(TESTS) $(SYSTEM_DEPS)
 	@tmp=$$(mktemp -d); \
 	TOOLKIT_DATABASE_URL="sqlite:///$$tmp/notebooks.sqlite" TOOLKIT_JOURNAL_DIR="$$tmp/journal" \
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS); \
+	MPLBACKEND=Agg tests/with_postgres.sh $(BIN)/python -m pytest --nbval-lax $(PYTEST_ARGS); \
 	status=$$?; rm -rf "$$tmp"; exit $$status
 
 demo: $(BASE)

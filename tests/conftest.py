@@ -3,7 +3,7 @@
 ``db_url`` runs a test once on SQLite (a file in ``tmp_path``) and once on PostgreSQL (a fresh
 database created for that test on the server named by ``TOOLKIT_TEST_DATABASE_URL`` and dropped
 afterwards). The PostgreSQL runs carry the ``postgres`` marker and are skipped, with the reason
-shown by ``-ra``, when that variable is unset; ``.ci/run`` sets it.
+shown by ``-ra``, when that variable is unset; ``make test`` starts a cluster and sets it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from toolkit.store.engine import resolve_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "TOOLKIT_TEST_DATABASE_URL"
-PG_SKIP_REASON = f"needs PostgreSQL: {PG_ENV} is unset (.ci/run starts a server and sets it)"
+PG_SKIP_REASON = (
+    f"needs PostgreSQL: {PG_ENV} is unset (make test starts a throwaway cluster and sets it)"
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

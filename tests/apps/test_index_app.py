@@ -20,7 +20,7 @@ def test_index__lists_instruments_counts_and_pages(tmp_path, barometre, monkeypa
     app = IndexApp(store, notebooks=notebooks, surveys=surveys)
     html = app.content.value
     assert 'href="collecte.ipynb?instrument=barometre_ambiance"' in html
-    assert "0 réponse(s) envoyée(s)" in html
+    assert "0 réponse envoyée" in html
     assert 'href="terrain.ipynb"' in html
     assert 'href="analyse_barometre.ipynb"' in html
     assert "casse.yaml" in html

@@ -176,6 +176,8 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 768, "height": 1024})  # type: ignore[attr-defined]
     opened = context.new_page()
     opened.set_default_timeout(30_000)
+    # A page waits for its kernel; on a loaded two-core machine that can exceed 30 s.
+    opened.set_default_navigation_timeout(120_000)
     yield opened
     context.close()
 

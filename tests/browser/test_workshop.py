@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from toolkit.i18n import t
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 90_000
@@ -57,7 +59,7 @@ def test_workshop__trainer_and_three_participants(served, browser):
         phone.get_by_text(pick).first.click()
         phone.get_by_role("button", name="Valider").first.click()
         phone.locator(".wk-correct, .wk-wrong").first.wait_for()
-    trainer.get_by_text("3 participant(s) ont répondu").wait_for()
+    trainer.get_by_text(t("workshop.trainer.answers", "fr", n=3)).wait_for()
     assert trainer.locator(".wk-hidden").count() == 1
     trainer.get_by_role("button", name="Afficher les résultats").click()
     _bar(trainer, "adhesion", "a", "2")

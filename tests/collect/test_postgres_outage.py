@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from toolkit.apps.collect import CollectApp
 from toolkit.cli import main
 from toolkit.collect import CollectSession, Form, FormState, Journal
+from toolkit.i18n import t
 from toolkit.store import connect
 from toolkit.store.engine import resolve_url
 from toolkit.store.schema import responses
@@ -200,7 +201,7 @@ def test_app__database_killed_mid_session__journaled_then_replayed_once(
     # The database comes back: the same app, without a restart, sends the journal.
     outage.restore()
     app.sync_button.click()
-    assert "2 questionnaire(s) du journal envoyé(s)" in app.start_message.value
+    assert t("collect.status.synced", "fr", count=2) in app.start_message.value
     assert "Base de données connectée" in app.status.value
     statuses, frame = _stored(outage.url)
     assert statuses == {first: "submitted", second: "submitted"}
@@ -250,12 +251,12 @@ def test_cli_sync__database_killed_mid_session__replayed_once_when_back(
 
     # ``toolkit sync`` while the database is still down keeps everything in the journal.
     assert main(["sync", "--db", outage.url, "--journal", str(journal.path)]) == 1
-    assert "2 questionnaire(s) restent dans le journal" in capsys.readouterr().err
+    assert "2 questionnaires restent dans le journal" in capsys.readouterr().err
     assert len(journal.pending()) == 2
 
     outage.restore()
     assert main(["sync", "--db", outage.url, "--journal", str(journal.path)]) == 0
-    assert "2 questionnaire(s) envoyé(s)" in capsys.readouterr().out
+    assert t("cli.sync.sent", "fr", count=2) in capsys.readouterr().out
     statuses, frame = _stored(outage.url)
     expected = sorted([before.response_id, form.response_id, other.response_id])
     assert sorted(statuses) == expected

@@ -86,9 +86,9 @@ def test_import_and_export__pii_left_out_and_said(
         db,
     ]
     assert main(["--lang", "en", *args]) == 0
-    assert "3 new response(s)" in capsys.readouterr().out
+    assert "3 new responses" in capsys.readouterr().out
     assert main(["--lang", "en", *args]) == 0
-    assert "0 new response(s), 3 already present" in capsys.readouterr().out
+    assert "0 new responses, 3 already present" in capsys.readouterr().out
     out_file = tmp_path / "out.csv"
     assert (
         main(

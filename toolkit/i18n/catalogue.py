@@ -6,11 +6,14 @@ import contextlib
 import contextvars
 import functools
 import os
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
+from babel.numbers import format_decimal
 from ruamel.yaml import YAML
 
 DEFAULT_LANGUAGE = "fr"
@@ -74,10 +77,109 @@ class _Lenient(dict):
         return "{" + key + "}"
 
 
+_CHOICE_HEAD = re.compile(r"\s*([A-Za-z_]\w*)\s*,\s*(plural|select)\s*,", re.ASCII)
+_OPTION = re.compile(r"\s*(=\d+|[A-Za-z_]\w*)\s*\{", re.ASCII)
+
+
+def _closing(template: str, start: int) -> int:
+    """Index of the ``}`` matching the ``{`` at ``start`` (plain brace counting)."""
+    depth, i = 0, start
+    while i < len(template):
+        char = template[i]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced braces in message template {template!r}")
+
+
+def plural_category(count: object, lang: str) -> str:
+    """CLDR plural category (``one``, ``other``…) of ``count`` in ``lang``.
+
+    French puts 0 and 1 in ``one`` (« 0 réponse », « 1 réponse »), English only 1.
+
+    >>> plural_category(0, "fr"), plural_category(0, "en"), plural_category(2, "fr")
+    ('one', 'other', 'other')
+    """
+    try:
+        number = float(str(count).replace(",", "."))
+    except ValueError:
+        return "other"
+    value: int | float = int(number) if number.is_integer() else number
+    return Locale.parse(lang).plural_form(value)
+
+
+def _choose(body: str, kind: str, value: object, lang: str) -> str:
+    """Pick the option of a ``plural``/``select`` body for ``value``."""
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(body) and body[i:].strip():
+        match = _OPTION.match(body, i)
+        if match is None:
+            raise ValueError(f"malformed {kind} options {body!r}")
+        end = _closing(body, match.end() - 1)
+        options[match.group(1)] = body[match.end() : end]
+        i = end + 1
+    if kind == "select":
+        return options.get(str(value), options.get("other", ""))
+    exact = f"={value}"
+    if exact in options:
+        chosen = options[exact]
+    else:
+        chosen = options.get(plural_category(value, lang), options.get("other", ""))
+    try:
+        shown = format_decimal(value, locale=lang)  # type: ignore[arg-type]
+    except (TypeError, ValueError, ArithmeticError):
+        shown = str(value)
+    return chosen.replace("#", shown)
+
+
+def expand_choices(template: str, params: Mapping[str, object], lang: str) -> str:
+    """Resolve ICU-style ``{n, plural, one {# réponse} other {# réponses}}`` and
+    ``{x, select, a {…} other {…}}`` blocks, leaving ``{name}`` placeholders for ``format``.
+
+    ``=0 {…}`` matches an exact value first; ``#`` is the number written in ``lang``.
+
+    >>> expand_choices("{n, plural, one {# réponse} other {# réponses}}", {"n": 1234}, "fr")
+    '1\u202f234 réponses'
+    >>> expand_choices("{n, plural, =0 {aucun} other {# envoyés}} par {who}", {"n": 0}, "fr")
+    'aucun par {who}'
+    """
+    if "plural" not in template and "select" not in template:
+        return template
+    out: list[str] = []
+    i = 0
+    while i < len(template):
+        char = template[i]
+        if template[i : i + 2] in ("{{", "}}"):
+            out.append(template[i : i + 2])
+            i += 2
+            continue
+        if char != "{":
+            out.append(char)
+            i += 1
+            continue
+        end = _closing(template, i)
+        inner = template[i + 1 : end]
+        head = _CHOICE_HEAD.match(inner)
+        if head is None or head.group(1) not in params:
+            out.append(template[i : end + 1])
+        else:
+            chosen = _choose(inner[head.end() :], head.group(2), params[head.group(1)], lang)
+            out.append(expand_choices(chosen, params, lang))
+        i = end + 1
+    return "".join(out)
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """Translate ``key`` into ``lang`` (default: current language) and fill ``params``.
 
     Parameters that are :class:`Msg` or :class:`Text` are rendered in the same language.
+    Plurals are written in the catalogue as ICU ``{n, plural, one {…} other {…}}`` blocks
+    and follow the language's CLDR rules (see :func:`expand_choices`).
     Unknown keys come back as the key itself so that a missing translation is visible,
     never a crash in front of a mediator.
     """
@@ -88,6 +190,7 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     template = texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or key
     if not params:
         return template
+    template = expand_choices(template, params, lang)
     rendered = {
         name: value.render(lang)
         if isinstance(value, Msg)
