@@ -18,8 +18,24 @@ from collections.abc import Sequence
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t, use_language
 
-#: Sub-command modules, in help order; each defines ``register(subparsers)``.
-COMMANDS = ("validate", "demo", "serve", "sync", "xlsform", "importing", "export", "training")
+#: Sub-command modules, in help order; each defines ``register(subparsers)``. A name whose
+#: module does not exist (yet) is skipped, so a concern adds its command by adding its module.
+COMMANDS = (
+    "validate",
+    "demo",
+    "serve",
+    "sync",
+    "xlsform",
+    "importing",
+    "pull",
+    "export",
+    "report",
+    "qual",
+    "followup",
+    "training",
+    "privacy",
+    "backup",
+)
 
 
 def _language_from(argv: Sequence[str]) -> str | None:
