@@ -10,13 +10,16 @@ from toolkit.collect.catalogue import (
 )
 from toolkit.collect.fieldwork import quota_table, sector_table, start_of_today
 from toolkit.collect.form import Form, FormState, Metadata, current_wave
+from toolkit.collect.inputs import input_kind, scale_on_one_line, shows_calculation
 from toolkit.collect.journal import Entry, Journal, default_journal_path
 from toolkit.collect.pages import Page, consent_question, pages
+from toolkit.collect.reference import short_reference
 from toolkit.collect.scope import allowed_choices, visibility
-from toolkit.collect.session import CollectSession, SubmitOutcome
+from toolkit.collect.session import DRAFT_DAYS, CollectSession, SubmitOutcome
 from toolkit.collect.sync import SyncReport, replay
 
 __all__ = [
+    "DRAFT_DAYS",
     "CollectSession",
     "Entry",
     "Form",
@@ -32,12 +35,16 @@ __all__ = [
     "database_url",
     "default_journal_path",
     "find_instrument",
+    "input_kind",
     "instrument_files",
     "pages",
     "project_root",
     "quota_table",
     "replay",
+    "scale_on_one_line",
     "sector_table",
+    "short_reference",
+    "shows_calculation",
     "start_of_today",
     "surveys_dir",
     "visibility",

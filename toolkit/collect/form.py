@@ -88,6 +88,8 @@ class Form:
     page_index: int = 0
     touched: set[str] = field(default_factory=set)
     attempted: set[int] = field(default_factory=set)
+    saved_at: dt.datetime | None = None
+    """When the draft was last kept (database or journal); ``None`` for a new form."""
 
     def __post_init__(self) -> None:
         self.answers = copy.deepcopy(dict(self.answers))
@@ -293,6 +295,15 @@ class Form:
         if not self.page_shown(0):
             self.page_index = self._step(+1) or 0
 
+    def furthest_page(self) -> int:
+        """Index of the last shown page holding an answer (where a resumed draft reopens)."""
+        answered = {path.split("[", 1)[0] for path in self.answers}
+        reached = 0
+        for index, page in enumerate(self.pages):
+            if self.page_shown(index) and answered & set(page.names()):
+                reached = index
+        return reached
+
     @property
     def progress(self) -> tuple[int, int]:
         """(position of the current page, number of shown pages), 1-based."""
@@ -342,4 +353,5 @@ class Form:
             response_id=str(response.response_id),
             answers=dict(answers) if isinstance(answers, Mapping) else {},
             metadata=meta,
+            saved_at=getattr(response, "updated_at", None),
         )

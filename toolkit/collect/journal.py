@@ -7,7 +7,9 @@ line that names the entry. A line cut short by a crash is ignored on reading.
 
 Entry kinds: ``submit`` (a finished response), ``draft`` (unfinished answers), ``synced``
 (entry ``entry`` reached the database), ``rejected`` (the database refused entry ``entry``;
-the line keeps the problem codes, the response stays in the journal).
+the line keeps the problem codes, the response stays in the journal), ``superseded`` (a newer
+state of the response made the entry obsolete), ``discarded`` (the mediator gave the draft up,
+or it expired).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ __all__ = ["ENV_VAR", "Entry", "Journal", "default_journal_path"]
 #: Environment variable naming the journal file.
 ENV_VAR = "TOOLKIT_JOURNAL"
 _DEFAULT = Path("data") / "journal.jsonl"
+#: Kinds of line that close an entry.
+_CLOSING = ("synced", "rejected", "superseded", "discarded")
 
 
 def default_journal_path() -> Path:
@@ -185,7 +189,7 @@ class Journal:
         closed = {
             str(r.get("entry"))
             for r in self.records()
-            if r["kind"] in ("synced", "rejected", "superseded")
+            if r["kind"] in _CLOSING
         }
         entries = [e for e in self.entries() if e.entry not in closed]
         latest: dict[str, Entry] = {}
@@ -205,7 +209,7 @@ class Journal:
         closed = {
             str(r.get("entry"))
             for r in self.records()
-            if r["kind"] in ("synced", "rejected", "superseded")
+            if r["kind"] in _CLOSING
         }
         return [
             e

@@ -19,7 +19,10 @@ from toolkit.collect.sync import SyncReport, replay
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, StoreUnavailableError
 from toolkit.instruments import Instrument
 
-__all__ = ["CollectSession", "SubmitOutcome"]
+__all__ = ["DRAFT_DAYS", "CollectSession", "SubmitOutcome"]
+
+#: Days after which an untouched draft is deleted (said on the drafts screen).
+DRAFT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class CollectSession:
         Opens the store (injected by tests).
     source
         Recorded with each response (``"collect"``).
+    draft_days
+        Drafts untouched for longer are deleted (:data:`DRAFT_DAYS` by default).
     """
 
     def __init__(
@@ -67,8 +72,10 @@ class CollectSession:
         journal: Journal | None = None,
         connect: Callable[[str | None], object] | None = None,
         source: str = "collect",
+        draft_days: int = DRAFT_DAYS,
     ) -> None:
         self.instrument = instrument
+        self.draft_days = draft_days
         self.url = url or database_url()
         self.journal = journal or Journal()
         self.source = source
@@ -136,6 +143,30 @@ class CollectSession:
 
     # ------------------------------------------------------------------ responses
 
+    def _send(self, kind: str, form: Form) -> bool:
+        """Send ``form`` to the database as ``kind`` (``"submit"`` or ``"draft"``), or keep it
+        in the journal when the database cannot be reached: ``True`` when stored.
+
+        The one place where a response goes either to the store or to the journal; any other
+        refusal (invalid answers, a conflict) is raised to the caller.
+        """
+        payload = form.payload()
+        meta = _meta(payload, self.source)
+        answers = payload["answers"]
+
+        def write(store: object) -> object:
+            method = store.submit if kind == "submit" else store.save_draft  # type: ignore[attr-defined]
+            return method(self.instrument.id, answers, response_id=form.response_id, **meta)
+
+        try:
+            self._call(write)
+        except StoreUnavailableError:
+            self.journal.keep(kind, self.instrument.id, form.response_id, answers, meta)
+            form.saved_at = dt.datetime.now(dt.UTC)
+            return False
+        form.saved_at = dt.datetime.now(dt.UTC)
+        return True
+
     def save_draft(self, form: Form) -> bool:
         """Keep the form's answers as a draft; ``True`` in the database, ``False`` journaled.
 
@@ -143,30 +174,20 @@ class CollectSession:
         """
         if form.state not in (FormState.DRAFT, FormState.VALID) or form.consent_refused:
             return False
-        payload = form.payload()
-        meta = _meta(payload, self.source)
-        try:
-            self._call(
-                lambda s: s.save_draft(  # type: ignore[attr-defined]
-                    self.instrument.id, payload["answers"], response_id=form.response_id, **meta
-                )
-            )
-        except StoreUnavailableError:
-            self.journal.keep(
-                "draft", self.instrument.id, form.response_id, payload["answers"], meta
-            )
+        if not self._send("draft", form):
             return False
         self._supersede_drafts(form.response_id)
         return True
 
-    def _supersede_drafts(self, response_id: str) -> None:
-        """Close the journaled drafts of a response whose newer state reached the database,
-        so that a later replay cannot bring it back to an older state."""
+    def _supersede_drafts(self, response_id: str, kind: str = "superseded") -> None:
+        """Close the journaled drafts of a response whose newer state reached the database
+        (or that was given up: ``kind="discarded"``), so that a later replay cannot bring it
+        back to an older state."""
         if not self.journal.path.exists():
             return
         for entry in self.journal.pending(self.instrument.id):
             if entry.response_id == response_id and entry.kind == "draft":
-                self.journal.acknowledge(entry, kind="superseded")
+                self.journal.acknowledge(entry, kind=kind)
 
     def submit(self, form: Form) -> SubmitOutcome:
         """Submit the form once: idempotent, journaled when the database is unreachable."""
@@ -176,25 +197,29 @@ class CollectSession:
             return SubmitOutcome(FormState.FAILED, journaled=True)
         if not form.ready():
             return SubmitOutcome(FormState.DRAFT, problems=form.result.problems)
-        payload = form.payload()
-        meta = _meta(payload, self.source)
         try:
-            self._call(
-                lambda s: s.submit(  # type: ignore[attr-defined]
-                    self.instrument.id, payload["answers"], response_id=form.response_id, **meta
-                )
-            )
-        except StoreUnavailableError:
-            self.journal.keep(
-                "submit", self.instrument.id, form.response_id, payload["answers"], meta
-            )
-            form.mark(FormState.FAILED)
-            return SubmitOutcome(FormState.FAILED, journaled=True)
+            stored = self._send("submit", form)
         except (AnswerError, ConflictError) as error:
             return SubmitOutcome(FormState.DRAFT, problems=error.problems)
+        if not stored:
+            form.mark(FormState.FAILED)
+            return SubmitOutcome(FormState.FAILED, journaled=True)
         form.mark(FormState.SUBMITTED)
         self.sync()
         return SubmitOutcome(FormState.SUBMITTED)
+
+    def discard(self, response_id: str) -> bool:
+        """Give a draft up: deleted from the database and closed in the journal.
+
+        ``True`` when nothing of it is left; ``False`` when the database could not be reached
+        (the journal's copies are closed all the same; the database's copy expires later).
+        """
+        self._supersede_drafts(response_id, kind="discarded")
+        try:
+            self._call(lambda s: s.discard_draft(response_id))  # type: ignore[attr-defined]
+        except StoreUnavailableError:
+            return False
+        return True
 
     def pending(self) -> list[Entry]:
         """This instrument's responses still waiting in the journal."""
@@ -219,13 +244,16 @@ class CollectSession:
             self.last_error = None
         return report
 
-    def drafts(self) -> list[Form]:
+    def drafts(self, *, now: dt.datetime | None = None) -> list[Form]:
         """Resumable drafts: the database's (newest first), then those only in the journal.
 
         The journal is replayed first when the database answers, so that a draft is never
         listed in an older state than the journal's, nor once its response was submitted.
+        Drafts left untouched for more than :attr:`draft_days` days are deleted here.
         """
         self.sync()
+        now = now or dt.datetime.now(dt.UTC)
+        limit = now - dt.timedelta(days=self.draft_days)
         forms: list[Form] = []
         seen: set[str] = set()
         try:
@@ -234,12 +262,23 @@ class CollectSession:
             stored = []
         for response in stored:  # type: ignore[union-attr]
             seen.add(response.response_id)
+            if response.updated_at is not None and response.updated_at < limit:
+                self.discard(response.response_id)
+                continue
             forms.append(Form.resume(self.instrument, response))
         for entry in reversed(self.journal.pending(self.instrument.id)):
             if entry.kind == "draft" and entry.response_id not in seen:
                 seen.add(entry.response_id)
-                forms.append(_form_of(self.instrument, entry))
+                form = _form_of(self.instrument, entry)
+                if form.saved_at is not None and form.saved_at < limit:
+                    self.journal.acknowledge(entry, kind="discarded")
+                    continue
+                forms.append(form)
         return forms
+
+    def draft(self, response_id: str) -> Form | None:
+        """The resumable draft with this id (a page reloaded on it), or ``None``."""
+        return next((f for f in self.drafts() if f.response_id == response_id), None)
 
     def recent(self, limit: int = 20) -> list[dict]:
         """The latest submitted responses (for correction and voiding), newest first."""
@@ -292,6 +331,11 @@ def _form_of(instrument: Instrument, entry: Entry) -> Form:
         wave=kwargs.get("wave"),  # type: ignore[arg-type]
         started_at=kwargs.get("started_at"),  # type: ignore[arg-type]
     )
+    saved = dt.datetime.fromisoformat(entry.at) if entry.at else None
     return Form(
-        instrument, response_id=entry.response_id, answers=dict(entry.answers), metadata=meta
+        instrument,
+        response_id=entry.response_id,
+        answers=dict(entry.answers),
+        metadata=meta,
+        saved_at=saved,
     )

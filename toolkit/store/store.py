@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
@@ -414,6 +414,36 @@ class Store:
             writes.audit(conn, response_id, now, by, "voided", existing.answers, None, reason)
 
         self._write(write)
+
+    def discard_draft(self, response_id: str) -> bool:
+        """Delete a draft and its history for good (a mediator gave it up or it expired).
+
+        A draft was never submitted, so nothing of it reaches a frame or an export; deleting
+        it, rather than voiding it, keeps no personal data that nobody will use. Returns
+        ``False`` when there is no such draft (already deleted, or submitted meanwhile: a
+        submitted response is never deleted here).
+
+        Raises
+        ------
+        StoreError
+            ``S004`` not a UUID.
+        """
+        response_id = writes.check_uuid(response_id)
+        deleted: list[bool] = []
+
+        def write(conn: Connection) -> None:
+            existing = writes.fetch_existing(conn, response_id)
+            if existing is None or existing.status != "draft":
+                deleted.append(False)
+                return
+            conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
+            conn.execute(
+                delete(resp).where((resp.c.response_id == response_id) & (resp.c.status == "draft"))
+            )
+            deleted.append(True)
+
+        self._write(write)
+        return deleted[-1]
 
     # ------------------------------------------------------------------ reading responses
 

@@ -1,0 +1,177 @@
+// The page bridge of the Médiation Toolkit apps (see page.py): page title and language,
+// the page address, phone keyboards, growing text boxes, and the connection banner.
+
+const KINDS = {
+  integer: { inputmode: "numeric", pattern: "[0-9]*" },
+  decimal: { inputmode: "decimal" },
+  email: { type: "email", inputmode: "email", autocomplete: "off" },
+  tel: { type: "tel", inputmode: "tel" },
+};
+
+function applyKinds(root) {
+  for (const [kind, attrs] of Object.entries(KINDS)) {
+    for (const input of root.querySelectorAll(`.mt-kind-${kind} input`)) {
+      for (const [name, value] of Object.entries(attrs)) {
+        if (input.getAttribute(name) !== value) input.setAttribute(name, value);
+      }
+    }
+  }
+  for (const area of root.querySelectorAll(".mt-kind-long_text textarea")) {
+    if (!area.dataset.mtGrow) {
+      area.dataset.mtGrow = "1";
+      area.addEventListener("input", () => grow(area));
+    }
+    grow(area);
+  }
+}
+
+function grow(area) {
+  if (!area.offsetParent) return;
+  area.style.height = "auto";
+  area.style.height = `${Math.max(area.scrollHeight + 4, 96)}px`;
+}
+
+function render({ model, el }) {
+  el.classList.add("mt-bridge");
+  const banner = document.createElement("div");
+  banner.className = "mt-connection";
+  banner.setAttribute("role", "alert");
+  banner.hidden = true;
+  el.appendChild(banner);
+
+  const head = () => {
+    document.title = model.get("title") || document.title;
+    document.documentElement.lang = model.get("lang") || "fr";
+  };
+  const address = () => {
+    const url = new URL(window.location.href);
+    for (const [key, value] of Object.entries(model.get("query") || {})) {
+      if (value === null || value === "") url.searchParams.delete(key);
+      else url.searchParams.set(key, String(value));
+    }
+    if (url.href !== window.location.href) window.history.replaceState(window.history.state, "", url);
+  };
+  model.on("change:title", head);
+  model.on("change:lang", head);
+  model.on("change:query", address);
+  head();
+  address();
+
+  const observer = new MutationObserver(() => applyKinds(document.body));
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
+  applyKinds(document.body);
+
+  // Connection: the browser's own network state, the kernel WebSocket's state and a ping
+  // answered by the kernel (a kernel restarted behind a live socket answers nothing).
+  const kernel = model.widget_manager && model.widget_manager.kernel;
+  let network = navigator.onLine;
+  let socket = kernel && kernel.connectionStatus ? kernel.connectionStatus : "connected";
+  let sent = 0;
+  let answered = 0;
+  let lost = false;
+  let restarted = false;
+  let backTimer = null;
+
+  // Three pings unanswered (about nine seconds): a kernel busy that long is as good as gone.
+  const blocked = () => !network || socket !== "connected" || sent - answered > 3;
+  const update = () => {
+    if (restarted && network && socket === "connected") {
+      window.location.reload();
+      return;
+    }
+    const off = blocked();
+    document.body.classList.toggle("mt-offline", off);
+    for (const button of document.querySelectorAll(".mt-needs-server button, button.mt-needs-server")) {
+      if (off && !button.disabled) {
+        button.disabled = true;
+        button.dataset.mtBlocked = "1";
+      } else if (!off && button.dataset.mtBlocked) {
+        delete button.dataset.mtBlocked;
+        button.disabled = false;
+      }
+    }
+    if (off) {
+      lost = true;
+      clearTimeout(backTimer);
+      banner.textContent = model.get("offline_text");
+      banner.className = "mt-connection mt-connection-lost";
+      banner.hidden = false;
+    } else if (lost) {
+      lost = false;
+      banner.textContent = model.get("back_text");
+      banner.className = "mt-connection mt-connection-back";
+      banner.hidden = false;
+      backTimer = setTimeout(() => { banner.hidden = true; }, 4000);
+    }
+  };
+  // After a long drop the kernel connection gives up ("disconnected"): try again once the
+  // network is back; if the server answers but the kernel is gone (server restarted), reload:
+  // the page address carries the draft, so the new kernel reopens it from the store.
+  let reconnecting = false;
+  const serverAnswers = async () => {
+    try {
+      await fetch(window.location.href, { method: "HEAD", cache: "no-store" });
+      return true;
+    } catch (_error) {
+      return false;
+    }
+  };
+  const reconnect = async () => {
+    if (!kernel || reconnecting || !network || kernel.connectionStatus !== "disconnected") return;
+    reconnecting = true;
+    try {
+      await kernel.reconnect();
+    } catch (_error) {
+      if (await serverAnswers()) window.location.reload();
+    } finally {
+      reconnecting = false;
+    }
+  };
+  if (kernel && kernel.connectionStatusChanged) {
+    kernel.connectionStatusChanged.connect((_sender, status) => {
+      socket = status;
+      update();
+    });
+  }
+  if (kernel && kernel.statusChanged) {
+    kernel.statusChanged.connect((_sender, status) => {
+      if (status === "restarting" || status === "autorestarting" || status === "dead") restarted = true;
+    });
+  }
+  const onNetwork = () => {
+    network = navigator.onLine;
+    update();
+    reconnect();
+  };
+  window.addEventListener("online", onNetwork);
+  window.addEventListener("offline", onNetwork);
+  model.on("msg:custom", (message) => {
+    if (message && message.pong) {
+      answered = Math.max(answered, message.pong);
+      update();
+    }
+  });
+  const every = Math.max(1000, model.get("ping_ms") || 3000);
+  const pinger = setInterval(() => {
+    sent += 1;
+    model.send({ ping: sent });
+    update();
+    reconnect();
+  }, every);
+  const hide = () => model.send({ event: "hide" });
+  window.addEventListener("pagehide", hide);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") hide();
+  });
+  update();
+
+  return () => {
+    clearInterval(pinger);
+    observer.disconnect();
+    window.removeEventListener("online", onNetwork);
+    window.removeEventListener("offline", onNetwork);
+    window.removeEventListener("pagehide", hide);
+  };
+}
+
+export default { render };
