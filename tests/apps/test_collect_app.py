@@ -142,7 +142,7 @@ def test_drafts__resume_from_list(app):
     _views(app)["secteur"].input.value = "plateau"
     app.save.click()
     first_id = app.form.response_id
-    app.quit.click()
+    app.reset()  # the tablet is handed to the next respondent; the draft stays
     app.drafts_button.click()
     assert app.screen == "drafts"
     assert [v for _, v in app.draft_list.options] == [first_id]
@@ -277,6 +277,7 @@ def test_reset__after_answers_and_errors__new_form_is_clean(app):
     assert "mt-error" in app.message.value
     old = [box for box, _views in app.page_views.values()]
     app.quit.click()
+    app.confirm_quit.click()
     assert app.page_box.children == ()
     assert all(box.comm is None for box in old)
     app.consent.value = True

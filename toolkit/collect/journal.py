@@ -186,11 +186,7 @@ class Journal:
         An acknowledged or rejected entry is done; a draft is superseded by any later entry of
         the same response, so only the newest state of each response is sent.
         """
-        closed = {
-            str(r.get("entry"))
-            for r in self.records()
-            if r["kind"] in _CLOSING
-        }
+        closed = {str(r.get("entry")) for r in self.records() if r["kind"] in _CLOSING}
         entries = [e for e in self.entries() if e.entry not in closed]
         latest: dict[str, Entry] = {}
         for entry in entries:
@@ -206,11 +202,7 @@ class Journal:
     def superseded(self, instrument_id: str | None = None) -> list[Entry]:
         """Pending-looking entries made obsolete by a later entry of the same response."""
         waiting = {e.entry for e in self.pending(instrument_id)}
-        closed = {
-            str(r.get("entry"))
-            for r in self.records()
-            if r["kind"] in _CLOSING
-        }
+        closed = {str(r.get("entry")) for r in self.records() if r["kind"] in _CLOSING}
         return [
             e
             for e in self.entries()

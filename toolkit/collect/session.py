@@ -286,8 +286,8 @@ class CollectSession:
             lambda s: s.frame(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
         )
         frame = frame.sort_values("submitted_at", ascending=False).head(limit)  # type: ignore[attr-defined]
-        columns = ["response_id", "collector", "sector", "wave", "submitted_at"]
-        return frame[columns].to_dict("records")
+        columns = ["response_id", "collector", "sector", "wave", "started_at", "submitted_at"]
+        return frame[[c for c in columns if c in frame.columns]].to_dict("records")  # type: ignore[index]
 
     def load(self, response_id: str) -> Form:
         """A form holding a stored response (to correct it)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from toolkit.apps.common.html import esc
-from toolkit.collect import Form
+from toolkit.collect import Form, input_kind, scale_on_one_line, shows_calculation
 from toolkit.i18n import t
 from toolkit.instruments import Question
 
@@ -75,11 +75,18 @@ class QuestionView:
         children = [self.label, self.hint, self.input, self.error]
         if question.type == "note":
             children = [self.label, self.hint]
+        if question.type == "calculate" and not shows_calculation(question):
+            children = [self.input]
         self.box = widgets.VBox(children)
         self.box.add_class("mt-question")
         self.box.add_class(f"mt-q-{question.name}")
+        self.box.add_class(f"mt-kind-{input_kind(question)}")
         if question.type == "likert":
             self.box.add_class("mt-likert")
+        if isinstance(self.input, widgets.RadioButtons):
+            labels = [label for label, _value in self.input.options]
+            layout = "row" if question.type == "likert" and scale_on_one_line(labels) else "column"
+            self.box.add_class(f"mt-scale-{layout}")
         self.refresh()
 
     # ------------------------------------------------------------------ building
@@ -126,23 +133,28 @@ class QuestionView:
                 box.observe(self._changed, "value")
                 self.checkboxes[value] = box
             return widgets.VBox(list(self.checkboxes.values()))
-        if qtype in ("integer", "decimal", "text", "datetime"):
+        if qtype in ("integer", "decimal", "text"):
             placeholder = {
                 "integer": t("collect.placeholder.integer", self.lang),
                 "decimal": t("collect.placeholder.decimal", self.lang),
-                "datetime": t("collect.placeholder.datetime", self.lang),
             }.get(qtype, "")
+            # Sent as typed (continuous update): a corrected answer counts at once, so
+            # *Next* is enabled without leaving the field first.
             widget = widgets.Text(
                 value="" if current is None else str(current),
                 placeholder=placeholder,
-                continuous_update=False,
+                continuous_update=True,
             )
             widget.observe(self._changed, "value")
             return widget
         if qtype == "long_text":
             widget = widgets.Textarea(
-                value="" if current is None else str(current), continuous_update=False
+                value="" if current is None else str(current), continuous_update=True, rows=4
             )
+            widget.observe(self._changed, "value")
+            return widget
+        if qtype == "datetime":
+            widget = widgets.NaiveDatetimePicker(value=_iso(dt.datetime, current))
             widget.observe(self._changed, "value")
             return widget
         if qtype == "date":
@@ -161,10 +173,10 @@ class QuestionView:
                 parts = current.split()
                 lat, lon = parts[0], parts[1] if len(parts) > 1 else ""
             self.latitude = widgets.Text(
-                value=lat, placeholder=t("collect.latitude", self.lang), continuous_update=False
+                value=lat, placeholder=t("collect.latitude", self.lang), continuous_update=True
             )
             self.longitude = widgets.Text(
-                value=lon, placeholder=t("collect.longitude", self.lang), continuous_update=False
+                value=lon, placeholder=t("collect.longitude", self.lang), continuous_update=True
             )
             self.latitude.observe(self._changed, "value")
             self.longitude.observe(self._changed, "value")
@@ -188,10 +200,13 @@ class QuestionView:
         if qtype == "time":
             value = self.input.value
             return value.strftime("%H:%M") if value else None
+        if qtype == "datetime":
+            value = self.input.value
+            return value.isoformat(timespec="minutes") if value else None
         if qtype == "geopoint":
             lat, lon = self.latitude.value.strip(), self.longitude.value.strip()
             return f"{lat} {lon}" if lat or lon else None
-        if qtype in ("integer", "decimal", "text", "long_text", "datetime"):
+        if qtype in ("integer", "decimal", "text", "long_text"):
             return self.input.value.strip() if qtype != "long_text" else self.input.value
         return self.input.value
 
@@ -208,8 +223,8 @@ class QuestionView:
     def refresh(self) -> None:
         """Show or hide (skip logic), update calculated values and choices, show problems."""
         shown = self.form.shown(self.question.name, repeat=self.repeat, index=self.index)
-        _display(self.box, shown)
         qtype = self.question.type
+        _display(self.box, shown and (qtype != "calculate" or shows_calculation(self.question)))
         if qtype == "calculate":
             value = self.form.value(self.question.name, repeat=self.repeat, index=self.index)
             self.input.value = esc("—" if value is None else value)
@@ -391,11 +406,17 @@ def close_views(views: list[object]) -> None:
             close_views(entry)
 
 
-def _iso(kind: type[dt.date] | type[dt.time], current: object) -> dt.date | dt.time | None:
-    """A stored ISO date or time as the picker's value; anything else leaves it empty."""
+def _iso(
+    kind: type[dt.date] | type[dt.time] | type[dt.datetime], current: object
+) -> dt.date | dt.time | dt.datetime | None:
+    """A stored ISO date, time or date-time as the picker's value; anything else leaves it
+    empty (a date-time loses its offset: the picker shows local wall time)."""
     if not isinstance(current, str):
         return None
     try:
-        return kind.fromisoformat(current)
+        value = kind.fromisoformat(current)
     except ValueError:
         return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
