@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -17,10 +19,11 @@ def _mean_score(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def test_barometre_rows__same_seed__same_rows(barometre) -> None:
-    first = barometre_rows(barometre, np.random.default_rng(7), per_wave=20)
-    second = barometre_rows(barometre, np.random.default_rng(7), per_wave=20)
+    now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    first = barometre_rows(barometre, np.random.default_rng(7), per_wave=20, now=now)
+    second = barometre_rows(barometre, np.random.default_rng(7), per_wave=20, now=now)
     assert first == second
-    assert {row["wave"] for row in first} == set(WAVES)
+    assert {row["wave"] for row in first} == {"2025-automne", "2026-printemps", "2026-automne"}
 
 
 def test_barometre_rows__every_row_is_valid(barometre) -> None:
@@ -67,3 +70,22 @@ def test_census_margins__consistent_totals() -> None:
     margins = census_margins()
     totals = {name: int(series.sum()) for name, series in margins.items()}
     assert max(totals.values()) - min(totals.values()) <= 2
+
+
+def test_demo__today_wave_and_quotas_consistent(tmp_path) -> None:
+    """Today's count is part of the wave in progress; nothing is dated in the future."""
+    from toolkit.collect import start_of_today
+
+    store = connect(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    fill_demo(store, per_wave=200, others=5)
+    today = int(store.counts("barometre_ambiance", by=("wave",), since=start_of_today())["n"].sum())
+    latest = store.waves("barometre_ambiance")[-1]
+    in_wave = int(store.counts("barometre_ambiance", by=("wave",), wave=latest)["n"].sum())
+    assert latest == WAVES[-1]
+    assert in_wave == 200
+    assert today <= in_wave
+    frame = store.frame("barometre_ambiance")
+    assert frame["submitted_at"].max() <= pd.Timestamp.now(tz="UTC")
+    assert (frame["submitted_at"] >= frame["started_at"]).all()
+    earlier = frame[frame["wave"] != latest]
+    assert earlier["submitted_at"].max() < pd.Timestamp(start_of_today())

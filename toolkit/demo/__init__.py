@@ -12,34 +12,52 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
-from toolkit.demo.barometre import WAVES, barometre_rows, census_margins
+from toolkit.demo.barometre import WAVES, barometre_rows, census_margins, demo_waves
 from toolkit.instruments import builtin_instruments
 
-__all__ = ["DEFAULT_SEED", "WAVES", "census_margins", "ensure_demo", "fill_demo"]
+__all__ = ["DEFAULT_SEED", "WAVES", "census_margins", "demo_waves", "ensure_demo", "fill_demo"]
 
 DEFAULT_SEED = 20261129
 #: Responses generated per catalogue instrument other than the barometer.
 OTHER_RESPONSES = 40
+#: The other instruments' demo responses were submitted over this many past days.
+OTHER_DAYS = 30
 
 
 def fill_demo(
     store, *, seed: int = DEFAULT_SEED, per_wave: int = 400, others: int = OTHER_RESPONSES
 ) -> dict[str, int]:
-    """Register every catalogue instrument and add demo responses; return counts per instrument."""
+    """Register every catalogue instrument and add demo responses; return counts per instrument.
+
+    Dates are relative to the moment it runs: the barometer's last wave is in progress (some
+    responses today, none in the future), the other instruments' responses spread over the
+    last :data:`OTHER_DAYS` days.
+    """
     from toolkit.demo.synthetic import synthetic_responses
 
     rng = np.random.default_rng(seed)
+    now = dt.datetime.now(dt.UTC)
     added: dict[str, int] = {}
     for instrument_id, instrument in builtin_instruments().items():
         store.register(instrument)
         if instrument_id == "barometre_ambiance":
-            rows = barometre_rows(instrument, rng, per_wave=per_wave)
+            rows = barometre_rows(instrument, rng, per_wave=per_wave, now=now)
         else:
-            rows = [
-                {"answers": answers} for answers in synthetic_responses(instrument, others, rng)
-            ]
+            rows = []
+            for answers in synthetic_responses(instrument, others, rng):
+                ago = dt.timedelta(seconds=float(rng.uniform(0, OTHER_DAYS * 86400)))
+                submitted = now - ago
+                rows.append(
+                    {
+                        "answers": answers,
+                        "started_at": submitted - dt.timedelta(minutes=10),
+                        "submitted_at": submitted,
+                    }
+                )
         store.submit_many(instrument_id, rows)
         added[instrument_id] = len(rows)
     return added

@@ -18,12 +18,41 @@ import pandas as pd
 
 from toolkit.instruments.model import Instrument
 
-WAVES = ("2025-printemps", "2025-automne", "2026-printemps")
-WAVE_DATES = {
-    "2025-printemps": dt.datetime(2025, 4, 7, 9, 0, tzinfo=dt.UTC),
-    "2025-automne": dt.datetime(2025, 10, 6, 9, 0, tzinfo=dt.UTC),
-    "2026-printemps": dt.datetime(2026, 4, 6, 9, 0, tzinfo=dt.UTC),
-}
+#: Days the fieldwork of a past wave lasted; the wave in progress began this many days ago.
+FIELDWORK_DAYS = 21
+IN_PROGRESS_DAYS = 12
+
+
+def _half_year(day: dt.date) -> tuple[int, int]:
+    """(year, half) of a wave begun on ``day``: spring waves run from March to August, autumn
+    waves from September to February (January and February close the previous year's)."""
+    if 3 <= day.month <= 8:
+        return day.year, 0
+    return (day.year if day.month >= 9 else day.year - 1), 1
+
+
+def demo_waves(today: dt.date | None = None) -> dict[str, dt.datetime]:
+    """Three half-yearly waves, oldest first, named after their season (« 2026-automne »);
+    the last one is in progress (it began :data:`IN_PROGRESS_DAYS` days before ``today``),
+    so that the demo's « today », « this wave » and quotas tell a consistent story on the day
+    it is made.
+
+    >>> list(demo_waves(dt.date(2026, 12, 1)))
+    ['2025-automne', '2026-printemps', '2026-automne']
+    """
+    today = today or dt.date.today()
+    year, half = _half_year(today - dt.timedelta(days=IN_PROGRESS_DAYS))
+    waves = {}
+    for back in (2, 1, 0):
+        index = year * 2 + half - back
+        label = f"{index // 2}-{('printemps', 'automne')[index % 2]}"
+        start = today - dt.timedelta(days=IN_PROGRESS_DAYS + 182 * back)
+        waves[label] = dt.datetime.combine(start, dt.time(9, 0), tzinfo=dt.UTC)
+    return waves
+
+
+WAVE_DATES = demo_waves()
+WAVES = tuple(WAVE_DATES)
 SECTORS = ("centre", "tilleuls", "gare", "plateau", "bords_eau")
 #: Latent level per sector (higher = calmer, more pleasant).
 SECTOR_LEVEL = {"centre": 0.6, "tilleuls": -0.2, "gare": -0.7, "plateau": 0.1, "bords_eau": 0.3}
@@ -85,12 +114,24 @@ def _pick(rng: np.random.Generator, shares: dict[str, float]) -> str:
 
 
 def barometre_rows(
-    instrument: Instrument, rng: np.random.Generator, *, per_wave: int = 400
+    instrument: Instrument,
+    rng: np.random.Generator,
+    *,
+    per_wave: int = 400,
+    now: dt.datetime | None = None,
 ) -> list[dict]:
-    """Rows ready for :meth:`Store.submit_many`: answers plus response metadata."""
+    """Rows ready for :meth:`Store.submit_many`: answers plus response metadata.
+
+    Past waves are spread over :data:`FIELDWORK_DAYS` days from their start; the wave in
+    progress from its start to ``now`` (default: the present moment), so that some of its
+    responses were submitted today and none in the future.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    waves = demo_waves(now.date())
     rows = []
-    for wave_index, wave in enumerate(WAVES):
-        start = WAVE_DATES[wave]
+    for wave_index, (wave, start) in enumerate(waves.items()):
+        last = wave_index == len(waves) - 1
+        span = (now - start).total_seconds() if last else FIELDWORK_DAYS * 86400.0
         for _ in range(per_wave):
             sector = _pick(rng, SECTOR_SHARE)
             sex = _pick(rng, SAMPLE_SEX)
@@ -98,9 +139,9 @@ def barometre_rows(
             level = SECTOR_LEVEL[sector] + SECTOR_TREND[sector] * wave_index + _AGE_EFFECT[age]
             score = level + rng.normal(0, 0.6)
             answers = _barometre_answers(score, sector, sex, age, rng)
-            started = start + dt.timedelta(
-                days=int(rng.integers(0, 21)), minutes=int(rng.integers(0, 600))
-            )
+            duration = dt.timedelta(minutes=int(rng.integers(5, 16)))
+            submitted = start + dt.timedelta(seconds=float(rng.uniform(0, max(span, 60.0))))
+            started = submitted - duration
             rows.append(
                 {
                     "answers": answers,
@@ -110,6 +151,7 @@ def barometre_rows(
                     "sector": sector,
                     "wave": wave,
                     "started_at": started,
+                    "submitted_at": submitted,
                 }
             )
     return rows

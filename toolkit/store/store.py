@@ -216,7 +216,8 @@ class Store:
         rows
             Mappings with an ``answers`` key and optionally the keyword arguments of
             :meth:`submit` (``response_id``, ``collector``, ``team``, ``sector``, ``wave``,
-            ``started_at``, ``source``).
+            ``started_at``, ``source``) and ``submitted_at`` (responses submitted earlier
+            elsewhere, such as demo data; default now).
 
         Raises
         ------

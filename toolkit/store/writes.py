@@ -31,6 +31,9 @@ class Submission:
     wave: str | None
     started_at: datetime | None
     source: str | None
+    submitted_at: datetime | None = None
+    """When it was submitted, for responses that come from elsewhere (demo data, a file of
+    past responses); ``None`` means now."""
 
 
 def now() -> datetime:
@@ -116,6 +119,7 @@ def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
         response_id=response_id,
         answers=cleaned,
         started_at=utc(row.get("started_at"), "started_at"),
+        submitted_at=utc(row.get("submitted_at"), "submitted_at"),
         **meta,  # type: ignore[arg-type]
     )
 
@@ -151,7 +155,7 @@ def write_submission(
         "sector": sub.sector,
         "wave": sub.wave,
         "started_at": sub.started_at,
-        "submitted_at": now,
+        "submitted_at": sub.submitted_at or now,
         "updated_at": now,
         "answers": encoded,
         "source": sub.source,

@@ -1,4 +1,8 @@
-"""Fieldwork view: today's and this wave's counts per sector, quota cells against targets."""
+"""Fieldwork view: today's and this wave's counts per sector, quota cells against targets.
+
+The counts are read when the page is opened (a preheated kernel waits for the request
+first) and again every :data:`~toolkit.apps.common.refresh.REFRESH_SECONDS` while it stays
+open; codes are shown as their labels."""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import ipywidgets as widgets
 
 from toolkit.apps.common.html import esc, table
 from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.page import PageBridge, page_query
+from toolkit.apps.common.refresh import REFRESH_SECONDS, Repeater
 from toolkit.apps.common.style import style
 from toolkit.collect import (
     current_wave,
@@ -16,6 +22,7 @@ from toolkit.collect import (
     sector_table,
     start_of_today,
 )
+from toolkit.collect.labels import column_label, value_label
 from toolkit.errors import InstrumentError, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument, load
@@ -40,6 +47,7 @@ class FieldworkView:
         instruments: list[Instrument] | None = None,
         *,
         lang: str = "fr",
+        refresh_every: float = REFRESH_SECONDS,
     ) -> None:
         self._store = store
         self.lang = lang
@@ -66,9 +74,11 @@ class FieldworkView:
         self.message = widgets.HTML()
         self.heading = widgets.HTML()
         self.labels = [widgets.HTML(), widgets.HTML()]
+        self.bridge = PageBridge(lang=lang)
         self.root = widgets.VBox(
             [
                 style(),
+                self.bridge,
                 widgets.HBox([self.lang_switch]),
                 self.heading,
                 self.labels[0],
@@ -87,6 +97,8 @@ class FieldworkView:
         self.instrument.observe(self._instrument_changed, "value")
         self.wave.observe(lambda _c: self.refresh(), "value")
         self.refresh()
+        self.repeater = Repeater(self.refresh, refresh_every)
+        self.repeater.start()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
@@ -124,6 +136,7 @@ class FieldworkView:
         """Read the counts again and redraw the tables."""
         tr = lambda key, **p: t(key, self.lang, **p)  # noqa: E731
         self.heading.value = f"<h2>{esc(tr('collect.fieldwork.title'))}</h2>"
+        self.bridge.set_language(self.lang, tr("collect.fieldwork.page_title"))
         self.labels[
             0
         ].value = f'<span class="mt-label">{esc(tr("collect.fieldwork.instrument"))}</span>'
@@ -150,7 +163,11 @@ class FieldworkView:
             self.message.value = f'<span class="mt-error">{esc(error)}</span>'
             return
         sectors = sector_table(today, in_wave)
-        labels = _labeller(instrument, self.lang)
+        lang = self.lang
+
+        def labels(name: str, value: object) -> str:
+            return value_label(instrument, name, value, lang)
+
         self.sectors.value = f"<h3>{esc(tr('collect.fieldwork.sectors'))}</h3>" + table(
             [
                 tr("collect.start.sector"),
@@ -164,7 +181,7 @@ class FieldworkView:
             self.next_cells.value = ""
             return
         by = list(instrument.analysis.quotas.by)  # type: ignore[union-attr]
-        headers = [_name(instrument, n, self.lang) for n in by] + [
+        headers = [column_label(instrument, n, self.lang) for n in by] + [
             tr("collect.fieldwork.n"),
             tr("collect.fieldwork.target"),
             tr("collect.fieldwork.remaining"),
@@ -196,33 +213,16 @@ def _na(value: object) -> object:
         return "—"
 
 
-def _name(instrument: Instrument, name: str, lang: str) -> str:
-    if name in ("sector", "wave", "team", "collector", "source"):
-        return t(f"collect.meta.{name}", lang)
-    try:
-        return instrument.question(name).text(lang)
-    except KeyError:
-        return name
+def fieldwork_app(instrument_id: str | None = None, *, lang: str | None = None) -> FieldworkView:
+    """The fieldwork view for ``notebooks/terrain.ipynb``, computed when the page is opened.
 
-
-def _labeller(instrument: Instrument, lang: str):
-    def label(name: str, value: object) -> str:
-        if value is None or value != value:
-            return "—"
-        question = instrument.analysis.sector if name == "sector" else name
-        try:
-            choice_list = instrument.choices_of(question) if question else None
-        except KeyError:
-            choice_list = None
-        choice = choice_list.get(str(value)) if choice_list else None
-        return choice.label.get(lang) if choice else str(value)
-
-    return label
-
-
-def fieldwork_app(instrument_id: str | None = None, *, lang: str = "fr") -> FieldworkView:
-    """The fieldwork view, on ``instrument_id`` if given (else the first instrument)."""
-    view = FieldworkView(lang=lang)
+    On ``instrument_id`` (else the page's ``?instrument=``, else the first instrument), in
+    ``lang`` (else the page's ``?lang=``, French by default).
+    """
+    params = page_query()
+    instrument_id = instrument_id or params.get("instrument")
+    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    view = FieldworkView(lang=chosen)
     if instrument_id and instrument_id in view.instruments:
         view.instrument.value = instrument_id
     elif instrument_id:

@@ -7,6 +7,8 @@ import ipywidgets as widgets
 __all__ = ["TABLET_CSS", "style"]
 
 #: Touch targets of at least 44 px, text readable at arm's length, everything wraps at 768 px,
+#: scales on one line (tablet, few short options) or one option per line, table headers that
+#: never break inside a word, links that look like links, the connection banner,
 #: and a 3 px focus ring on whatever has the keyboard focus (ipywidgets' own CSS removes the
 #: outline of text boxes and drop-downs and gives buttons a 1 px pale one).
 TABLET_CSS = """
@@ -30,10 +32,11 @@ TABLET_CSS = """
   font-size: 18px; padding: 4px 6px; margin: 2px 0; border: 1px solid #ccc; border-radius: 6px;
   background: #fafafa; cursor: pointer; white-space: normal; }
 .mt-app .widget-radio-box input { width: 26px; height: 26px; margin-right: 10px; flex: none; }
-.mt-app .mt-likert .widget-radio-box, .mt-app .mt-matrix .widget-radio-box { flex-direction: row;
-  flex-wrap: wrap; }
-.mt-app .mt-likert .widget-radio-box label, .mt-app .mt-matrix .widget-radio-box label {
-  margin-right: 6px; min-width: 44px; }
+@media (min-width: 600px) {
+  .mt-app .mt-scale-row .widget-radio-box { display: grid; grid-auto-flow: column;
+    grid-auto-columns: minmax(0, 1fr); gap: 6px; }
+  .mt-app .mt-scale-row .widget-radio-box label { margin: 0; justify-content: flex-start; }
+}
 .mt-app .widget-radio, .mt-app .widget-radio-box { width: 100%; height: auto; }
 .mt-app .widget-checkbox { width: 100%; height: auto; min-height: 44px; }
 .mt-app .widget-checkbox label { min-height: 44px; display: flex; align-items: center;
@@ -52,9 +55,22 @@ TABLET_CSS = """
   width: 100%; }
 .mt-app .mt-scroll { max-width: 100%; overflow-x: auto; }
 .mt-app table.mt-table { border-collapse: collapse; font-size: 16px; }
-.mt-app table.mt-table td, .mt-app table.mt-table th { border: 1px solid #ccc; padding: 4px 8px; }
+.mt-app table.mt-table td, .mt-app table.mt-table th { border: 1px solid #ccc; padding: 4px 8px;
+  overflow-wrap: normal; word-break: keep-all; hyphens: none; }
+.mt-app table.mt-table th { background: #f1f3f5; text-align: left; vertical-align: bottom; }
 .mt-app .mt-progress { width: 100%; }
-.mt-app a { display: inline-block; min-height: 44px; padding: 10px 4px; }
+.mt-app a { display: inline-block; min-height: 44px; padding: 10px 4px; color: #0b57d0;
+  text-decoration: underline; text-underline-offset: 3px; font-weight: 600; }
+.mt-app a:hover { color: #083c8f; }
+.mt-app textarea { field-sizing: content; min-height: 6em; resize: vertical; }
+.mt-app .mt-connection { position: fixed; top: 0; left: 0; right: 0; z-index: 1000; padding: 10px 12px;
+  border-radius: 6px; font-weight: 600; margin: 4px 0; }
+.mt-app .mt-connection-lost { background: #b00020; color: #fff; }
+.mt-app .mt-connection-back { background: #1b5e20; color: #fff; }
+body.mt-offline .mt-app .mt-needs-server, body.mt-offline .mt-app button.mt-needs-server {
+  opacity: 0.45; }
+.mt-app .mt-confirm { border: 2px solid #8a4b00; border-radius: 6px; padding: 6px; margin: 8px 0; }
+.mt-app .mt-reference { font-size: 20px; }
 .mt-app :focus-visible, .mt-app button.jupyter-button:focus-visible,
 .mt-app input:focus, .mt-app select:focus, .mt-app textarea:focus {
   outline: 3px solid #1565c0 !important; outline-offset: 2px; }

@@ -1,8 +1,13 @@
 """The app index: the instruments of ``surveys/`` with what has been collected, and a link to
-every app page (collection per instrument, fieldwork, and every other notebook present)."""
+every app page (collection per instrument, fieldwork, and every other notebook present).
+
+The counts are read when the page is opened (a preheated kernel waits for the request
+first, see :func:`~toolkit.apps.common.page.page_query`) and again every
+:data:`~toolkit.apps.common.refresh.REFRESH_SECONDS` while it stays open."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -10,6 +15,8 @@ import pandas as pd
 
 from toolkit.apps.common.html import esc
 from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.page import PageBridge, page_query
+from toolkit.apps.common.refresh import REFRESH_SECONDS, Repeater
 from toolkit.apps.common.style import style
 from toolkit.collect import database_url, instrument_files
 from toolkit.errors import InstrumentError, StoreError
@@ -48,22 +55,35 @@ class IndexApp:
         notebooks: Path | None = None,
         surveys: Path | None = None,
         lang: str = "fr",
+        refresh_every: float = REFRESH_SECONDS,
     ) -> None:
         self._store = store
         self.lang = lang
         self.notebooks = notebooks
         self.surveys = surveys
+        self.refresh_every = refresh_every
         self.lang_switch = language_switch(("fr", "en"), lang)
         self.lang_switch.observe(self._language, "value")
         self.content = widgets.HTML()
         self.refresh_button = widgets.Button(icon="refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
+        self.updated = widgets.HTML()
+        self.bridge = PageBridge(lang=lang)
         self.root = widgets.VBox(
-            [style(), widgets.HBox([self.lang_switch]), self.content, self.refresh_button]
+            [
+                style(),
+                self.bridge,
+                widgets.HBox([self.lang_switch]),
+                self.content,
+                self.updated,
+                self.refresh_button,
+            ]
         )
         self.root.add_class("mt-app")
         self.root.add_class("mt-index")
         self.refresh()
+        self.repeater = Repeater(self.refresh, refresh_every)
+        self.repeater.start()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
@@ -92,7 +112,9 @@ class IndexApp:
         """Redraw the page."""
         lang = self.lang
         tr = lambda key, **p: t(key, lang, **p)  # noqa: E731
+        self.bridge.set_language(lang, tr("collect.index.page_title"))
         self.refresh_button.description = tr("collect.index.refresh")
+        self.updated.value = f'<p class="mt-hint">{esc(tr("collect.index.updated", time=_now_text(), seconds=round(self.refresh_every)))}</p>'
         counts, error = self.counts()
         by_id = {} if counts is None else {str(r["id"]): r for _, r in counts.iterrows()}
         parts = [
@@ -125,13 +147,12 @@ class IndexApp:
                 if last is not None and not pd.isna(last)
                 else "—"
             )
-            link = f'<a href="collecte.ipynb?instrument={esc(instrument.id)}">{esc(tr("collect.index.collect"))}</a>'
+            link = f'<a class="mt-link" href="collecte.ipynb?instrument={esc(instrument.id)}">{esc(tr("collect.index.collect"))}</a>'
             counts_text = tr(
                 "collect.index.counts", submitted=submitted, drafts=drafts, last=last_text
             )
             rows.append(
-                f"<li><b>{esc(instrument.title.get(lang))}</b> <small>({esc(instrument.id)}, v{esc(instrument.version)})</small><br>"
-                f"{esc(counts_text)}<br>{link}</li>"
+                f"<li><b>{esc(instrument.title.get(lang))}</b><br>{esc(counts_text)}<br>{link}</li>"
             )
         for key, row in by_id.items():
             if key not in seen:
@@ -141,9 +162,7 @@ class IndexApp:
                     drafts=int(row["n_draft"]),
                     last="—",
                 )
-                rows.append(
-                    f"<li><b>{esc(row['title'])}</b> <small>({esc(key)})</small><br>{esc(counts_text)}</li>"
-                )
+                rows.append(f"<li><b>{esc(row['title'])}</b><br>{esc(counts_text)}</li>")
         parts.append(
             f"<ul>{''.join(rows)}</ul>"
             if rows
@@ -153,7 +172,7 @@ class IndexApp:
         parts.append(f"<h2>{esc(tr('collect.index.apps'))}</h2><ul>")
         if "terrain.ipynb" in pages:
             parts.append(
-                f'<li><a href="terrain.ipynb">{esc(tr("collect.index.fieldwork"))}</a></li>'
+                f'<li><a class="mt-link" href="terrain.ipynb">{esc(tr("collect.index.fieldwork"))}</a></li>'
             )
         for name in pages:
             if name in _KNOWN:
@@ -162,11 +181,20 @@ class IndexApp:
             title = tr(key)
             if title == key:
                 title = name.removesuffix(".ipynb").replace("_", " ").capitalize()
-            parts.append(f'<li><a href="{esc(name)}">{esc(title)}</a></li>')
+            parts.append(f'<li><a class="mt-link" href="{esc(name)}">{esc(title)}</a></li>')
         parts.append("</ul>")
         self.content.value = "".join(parts)
 
 
-def index_app(*, lang: str = "fr") -> IndexApp:
-    """The app index for ``notebooks/index.ipynb``."""
-    return IndexApp(lang=lang)
+def _now_text() -> str:
+    return dt.datetime.now().astimezone().strftime("%H:%M:%S")
+
+
+def index_app(*, lang: str | None = None) -> IndexApp:
+    """The app index for ``notebooks/index.ipynb``, computed when the page is opened.
+
+    The language comes from ``lang``, else the page's ``?lang=`` (French by default).
+    """
+    params = page_query()
+    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    return IndexApp(lang=chosen)
