@@ -90,6 +90,8 @@ class Form:
     attempted: set[int] = field(default_factory=set)
     saved_at: dt.datetime | None = None
     """When the draft was last kept (database or journal); ``None`` for a new form."""
+    left_on: int | None = None
+    """The page a resumed draft was left on (1-based among the pages shown), if known."""
 
     def __post_init__(self) -> None:
         self.answers = copy.deepcopy(dict(self.answers))
@@ -295,8 +297,22 @@ class Form:
         if not self.page_shown(0):
             self.page_index = self._step(+1) or 0
 
+    def shown_pages(self) -> list[int]:
+        """Indexes of the pages shown with the answers as they are."""
+        return [i for i in range(len(self.pages)) if self.page_shown(i)]
+
+    def position_index(self, position: int) -> int:
+        """Index of the ``position``-th shown page (1-based, clamped to the shown pages)."""
+        shown = self.shown_pages()
+        if not shown:
+            return 0
+        return shown[max(0, min(position, len(shown)) - 1)]
+
     def furthest_page(self) -> int:
-        """Index of the last shown page holding an answer (where a resumed draft reopens)."""
+        """Index of the page a resumed draft reopens on: the one it was left on when known,
+        else the last shown page holding an answer."""
+        if self.left_on is not None:
+            return self.position_index(self.left_on)
         answered = {path.split("[", 1)[0] for path in self.answers}
         reached = 0
         for index, page in enumerate(self.pages):
@@ -354,4 +370,5 @@ class Form:
             answers=dict(answers) if isinstance(answers, Mapping) else {},
             metadata=meta,
             saved_at=getattr(response, "updated_at", None),
+            left_on=getattr(response, "draft_page", None),
         )

@@ -152,6 +152,8 @@ class CollectSession:
         """
         payload = form.payload()
         meta = _meta(payload, self.source)
+        if kind == "draft":
+            meta["page"] = form.progress[0]
         answers = payload["answers"]
 
         def write(store: object) -> object:
@@ -332,10 +334,12 @@ def _form_of(instrument: Instrument, entry: Entry) -> Form:
         started_at=kwargs.get("started_at"),  # type: ignore[arg-type]
     )
     saved = dt.datetime.fromisoformat(entry.at) if entry.at else None
+    page = kwargs.get("page")
     return Form(
         instrument,
         response_id=entry.response_id,
         answers=dict(entry.answers),
         metadata=meta,
         saved_at=saved,
+        left_on=page if isinstance(page, int) else None,
     )

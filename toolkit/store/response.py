@@ -25,6 +25,8 @@ class Response:
         The stored answers (cleaned by ``validate_answers`` once submitted).
     started_at, submitted_at, updated_at
         Tz-aware UTC timestamps (``submitted_at`` is ``None`` for a draft).
+    draft_page
+        The page a draft was left on (1-based among the pages shown), if known.
     """
 
     response_id: str
@@ -42,3 +44,4 @@ class Response:
     updated_at: datetime | None = None
     source: str | None = None
     void_reason: str | None = None
+    draft_page: int | None = None

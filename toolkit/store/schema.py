@@ -108,6 +108,7 @@ responses = Table(
     Column("answers", Text, nullable=False),
     Column("source", String(50)),
     Column("void_reason", Text),
+    Column("draft_page", Integer),
     CheckConstraint("status IN ('draft', 'submitted', 'voided')", name="status"),
     ForeignKeyConstraint(
         ["instrument_id", "content_hash"],

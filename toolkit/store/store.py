@@ -263,11 +263,13 @@ class Store:
         wave: str | None = None,
         started_at: datetime | None = None,
         source: str | None = None,
+        page: int | None = None,
     ) -> str:
         """Keep unfinished answers under ``response_id`` (not validated; not in frames).
 
         Saving again replaces the draft. A later :meth:`submit` with the same id validates
-        and submits it.
+        and submits it. ``page`` is the page the draft was left on (1-based), read back as
+        :attr:`Response.draft_page` so that it reopens there.
 
         Raises
         ------
@@ -285,6 +287,7 @@ class Store:
             "wave": wave,
             "started_at": writes.utc(started_at, "started_at"),
             "source": source,
+            "draft_page": page if isinstance(page, int) and page > 0 else None,
         }
 
         def write(conn: Connection) -> None:

@@ -238,4 +238,5 @@ def response(row: Row) -> Response:
         updated_at=row.updated_at,
         source=row.source,
         void_reason=row.void_reason,
+        draft_page=row.draft_page,
     )

@@ -341,19 +341,11 @@ class CollectApp:
         self.form = form
         if form.metadata.collector:
             self.start_screen.collector.value = form.metadata.collector
-        index = form.furthest_page() if page is None else self._page_index(form, page)
+        index = form.furthest_page() if page is None else form.position_index(page)
         form.page_index = index
         if not form.page_shown(index):
             form.first_page()
         self.show_form()
-
-    @staticmethod
-    def _page_index(form: Form, position: int) -> int:
-        """The page index of the ``position``-th shown page (1-based)."""
-        shown = [i for i in range(len(form.pages)) if form.page_shown(i)]
-        if not shown:
-            return 0
-        return shown[max(0, min(position, len(shown)) - 1)]
 
     def resume(self) -> bool:
         """Reopen the chosen draft on the furthest page it reached."""

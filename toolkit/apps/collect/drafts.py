@@ -28,7 +28,7 @@ def draft_label(app: CollectApp, form: Form, now: dt.datetime | None = None) -> 
     question = instrument.analysis.sector
     if question and form.answers.get(question) is not None:
         sector = str(form.answers[question])
-    shown = [i for i in range(len(form.pages)) if form.page_shown(i)]
+    shown = form.shown_pages()
     reached = form.furthest_page()
     page = sum(1 for i in shown if i <= reached) or 1
     saved = form.saved_at or form.metadata.started_at
