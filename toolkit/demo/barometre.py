@@ -140,7 +140,7 @@ def barometre_rows(
             score = level + rng.normal(0, 0.6)
             answers = _barometre_answers(score, sector, sex, age, rng)
             duration = dt.timedelta(minutes=int(rng.integers(5, 16)))
-            submitted = start + dt.timedelta(seconds=float(rng.uniform(0, max(span, 60.0))))
+            submitted = _working_time(start, span, rng, now)
             started = submitted - duration
             rows.append(
                 {
@@ -155,6 +155,21 @@ def barometre_rows(
                 }
             )
     return rows
+
+
+def _working_time(
+    start: dt.datetime, span: float, rng: np.random.Generator, now: dt.datetime
+) -> dt.datetime:
+    """A moment of fieldwork: a day of the span, between 9:00 and 19:00 UTC, never after
+    ``now`` (today's responses before now)."""
+    days = max(int(span // 86400), 0)
+    day = start.replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(
+        days=int(rng.integers(0, days + 1))
+    )
+    moment = day + dt.timedelta(seconds=float(rng.uniform(0, 10 * 3600)))
+    if moment > now:
+        moment = now - dt.timedelta(seconds=float(rng.uniform(60, 3600)))
+    return max(moment, start)
 
 
 def _barometre_answers(

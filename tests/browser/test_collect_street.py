@@ -1,0 +1,284 @@
+"""Issue 11 in Chromium: a mediator in the street reloads, loses the network, types on a
+phone; nothing is lost, nothing is sent twice, nothing on screen is a code."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from toolkit.instruments import load
+from toolkit.store import connect
+
+from .conftest import REPO_ROOT
+
+WIDE = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+SIZES = {"tablette": (768, 1024), "telephone": (390, 844)}
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+HEX = re.compile(r"\b[0-9a-f]{8,}\b")
+#: The visible texts of the page, one entry per element holding text of its own.
+TEXTS = """() => [...document.querySelectorAll('.mt-app *')]
+  .filter((el) => el.offsetParent !== null)
+  .flatMap((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent))
+  .concat([...document.querySelectorAll('.mt-app option, .mt-app input, .mt-app textarea')]
+    .map((el) => el.tagName === 'OPTION' ? el.textContent : el.placeholder || ''))
+  .map((s) => s.trim()).filter(Boolean)"""
+
+
+def _button(page, name):
+    return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}$"))
+
+
+def _question(page, name):
+    return page.locator(f".mt-q-{name}").first
+
+
+def _choose(page, name, label):
+    _question(page, name).locator("label", has_text=label).first.click()
+
+
+def _shot(page, artifacts, name):
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(artifacts / f"rue-{name}-{width}.png"), full_page=True)
+    assert page.evaluate(WIDE), f"horizontal overflow at {width} px on {name}"
+
+
+def _codes(*names: str) -> set[str]:
+    """The internal codes of these instruments (ids, question names, list names, choice
+    values) that are not also one of their labels, nor plain numbers."""
+    codes: set[str] = set()
+    labels: set[str] = set()
+    for name in names:
+        instrument = load(REPO_ROOT / "surveys" / f"{name}.yaml")
+        codes.add(instrument.id)
+        for question in instrument.questions():
+            codes.add(question.name)
+            if question.label:
+                labels.update(question.label.to_plain().values())
+        for choice_list in instrument.choice_lists.values():
+            codes.add(choice_list.name)
+            for choice in choice_list.choices:
+                codes.add(choice.value)
+                labels.update(choice.label.to_plain().values())
+    return {c for c in codes - labels if not c.isdigit()}
+
+
+BAROMETRE = _codes("barometre_ambiance")
+IDS = {path.stem for path in (REPO_ROOT / "surveys").glob("*.yaml")}
+
+
+def _no_jargon(page, where, codes=BAROMETRE):
+    """No element text is a code, a UUID, a hexadecimal id or a « (s) » plural; list items
+    (« 12/01 09:30 · med07 · Quartier de la Gare · BA-2026-… ») are checked part by part."""
+    for text in page.evaluate(TEXTS):
+        assert not UUID.search(text), f"UUID on {where}: {text!r}"
+        assert not HEX.search(text), f"hexadecimal id on {where}: {text!r}"
+        assert "(s)" not in text, f"« (s) » on {where}: {text!r}"
+        for chunk in [text, *text.split(" · ")]:
+            assert chunk.strip() not in codes, f"code {chunk!r} on {where}: {text!r}"
+
+
+def _open(page, served, collector, sector="Quartier de la Gare"):
+    page.goto(served.page("collecte.ipynb", "instrument=barometre_ambiance"))
+    expect(page.locator(".mt-collect")).to_be_visible(timeout=90_000)
+    page.locator(".mt-collector input").fill(collector)
+    page.locator(".mt-sector select").select_option(label=sector)
+    page.locator(".mt-consent-input label", has_text="Oui").click()
+    _button(page, "Commencer").click()
+    expect(page.get_by_text("Page 1 sur")).to_be_visible()
+
+
+def _to_page(page, number):
+    """From page 1, answer like a mediator up to page ``number`` (2 to 5)."""
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    if number == 2:
+        return
+    _choose(page, "quartier_agreable", "Plutôt d'accord")
+    _choose(page, "problemes", "Bruit")
+    _choose(page, "gene_bruit", "Souvent")
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 3 sur")).to_be_visible()
+    if number == 3:
+        return
+    _choose(page, "insecurite_domicile", "Rarement")
+    _choose(page, "insecurite_quartier", "Jamais")
+    _choose(page, "evolution", "Améliorée")
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 4 sur")).to_be_visible()
+    if number == 4:
+        return
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 5 sur")).to_be_visible()
+
+
+def _stored(served, collector):
+    with connect(served.db_url) as store:
+        frame = store.frame("barometre_ambiance")
+    return int((frame["collector"] == collector).sum())
+
+
+def test_reload__on_page_3_with_answers__same_page_same_answers(served, page, artifacts):
+    _open(page, served, "med-reload")
+    _to_page(page, 3)
+    _choose(page, "insecurite_domicile", "Souvent")
+    expect(page).to_have_url(re.compile(r"brouillon=.+&page=3"))
+    time.sleep(2.5)  # a mediator's pause: the draft is saved a second after the last answer
+    page.reload()
+    expect(page.get_by_text("Page 3 sur")).to_be_visible(timeout=90_000)
+    checked = _question(page, "insecurite_domicile").locator("input:checked")
+    expect(checked).to_have_count(1)
+    expect(
+        _question(page, "insecurite_domicile").locator("label", has_text="Souvent")
+    ).to_have_count(1)
+    assert checked.evaluate("(el) => el.closest('label').innerText").strip() == "Souvent"
+    _button(page, "Précédent").click()
+    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    expect(_question(page, "gene_bruit").locator("input:checked")).to_have_count(1)
+    _shot(page, artifacts, "apres-rechargement")
+
+
+def test_reload__typed_text_then_reload_at_once__kept(served, page):
+    _open(page, served, "med-typed")
+    _to_page(page, 5)
+    size = _question(page, "taille_foyer").locator("input")
+    size.press_sequentially("4")
+    page.reload()  # no pause: the page tells the kernel it is leaving
+    expect(page.get_by_text("Page 5 sur")).to_be_visible(timeout=90_000)
+    expect(_question(page, "taille_foyer").locator("input")).to_have_value("4")
+
+
+def test_email__corrected_in_the_field__next_enabled_at_once(served, page):
+    _open(page, served, "med-email")
+    _to_page(page, 4)
+    _choose(page, "participer_reunion", "Oui")
+    email = _question(page, "contact_email").locator("input")
+    expect(email).to_have_attribute("type", "email")
+    email.press_sequentially("habitant@exemple")
+    _button(page, "Suivant").click()
+    expect(
+        _question(page, "contact_email").get_by_text("Adresse e-mail non valide")
+    ).to_be_visible()
+    expect(_button(page, "Suivant")).to_be_disabled()
+    email.press("End")
+    email.press_sequentially(".fr")  # still in the field: no Tab, no blur
+    expect(_button(page, "Suivant")).to_be_enabled()
+    _button(page, "Suivant").click()
+    expect(page.get_by_text("Page 5 sur")).to_be_visible()
+    number = _question(page, "taille_foyer").locator("input")
+    expect(number).to_have_attribute("inputmode", "numeric")
+
+
+@pytest.mark.parametrize("seconds", [5, 90])
+@pytest.mark.parametrize("when", ["avant", "pendant"])
+def test_offline__before_or_during_submit__stored_exactly_once(
+    served, page, artifacts, when, seconds
+):
+    collector = f"med-hors-ligne-{when}-{seconds}"
+    _open(page, served, collector)
+    _to_page(page, 5)
+    _choose(page, "sexe", "Homme")
+    _choose(page, "tranche_age", "25 à 39 ans")
+    context = page.context
+    submit = _button(page, "Envoyer le questionnaire")
+    banner = page.locator(".mt-connection-lost")
+    if when == "avant":
+        context.set_offline(True)
+        expect(banner).to_be_visible(timeout=10_000)
+        expect(banner).to_contain_text("Connexion au serveur perdue")
+        expect(submit).to_be_disabled()
+        if seconds == 5:
+            _shot(page, artifacts, "hors-ligne")
+        time.sleep(seconds)
+        submit.click(force=True)  # a tap on the greyed button does nothing
+        context.set_offline(False)
+        expect(page.locator(".mt-connection-back")).to_be_visible(timeout=150_000)
+        expect(submit).to_be_enabled(timeout=30_000)
+        submit.click()
+    else:
+        submit.click()
+        context.set_offline(True)
+        time.sleep(seconds)
+        context.set_offline(False)
+    expect(page.get_by_text("Questionnaire enregistré")).to_be_visible(timeout=150_000)
+    expect(page.locator(".mt-reference")).to_contain_text(re.compile(r"BA-\d{4}-[0-9A-Z]{6}"))
+    assert _stored(served, collector) == 1
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screens__every_screen__no_code_no_id_no_overflow(served, browser, artifacts, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(120_000)
+    try:
+        page.goto(served.url + "/")
+        expect(page.locator(".mt-index")).to_be_visible(timeout=90_000)
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert "Accueil" in page.title()
+        _no_jargon(page, "index", IDS | BAROMETRE)
+        _shot(page, artifacts, "index")
+
+        page.goto(served.page("terrain.ipynb"))
+        expect(page.locator(".mt-fieldwork")).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Quotas", exact=True)).to_be_visible()
+        assert "Suivi du terrain" in page.title()
+        _no_jargon(page, "fieldwork")
+        _shot(page, artifacts, "terrain")
+
+        page.goto(served.page("collecte.ipynb", "instrument=barometre_ambiance"))
+        expect(page.locator(".mt-collect")).to_be_visible(timeout=90_000)
+        _no_jargon(page, "start")
+        _shot(page, artifacts, "accueil")
+        page.locator(".mt-collector input").fill(f"med-ecrans-{size}")
+        page.locator(".mt-sector select").select_option(label="Le Plateau")
+        page.locator(".mt-consent-input label", has_text="Oui").click()
+        _button(page, "Commencer").click()
+        for number in range(1, 6):
+            expect(page.get_by_text(f"Page {number} sur")).to_be_visible()
+            if number == 2:
+                _choose(page, "quartier_agreable", "Plutôt d'accord")
+                _choose(page, "problemes", "Bruit")
+            if number == 3:
+                _choose(page, "insecurite_domicile", "Rarement")
+                _choose(page, "insecurite_quartier", "Jamais")
+                _choose(page, "evolution", "Inchangée")
+            if number == 4:
+                _choose(page, "participer_reunion", "Oui")
+            if number == 5:
+                _choose(page, "sexe", "Femme")
+                _choose(page, "tranche_age", "60 ans et plus")
+            _no_jargon(page, f"page {number}")
+            _shot(page, artifacts, f"page-{number}")
+            if number < 5:
+                _button(page, "Suivant").click()
+        _button(page, "Abandonner").click()
+        expect(page.locator(".mt-confirm").first).to_be_visible()
+        _shot(page, artifacts, "abandonner")
+        _button(page, "Non, continuer").click()
+        _button(page, "Envoyer le questionnaire").click()
+        expect(page.get_by_text("Questionnaire enregistré")).to_be_visible()
+        _no_jargon(page, "end")
+        _shot(page, artifacts, "fin")
+
+        _button(page, "Nouveau questionnaire").click()
+        _button(page, "Reprendre un brouillon").click()
+        expect(page.get_by_text("Brouillons à reprendre")).to_be_visible()
+        _no_jargon(page, "drafts")
+        _shot(page, artifacts, "brouillons")
+        _button(page, "Retour").click()
+        _button(page, "Corriger ou annuler une réponse").click()
+        expect(page.get_by_text("Réponses envoyées récemment")).to_be_visible()
+        expect(page.get_by_role("radio").first).to_be_visible()
+        _no_jargon(page, "corrections")
+        _shot(page, artifacts, "corrections")
+
+        page.get_by_role("button", name="English").click()
+        expect(page.get_by_text("Recently submitted responses")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_text("Database connected.")).to_be_visible()
+    finally:
+        context.close()
