@@ -281,3 +281,41 @@ def test_message__kinds_and_escaping():
     assert message("ok", "<b>", block=True) == '<div class="mt-ok" role="status">&lt;b&gt;</div>'
     with pytest.raises(ValueError, match="kind"):
         message("loud", "x")
+
+
+def test_repeater__in_a_loop__calls_again_until_stopped():
+    import asyncio
+
+    from toolkit.apps.common.refresh import Repeater
+
+    calls = []
+
+    async def run():
+        repeater = Repeater(lambda: calls.append(1), interval=0.01)
+        assert repeater.start()
+        await asyncio.sleep(0.1)
+        repeater.stop()
+        seen = len(calls)
+        await asyncio.sleep(0.05)
+        return seen
+
+    seen = asyncio.run(run())
+    assert seen >= 3
+    assert len(calls) == seen
+
+
+def test_repeater__no_loop__nothing_scheduled():
+    from toolkit.apps.common.refresh import Repeater
+
+    assert Repeater(lambda: None).start() is False
+
+
+def test_fieldwork__language__instrument_names_follow(barometre, tmp_path):
+    from toolkit.apps.collect import FieldworkView
+
+    store = connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    view = FieldworkView(store, [barometre])
+    view.lang_switch.value = "en"
+    assert view.instrument.options[0][0] == "Neighbourhood atmosphere barometer"
+    assert view.bridge.lang == "en"
+    store.close()

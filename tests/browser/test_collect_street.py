@@ -282,3 +282,22 @@ def test_screens__every_screen__no_code_no_id_no_overflow(served, browser, artif
         expect(page.get_by_text("Database connected.")).to_be_visible()
     finally:
         context.close()
+
+
+def test_index__preheated_kernel__counts_of_the_moment(served, page):
+    """The index kernel was preheated when the server started; a response stored since is
+    counted when the page is opened."""
+    import numpy as np
+
+    from toolkit.demo.synthetic import synthetic_responses
+
+    instrument = load(REPO_ROOT / "surveys" / "orientation_partenaire.yaml")
+    with connect(served.db_url) as store:
+        store.register(instrument)
+        (answers,) = synthetic_responses(instrument, 1, np.random.default_rng(11))
+        store.submit(instrument.id, answers, collector="med-index")
+        total = int(store.instruments().set_index("id").loc[instrument.id, "n_submitted"])
+    page.goto(served.url + "/")
+    expect(page.locator(".mt-index")).to_be_visible(timeout=90_000)
+    item = page.locator("li", has_text=instrument.title.get("fr"))
+    expect(item).to_contain_text(f"{total} réponses envoyées")

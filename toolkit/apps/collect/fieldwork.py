@@ -123,6 +123,12 @@ class FieldworkView:
 
     def _language(self, change: dict) -> None:
         self.lang = change["new"]
+        chosen = self.instrument.value
+        with self.instrument.hold_trait_notifications():
+            self.instrument.options = [
+                (i.title.get(self.lang), i.id) for i in self.instruments.values()
+            ]
+            self.instrument.value = chosen
         self.refresh()
 
     def store(self) -> object:
