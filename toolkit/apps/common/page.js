@@ -57,7 +57,55 @@ function render({ model, el }) {
   head();
   address();
 
-  const observer = new MutationObserver(() => applyKinds(document.body));
+
+  // Answers first, then the click. ipywidgets holds back a model's changes while an earlier
+  // one awaits the kernel's reply (its throttle buffer), but sends a button's click at once:
+  // under load the click could reach the kernel before the last letters typed. A click on a
+  // button that needs the server waits until no model holds changes back, then goes.
+  const manager = model.widget_manager;
+  const known = new Set();
+  const learn = () => {
+    const models = manager && manager._models ? Object.values(manager._models) : [];
+    for (const promise of models) {
+      Promise.resolve(promise).then((m) => known.add(m)).catch(() => {});
+    }
+  };
+  const unsent = () => [...known].some((m) => m && !m._closed && m._msg_buffer);
+  const orderly = (event) => {
+    const button = event.target && event.target.closest ? event.target.closest("button.mt-needs-server") : null;
+    if (!button) return;
+    if (button.dataset.mtReplay) {
+      delete button.dataset.mtReplay;
+      return;
+    }
+    learn();
+    if (!unsent()) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const started = Date.now();
+    const retry = () => {
+      if (unsent() && Date.now() - started < 10000) {
+        setTimeout(retry, 40);
+        return;
+      }
+      button.dataset.mtReplay = "1";
+      button.click();
+    };
+    setTimeout(retry, 40);
+  };
+  document.addEventListener("click", orderly, true);
+  learn();
+
+  let scheduled = false;
+  const observer = new MutationObserver(() => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      applyKinds(document.body);
+      learn();
+    }, 100);
+  });
   observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
   applyKinds(document.body);
 
@@ -171,6 +219,7 @@ function render({ model, el }) {
     window.removeEventListener("online", onNetwork);
     window.removeEventListener("offline", onNetwork);
     window.removeEventListener("pagehide", hide);
+    document.removeEventListener("click", orderly, true);
   };
 }
 
