@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from toolkit.apps.collect import CollectApp
 from toolkit.cli import main
-from toolkit.collect import CollectSession, Form, FormState, Journal
+from toolkit.collect import CollectSession, Form, FormState, Journal, short_reference
 from toolkit.i18n import t
 from toolkit.store import connect
 from toolkit.store.engine import resolve_url
@@ -179,7 +179,9 @@ def test_app__database_killed_mid_session__journaled_then_replayed_once(
     assert app.screen == "end"
     assert app.form.state is FormState.FAILED
     assert "gardé en sécurité dans le journal local (1 en attente)" in app.end_message.value
-    assert first in app.end_message.value
+    reference = short_reference(app.instrument.id, first, app.form.metadata.started_at)
+    assert reference in app.end_message.value
+    assert first not in app.end_message.value  # the UUID stays inside
     assert "injoignable" in app.status.value
     app.submit.click()  # a double tap journals nothing more
     assert [r["response_id"] for r in journal.records() if r["kind"] == "submit"] == [first]
