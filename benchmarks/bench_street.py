@@ -72,6 +72,7 @@ def _once(page, served, number: int) -> tuple[float, float, float, float]:
     page.get_by_text("Page 4 sur").wait_for()
     _choose(page, "participer_reunion", "Oui")
     email = page.locator(".mt-q-contact_email input")
+    email.wait_for(state="visible")
     email.press_sequentially("habitant@exemple.f")
     _button(page, "Suivant").click()
     page.locator(".mt-q-contact_email .mt-error").get_by_text("non valide").wait_for()

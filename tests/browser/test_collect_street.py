@@ -155,6 +155,7 @@ def test_email__corrected_in_the_field__next_enabled_at_once(served, page):
     _to_page(page, 4)
     _choose(page, "participer_reunion", "Oui")
     email = _question(page, "contact_email").locator("input")
+    expect(email).to_be_visible()  # shown once the kernel has the « Oui »
     expect(email).to_have_attribute("type", "email")
     email.press_sequentially("habitant@exemple")
     _button(page, "Suivant").click()

@@ -27,7 +27,7 @@ TABLET_CSS = """
 .mt-app .widget-text, .mt-app .widget-textarea, .mt-app .widget-datepicker,
 .mt-app .widget-timepicker, .mt-app .widget-dropdown { width: 100%; max-width: 32em; height: auto; }
 .mt-app .widget-radio-box { flex-direction: column; }
-.mt-app .widget-radio-box label { min-height: 44px; display: flex; align-items: center;
+.mt-app .widget-radio-box label { min-height: 44px; height: auto; display: flex; align-items: center;
   flex-direction: row-reverse; justify-content: flex-end;
   font-size: 18px; padding: 4px 6px; margin: 2px 0; border: 1px solid #ccc; border-radius: 6px;
   background: #fafafa; cursor: pointer; white-space: normal; }
