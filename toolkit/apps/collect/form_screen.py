@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from toolkit.apps.collect.renderer import FormRenderer, nav_button
-from toolkit.apps.collect.state import Mode
+from toolkit.apps.collect.state import Mode, Screen
 from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
 from toolkit.collect import FormState
@@ -142,7 +142,7 @@ class FormScreen:
     def save_draft(self, *, quiet: bool = False) -> bool:
         """Keep the answers as a draft (database, or journal when it cannot be reached)."""
         app = self.app
-        if app.mode is not Mode.COLLECT or app.screen != "form":
+        if app.mode is not Mode.COLLECT or app.screen is not Screen.FORM:
             return False
         stored = app.session.save_draft(app.form)
         self.last_saved = time.monotonic()
