@@ -120,8 +120,10 @@ function render({ model, el }) {
   let restarted = false;
   let backTimer = null;
 
-  // Three pings unanswered (about nine seconds): a kernel busy that long is as good as gone.
-  const blocked = () => !network || socket !== "connected" || sent - answered > 3;
+  // The network and the socket say a loss at once; pings only catch a kernel gone behind a
+  // live socket, so they wait for seven unanswered (about twenty seconds): a kernel merely
+  // slow on a loaded server must not block the mediator.
+  const blocked = () => !network || socket !== "connected" || sent - answered > 7;
   const update = () => {
     if (restarted && network && socket === "connected") {
       window.location.reload();
