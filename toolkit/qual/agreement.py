@@ -278,7 +278,7 @@ def fleiss_kappa(table: object) -> float:
     Examples
     --------
     >>> fleiss_kappa([[3, 0], [0, 3], [2, 1]])
-    0.5555555555555556
+    0.55
     """
     counts = np.asarray(pd.DataFrame(table).to_numpy(), dtype=float)
     if counts.ndim != 2 or counts.shape[0] == 0:

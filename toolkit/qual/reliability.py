@@ -78,7 +78,7 @@ def agreement(
     ...                   "code": "x", "present": [1, 1, 0, 0, 1, 0]})
     >>> table = agreement(d, n_boot=0)
     >>> table.loc[table["statistic"] == "percent_agreement", "estimate"].round(3).tolist()
-    [0.667, 0.667]
+    [0.667]
     """
     _check(decisions, {"unit": unit, "coder": coder, "code": code, "value": value})
     frame = decisions[[unit, coder, code, value]]
