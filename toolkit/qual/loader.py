@@ -313,3 +313,10 @@ def is_codebook_file(path: str | Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return any(line.strip() == f"kind: {KIND}" for line in head.splitlines() if not line.startswith(" "))
+
+
+def default_codebook_path() -> Path:
+    """The codebook shipped with the demo: ``surveys/codebooks/besoins_habitants.yaml``."""
+    from toolkit.collect.catalogue import surveys_dir
+
+    return surveys_dir() / "codebooks" / "besoins_habitants.yaml"
