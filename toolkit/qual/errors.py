@@ -12,7 +12,13 @@ class QualError(ToolkitError, ValueError):
 
 
 def qual_error(
-    code: str, *, file: str | None = None, line: int | None = None, field: str | None = None, **params: object
+    key: str,
+    /,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    field: str | None = None,
+    **params: object,
 ) -> QualError:
-    """A :class:`QualError` holding one coded problem."""
-    return QualError(problems=[Problem(code, params, file, line, field)])
+    """A :class:`QualError` holding one coded problem (``key`` is its code, e.g. ``Q030``)."""
+    return QualError(problems=[Problem(key, params, file, line, field)])
