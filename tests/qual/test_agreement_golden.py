@@ -99,7 +99,11 @@ def test_krippendorff_alpha__2011_reliability_data__matches_paper(level, publish
 def test_krippendorff_alpha__2011_coincidences__match_published_fractions():
     counts, _ = _counts(_matrix(KRIPPENDORFF_2011))
     o = _kripp_features(counts).sum(axis=0).reshape(5, 5)
-    published = [[7, 4 / 3, 1 / 3, 1 / 3, 0], [4 / 3, 10, 4 / 3, 1 / 3, 0], [1 / 3, 4 / 3, 8, 1 / 3, 0]]
+    published = [
+        [7, 4 / 3, 1 / 3, 1 / 3, 0],
+        [4 / 3, 10, 4 / 3, 1 / 3, 0],
+        [1 / 3, 4 / 3, 8, 1 / 3, 0],
+    ]
     assert np.allclose(o[:3], published, atol=1e-9)
     assert o.sum(axis=1)[:3].tolist() == pytest.approx([9, 13, 10])
     assert o.sum() == pytest.approx(40)
@@ -145,14 +149,26 @@ def _decisions(values: dict[str, list[int]]) -> pd.DataFrame:
 def test_agreement__report__matches_the_public_functions():
     values = {"a": [1, 0, 1, 1, 0, 0, 1, 0], "b": [1, 0, 0, 1, 0, 1, 1, 0]}
     table = agreement(_decisions(values), n_boot=300).set_index("statistic")
-    assert table.loc["cohen_kappa", "estimate"] == pytest.approx(cohen_kappa(values["a"], values["b"]))
-    assert table.loc["krippendorff_alpha", "estimate"] == pytest.approx(krippendorff_alpha([values["a"], values["b"]]))
+    assert table.loc["cohen_kappa", "estimate"] == pytest.approx(
+        cohen_kappa(values["a"], values["b"])
+    )
+    assert table.loc["krippendorff_alpha", "estimate"] == pytest.approx(
+        krippendorff_alpha([values["a"], values["b"]])
+    )
     assert table.loc["percent_agreement", "estimate"] == pytest.approx(6 / 8)
-    assert table.loc["cohen_kappa", "ci_low"] <= table.loc["cohen_kappa", "estimate"] <= table.loc["cohen_kappa", "ci_high"]
+    assert (
+        table.loc["cohen_kappa", "ci_low"]
+        <= table.loc["cohen_kappa", "estimate"]
+        <= table.loc["cohen_kappa", "ci_high"]
+    )
 
 
 def test_agreement__same_seed__same_intervals():
-    values = {"a": [1, 0, 1, 1, 0, 0, 1, 0, 1], "b": [1, 0, 0, 1, 0, 1, 1, 0, 1], "c": [1, 1, 0, 1, 0, 1, 1, 0, None]}
+    values = {
+        "a": [1, 0, 1, 1, 0, 0, 1, 0, 1],
+        "b": [1, 0, 0, 1, 0, 1, 1, 0, 1],
+        "c": [1, 1, 0, 1, 0, 1, 1, 0, None],
+    }
     first = agreement(_decisions(values), n_boot=200, seed=3)
     second = agreement(_decisions(values), n_boot=200, seed=3)
     pd.testing.assert_frame_equal(first, second)

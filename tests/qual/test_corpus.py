@@ -24,7 +24,14 @@ def _needs(store, n, rng_seed=3, **overrides):
 
 
 def test_sync__open_answers__segments_with_attributes_no_pii(project):
-    ids = _needs(project.store, 3, preoccupation="Mon dossier CAF est bloqué.", visite_souhaitee="oui", telephone="06 12 34 56 78", sentiment_seul="4")
+    ids = _needs(
+        project.store,
+        3,
+        preoccupation="Mon dossier CAF est bloqué.",
+        visite_souhaitee="oui",
+        telephone="06 12 34 56 78",
+        sentiment_seul="4",
+    )
     report = project.sync()
     assert report.added["besoins_habitants"] == 3
     segments = project.segments()
@@ -32,7 +39,8 @@ def test_sync__open_answers__segments_with_attributes_no_pii(project):
     assert "06 12 34 56 78" not in " ".join(segments["text"])
     assert {"telephone"}.isdisjoint(segments["question"])
     assert segments["pseudonym"].str.match(r"^BH-\d{4}$").all()
-    assert "secteur" in segments.columns and "sector" in segments.columns
+    assert "secteur" in segments.columns
+    assert "sector" in segments.columns
     assert project.sync().total == 0
 
 

@@ -14,7 +14,12 @@ COLUMNS = ["segment_id", "coder", "code", "span", "start", "end", "origin"]
 
 
 def _fill(project):
-    project.import_text("Enquêteur : Bonjour.\nPersonne : Les démarches en ligne, ça m'épuise ; l'été, le bruit aussi.", name="é.txt", pseudonym="ENT-001", attributes={"profil": "habitant"})
+    project.import_text(
+        "Enquêteur : Bonjour.\nPersonne : Les démarches en ligne, ça m'épuise ; l'été, le bruit aussi.",
+        name="é.txt",
+        pseudonym="ENT-001",
+        attributes={"profil": "habitant"},
+    )
     seg = int(project.segments()["segment_id"].iloc[1])
     project.code(seg, "numerique", "Awa")
     project.code(seg, "tranquillite", "Bérénice", start=44, end=53)
@@ -44,7 +49,9 @@ def test_qdpx__export_validates_and_reimports_losslessly(project, tmp_path):
     assert other.segments()["text"].tolist() == project.segments()["text"].tolist()
     assert sorted(other.memos()["text"]) == sorted(project.memos()["text"])
     assert other.reviews().sort_values(["coder"])["coder"].tolist() == ["Awa", "Bérénice"]
-    assert other.case_attributes()[["pseudonym", "profil"]].values.tolist() == [["ENT-001", "habitant"]]
+    assert other.case_attributes()[["pseudonym", "profil"]].values.tolist() == [
+        ["ENT-001", "habitant"]
+    ]
     assert seg in set(project.segments()["segment_id"])
 
 
@@ -76,7 +83,9 @@ def test_qdpx__foreign_tool_braces_and_upper_case_guids__maps_users(project, tmp
     summary = import_refi(project, path)
     assert summary.codes == 1
     codings = project.codings()
-    assert codings[["coder", "code", "start", "end"]].values.tolist() == [["Chloé", "nuisances_sonores", 15, 20]]
+    assert codings[["coder", "code", "start", "end"]].values.tolist() == [
+        ["Chloé", "nuisances_sonores", 15, 20]
+    ]
     assert project.segments()["text"].iloc[0][15:20] == "bruit"
 
 
@@ -103,8 +112,13 @@ def test_cli__export_then_import(tmp_path, capsys):
 
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     assert main(["qual", "import", str(CODEBOOK), "--db", url]) == 0
-    assert main(["qual", "export", "--format", "qdpx", "-o", str(tmp_path / "p.qdpx"), "--db", url]) == 0
-    assert main(["qual", "export", "--format", "qdc", "-o", str(tmp_path / "b.qdc"), "--db", url]) == 0
+    assert (
+        main(["qual", "export", "--format", "qdpx", "-o", str(tmp_path / "p.qdpx"), "--db", url])
+        == 0
+    )
+    assert (
+        main(["qual", "export", "--format", "qdc", "-o", str(tmp_path / "b.qdc"), "--db", url]) == 0
+    )
     other = f"sqlite:///{tmp_path / 'b.sqlite'}"
     assert main(["qual", "import", str(tmp_path / "b.qdc"), "--db", other]) == 0
     assert "9 codes ajoutés" in capsys.readouterr().out

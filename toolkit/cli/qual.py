@@ -10,20 +10,38 @@ from toolkit.i18n import t
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("qual", help=t("cli.qual.help"), description=t("cli.qual.description"))
+    parser = subparsers.add_parser(
+        "qual", help=t("cli.qual.help"), description=t("cli.qual.description")
+    )
     commands = parser.add_subparsers(dest="qual_command", metavar=t("cli.command_metavar"))
-    importing = commands.add_parser("import", help=t("cli.qual.import.help"), description=t("cli.qual.import.help"))
-    importing.add_argument("files", nargs="+", metavar=t("cli.qual.file_metavar"), help=t("cli.qual.import.files"))
+    importing = commands.add_parser(
+        "import", help=t("cli.qual.import.help"), description=t("cli.qual.import.help")
+    )
+    importing.add_argument(
+        "files", nargs="+", metavar=t("cli.qual.file_metavar"), help=t("cli.qual.import.files")
+    )
     importing.add_argument("--by", metavar=t("cli.qual.name_metavar"), help=t("cli.qual.by"))
     importing.add_argument("--pseudonym", help=t("cli.qual.pseudonym"))
     add_db_argument(importing)
     importing.set_defaults(handler=run_import)
-    export = commands.add_parser("export", help=t("cli.qual.export.help"), description=t("cli.qual.export.help"))
-    export.add_argument("--format", choices=("qdc", "qdpx"), required=True, help=t("cli.qual.export.format"))
-    export.add_argument("-o", "--output", required=True, metavar=t("cli.qual.file_metavar"), help=t("cli.qual.export.output"))
+    export = commands.add_parser(
+        "export", help=t("cli.qual.export.help"), description=t("cli.qual.export.help")
+    )
+    export.add_argument(
+        "--format", choices=("qdc", "qdpx"), required=True, help=t("cli.qual.export.format")
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar=t("cli.qual.file_metavar"),
+        help=t("cli.qual.export.output"),
+    )
     add_db_argument(export)
     export.set_defaults(handler=run_export)
-    sync = commands.add_parser("sync", help=t("cli.qual.sync.help"), description=t("cli.qual.sync.help"))
+    sync = commands.add_parser(
+        "sync", help=t("cli.qual.sync.help"), description=t("cli.qual.sync.help")
+    )
     add_db_argument(sync)
     sync.set_defaults(handler=run_sync)
     parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
@@ -46,7 +64,9 @@ def run_import(args: argparse.Namespace) -> int:
         path = Path(raw)
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
-            number = project.save_codebook(load_codebook(path), by=args.by, note=f"import {path.name}")
+            number = project.save_codebook(
+                load_codebook(path), by=args.by, note=f"import {path.name}"
+            )
             print(t("cli.qual.codebook_saved", path=str(path), number=number))
         elif suffix in (".qdc", ".qdpx"):
             summary = import_refi(project, path, by=args.by)

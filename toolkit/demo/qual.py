@@ -20,24 +20,51 @@ CODERS = ("Awa", "Bérénice")
 SAMPLE_NAME = "Échantillon de fiabilité"
 #: (answer to « preoccupation », codes)
 PREOCCUPATIONS = (
-    ("Mon dossier CAF est bloqué depuis trois mois et personne ne me répond au téléphone.", ("acces_droits",)),
-    ("Tout se fait sur Internet maintenant, moi je n'ai pas d'ordinateur et je ne sais pas faire.", ("acces_droits", "numerique")),
-    ("Le soir les jeunes dans le hall font du bruit jusqu'à deux heures du matin, on ne dort pas.", ("tranquillite",)),
+    (
+        "Mon dossier CAF est bloqué depuis trois mois et personne ne me répond au téléphone.",
+        ("acces_droits",),
+    ),
+    (
+        "Tout se fait sur Internet maintenant, moi je n'ai pas d'ordinateur et je ne sais pas faire.",
+        ("acces_droits", "numerique"),
+    ),
+    (
+        "Le soir les jeunes dans le hall font du bruit jusqu'à deux heures du matin, on ne dort pas.",
+        ("tranquillite",),
+    ),
     ("J'ai peur de rentrer le soir à cause du trafic devant l'immeuble.", ("tranquillite",)),
-    ("Depuis que mon mari est décédé je ne vois plus personne, mes enfants sont loin.", ("isolement",)),
+    (
+        "Depuis que mon mari est décédé je ne vois plus personne, mes enfants sont loin.",
+        ("isolement",),
+    ),
     ("L'ascenseur est en panne une semaine sur deux et j'habite au huitième.", ("cadre_vie",)),
     ("Les encombrants restent des semaines sur le trottoir, il y a des rats.", ("cadre_vie",)),
-    ("Il n'y a rien pour les ados, ils traînent dehors toute la journée pendant les vacances.", ("jeunesse", "tranquillite")),
+    (
+        "Il n'y a rien pour les ados, ils traînent dehors toute la journée pendant les vacances.",
+        ("jeunesse", "tranquillite"),
+    ),
     ("Je cherche du travail depuis un an, à Pôle emploi on me dit d'attendre.", ("emploi",)),
-    ("Ma voisine du dessus fait du bruit la nuit et on ne se parle plus depuis le dégât des eaux.", ("voisinage",)),
-    ("Pour renouveler mon titre de séjour il faut prendre rendez-vous sur le site de la préfecture, c'est impossible.", ("acces_droits", "numerique")),
+    (
+        "Ma voisine du dessus fait du bruit la nuit et on ne se parle plus depuis le dégât des eaux.",
+        ("voisinage",),
+    ),
+    (
+        "Pour renouveler mon titre de séjour il faut prendre rendez-vous sur le site de la préfecture, c'est impossible.",
+        ("acces_droits", "numerique"),
+    ),
     ("Je ne sors plus beaucoup, avec mes jambes c'est difficile et je suis seule.", ("isolement",)),
     ("La propreté du quartier, les poubelles débordent tout le temps.", ("cadre_vie",)),
     ("Les enfants n'ont pas d'endroit pour faire leurs devoirs au calme.", ("jeunesse",)),
     ("Mes papiers pour la retraite, je ne comprends rien aux courriers.", ("acces_droits",)),
-    ("Les voisins sont gentils, on s'entraide, mais l'immeuble est mal entretenu.", ("voisinage", "cadre_vie")),
+    (
+        "Les voisins sont gentils, on s'entraide, mais l'immeuble est mal entretenu.",
+        ("voisinage", "cadre_vie"),
+    ),
     ("Les rodéos de motos le week-end, c'est dangereux pour les petits.", ("tranquillite",)),
-    ("Je n'ai pas Internet chez moi, pour les démarches je vais à la médiathèque mais c'est souvent fermé.", ("numerique", "acces_droits")),
+    (
+        "Je n'ai pas Internet chez moi, pour les démarches je vais à la médiathèque mais c'est souvent fermé.",
+        ("numerique", "acces_droits"),
+    ),
     ("Personne ne vient me voir, je parle surtout à la télé.", ("isolement",)),
     ("Le parc est sale et mal éclairé, on n'y va plus.", ("cadre_vie", "tranquillite")),
     ("Mon fils a arrêté l'école et ne trouve pas de formation.", ("emploi", "jeunesse")),
@@ -47,21 +74,39 @@ PREOCCUPATIONS = (
     ("Rien de particulier, le quartier est plutôt calme.", ()),
     ("Les loyers augmentent et les charges aussi, on n'y arrive plus.", ()),
     ("Mes enfants n'ont pas de place en centre de loisirs cet été.", ("jeunesse",)),
-    ("Je ne connais personne depuis que je suis arrivée, c'est dur d'être seule ici.", ("isolement", "voisinage")),
+    (
+        "Je ne connais personne depuis que je suis arrivée, c'est dur d'être seule ici.",
+        ("isolement", "voisinage"),
+    ),
 )
 #: (answer to « idee », codes)
 IDEES = (
-    ("On pourrait organiser un repas de quartier au printemps pour se rencontrer.", ("participation", "voisinage")),
+    (
+        "On pourrait organiser un repas de quartier au printemps pour se rencontrer.",
+        ("participation", "voisinage"),
+    ),
     ("Un local pour les jeunes avec un animateur le soir.", ("jeunesse", "participation")),
-    ("Une permanence pour aider aux démarches en ligne, avec quelqu'un de patient.", ("numerique", "participation")),
-    ("Un jardin partagé au pied des immeubles, je veux bien m'en occuper.", ("participation", "cadre_vie")),
+    (
+        "Une permanence pour aider aux démarches en ligne, avec quelqu'un de patient.",
+        ("numerique", "participation"),
+    ),
+    (
+        "Un jardin partagé au pied des immeubles, je veux bien m'en occuper.",
+        ("participation", "cadre_vie"),
+    ),
     ("Plus de passages des médiateurs le soir dans les halls.", ("tranquillite",)),
     ("Des visites aux personnes âgées qui sont seules.", ("isolement", "participation")),
     ("Réparer l'éclairage du parc et mettre des bancs.", ("cadre_vie",)),
-    ("Des réunions entre le bailleur et les locataires, pour qu'on nous écoute.", ("participation",)),
+    (
+        "Des réunions entre le bailleur et les locataires, pour qu'on nous écoute.",
+        ("participation",),
+    ),
     ("Aider les jeunes à trouver des stages et des petits boulots.", ("emploi", "jeunesse")),
     ("Une fête des voisins dans la cour, chacun apporte un plat.", ("participation", "voisinage")),
-    ("Des ateliers d'informatique pour les seniors à la maison de quartier.", ("numerique", "isolement")),
+    (
+        "Des ateliers d'informatique pour les seniors à la maison de quartier.",
+        ("numerique", "isolement"),
+    ),
     ("Je n'ai pas d'idée pour le moment.", ()),
 )
 #: Two anonymised interview transcripts (guide « vivre dans le quartier »), with each turn's codes.
@@ -72,13 +117,29 @@ TRANSCRIPTS = (
         {"profil": "commercant", "sector": "gare"},
         (
             ("Enquêteur", "Pouvez-vous me raconter comment vous êtes arrivé ici ?", ()),
-            ("Personne", "J'ai repris la boulangerie il y a huit ans. Au début c'était calme, maintenant le soir il y a du trafic devant la vitrine et des clientes âgées n'osent plus venir après dix-huit heures.", ("tranquillite", "isolement")),
+            (
+                "Personne",
+                "J'ai repris la boulangerie il y a huit ans. Au début c'était calme, maintenant le soir il y a du trafic devant la vitrine et des clientes âgées n'osent plus venir après dix-huit heures.",
+                ("tranquillite", "isolement"),
+            ),
             ("Enquêteur", "Et les relations avec les voisins, les autres commerçants ?", ()),
-            ("Personne", "On s'entend bien entre commerçants, on se prévient quand il y a un problème. Avec certains locataires au-dessus c'est plus tendu à cause des livraisons tôt le matin.", ("voisinage",)),
+            (
+                "Personne",
+                "On s'entend bien entre commerçants, on se prévient quand il y a un problème. Avec certains locataires au-dessus c'est plus tendu à cause des livraisons tôt le matin.",
+                ("voisinage",),
+            ),
             ("Enquêteur", "Connaissez-vous les médiateurs ?", ()),
-            ("Personne", "Oui, ils passent souvent. Une fois ils ont réglé une dispute entre deux familles devant la boutique, sans appeler la police. Ce qui manque, c'est quelque chose pour les jeunes, ils n'ont nulle part où aller.", ("voisinage", "jeunesse")),
+            (
+                "Personne",
+                "Oui, ils passent souvent. Une fois ils ont réglé une dispute entre deux familles devant la boutique, sans appeler la police. Ce qui manque, c'est quelque chose pour les jeunes, ils n'ont nulle part où aller.",
+                ("voisinage", "jeunesse"),
+            ),
             ("Enquêteur", "Si vous pouviez changer une seule chose ?", ()),
-            ("Personne", "Un local pour les ados avec un éducateur, et qu'on répare l'éclairage de la place, la nuit c'est tout noir.", ("jeunesse", "cadre_vie", "participation")),
+            (
+                "Personne",
+                "Un local pour les ados avec un éducateur, et qu'on répare l'éclairage de la place, la nuit c'est tout noir.",
+                ("jeunesse", "cadre_vie", "participation"),
+            ),
         ),
     ),
     (
@@ -86,14 +147,34 @@ TRANSCRIPTS = (
         "ENT-102",
         {"profil": "habitant", "sector": "tilleuls"},
         (
-            ("Enquêteur", "Comment se passe une journée ordinaire pour vous dans le quartier ?", ()),
-            ("Personne", "Je vis seule depuis mon veuvage. Je descends faire mes courses le matin et après je reste chez moi, je ne parle à personne de la journée.", ("isolement",)),
+            (
+                "Enquêteur",
+                "Comment se passe une journée ordinaire pour vous dans le quartier ?",
+                (),
+            ),
+            (
+                "Personne",
+                "Je vis seule depuis mon veuvage. Je descends faire mes courses le matin et après je reste chez moi, je ne parle à personne de la journée.",
+                ("isolement",),
+            ),
             ("Enquêteur", "Qu'est-ce qui est difficile au quotidien ?", ()),
-            ("Personne", "Les papiers. La caisse de retraite m'a demandé de tout faire sur Internet, je n'ai pas d'ordinateur et ma fille habite à Lyon. Mon dossier est en attente depuis l'été.", ("acces_droits", "numerique")),
+            (
+                "Personne",
+                "Les papiers. La caisse de retraite m'a demandé de tout faire sur Internet, je n'ai pas d'ordinateur et ma fille habite à Lyon. Mon dossier est en attente depuis l'été.",
+                ("acces_droits", "numerique"),
+            ),
             ("Enquêteur", "Et l'immeuble, l'entretien ?", ()),
-            ("Personne", "L'ascenseur tombe en panne et les poubelles débordent. J'ai appelé le bailleur trois fois, rien ne bouge.", ("cadre_vie",)),
+            (
+                "Personne",
+                "L'ascenseur tombe en panne et les poubelles débordent. J'ai appelé le bailleur trois fois, rien ne bouge.",
+                ("cadre_vie",),
+            ),
             ("Enquêteur", "Avez-vous déjà eu affaire aux médiateurs ?", ()),
-            ("Personne", "Une médiatrice est venue m'aider à remplir le dossier. Si elle pouvait repasser de temps en temps, ça me ferait de la compagnie. Je veux bien aider aussi, pour un repas entre voisins par exemple.", ("isolement", "acces_droits", "participation")),
+            (
+                "Personne",
+                "Une médiatrice est venue m'aider à remplir le dossier. Si elle pouvait repasser de temps en temps, ça me ferait de la compagnie. Je veux bien aider aussi, pour un repas entre voisins par exemple.",
+                ("isolement", "acces_droits", "participation"),
+            ),
         ),
     ),
 )
@@ -150,10 +231,14 @@ def fill_qual_demo(store, *, seed: int = 20261201, n_responses: int = 40) -> dic
         answers = synthetic_answers(instrument, rng, overrides=overrides)
         rows.append({"answers": answers, "source": "demo"})
     response_ids = set(store.submit_many("besoins_habitants", rows))
-    project.save_codebook(load_codebook(default_codebook_path()), by=CODERS[0], note="démonstration")
+    project.save_codebook(
+        load_codebook(default_codebook_path()), by=CODERS[0], note="démonstration"
+    )
     project.sync(["besoins_habitants"])
     for name, pseudonym, attributes, turns in TRANSCRIPTS:
-        project.import_text(transcript_text(turns), name=name, pseudonym=pseudonym, attributes=attributes)
+        project.import_text(
+            transcript_text(turns), name=name, pseudonym=pseudonym, attributes=attributes
+        )
         for _, words, codes in turns:
             truth[words] = codes
     segments = project.segments()

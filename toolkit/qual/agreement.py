@@ -52,7 +52,11 @@ def _matrix(data: object) -> np.ndarray:
         raise qual_error("Q050", field="data", got=values.ndim)
     out = np.empty(values.shape, dtype=object)
     for index, value in np.ndenumerate(values):
-        out[index] = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else value
+        out[index] = (
+            None
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+            else value
+        )
     return out
 
 
@@ -66,7 +70,9 @@ def _categories(values: Sequence[object], given: Sequence[object] | None) -> lis
         return sorted(unique, key=str)
 
 
-def _counts(matrix: np.ndarray, categories: Sequence[object] | None = None) -> tuple[np.ndarray, list[object]]:
+def _counts(
+    matrix: np.ndarray, categories: Sequence[object] | None = None
+) -> tuple[np.ndarray, list[object]]:
     """Units × categories counts of the non-missing values of a coders × units matrix."""
     present = [v for v in matrix.ravel() if v is not None]
     cats = _categories(present, categories)
@@ -131,7 +137,7 @@ def _alpha_from(sums: np.ndarray, level: str, values: np.ndarray) -> np.ndarray:
 
 
 def _cohen_from(sums: np.ndarray, weights: str | None) -> np.ndarray:
-    size = int(round(np.sqrt(sums.shape[1])))
+    size = round(float(np.sqrt(sums.shape[1])))
     table = sums.reshape(-1, size, size)
     total = table.sum(axis=(1, 2))
     i, j = np.indices((size, size))
@@ -179,7 +185,9 @@ def _agree_from(sums: np.ndarray) -> np.ndarray:
 
 
 # -- public coefficients -----------------------------------------------------------------------
-def krippendorff_alpha(data: object, level: str = "nominal", *, values: Sequence[object] | None = None) -> float:
+def krippendorff_alpha(
+    data: object, level: str = "nominal", *, values: Sequence[object] | None = None
+) -> float:
     """Krippendorff's alpha for any number of coders, missing codings allowed.
 
     Parameters
@@ -263,7 +271,9 @@ def cohen_kappa(
     if len(first) != len(second):
         raise qual_error("Q054", field="b", n_a=len(first), n_b=len(second))
     matrix = _matrix([first, second])
-    pairs = [(x, y) for x, y in zip(matrix[0], matrix[1], strict=True) if x is not None and y is not None]
+    pairs = [
+        (x, y) for x, y in zip(matrix[0], matrix[1], strict=True) if x is not None and y is not None
+    ]
     cats = _categories([v for p in pairs for v in p], categories)
     index = {c: i for i, c in enumerate(cats)}
     table = np.zeros((len(cats), len(cats)))
@@ -322,7 +332,9 @@ def bootstrap_ci(
     if n_boot <= 0 or features.shape[0] < 2:
         return estimate, float("nan"), float("nan")
     rng = rng if rng is not None else np.random.default_rng(0)
-    draws = np.concatenate([statistic(w @ features) for w in replicate_weights(features.shape[0], n_boot, rng)])
+    draws = np.concatenate(
+        [statistic(w @ features) for w in replicate_weights(features.shape[0], n_boot, rng)]
+    )
     draws = draws[np.isfinite(draws)]
     if draws.size == 0:
         return estimate, float("nan"), float("nan")

@@ -46,8 +46,17 @@ __all__ = [
 UNITS = ("segment", "case")
 RULES = ("any", "majority")
 _SEGMENT_COLUMNS = (
-    "segment_id", "document_id", "document", "kind", "instrument_id", "question", "speaker",
-    "position", "start", "end", "text",
+    "segment_id",
+    "document_id",
+    "document",
+    "kind",
+    "instrument_id",
+    "question",
+    "speaker",
+    "position",
+    "start",
+    "end",
+    "text",
 )
 
 
@@ -66,7 +75,9 @@ def _applied(codings: pd.DataFrame, rule: str, coders: Sequence[str] | None) -> 
     pairs = codings[["segment_id", "coder", "code"]].drop_duplicates()
     if rule == "any" or pairs.empty:
         return pairs[["segment_id", "code"]].drop_duplicates()
-    n_coders = pairs.groupby("segment_id")["coder"].transform("nunique") if coders is None else len(coders)
+    n_coders = (
+        pairs.groupby("segment_id")["coder"].transform("nunique") if coders is None else len(coders)
+    )
     counts = pairs.groupby(["segment_id", "code"]).size().rename("k").reset_index()
     total = pairs.groupby("segment_id")["coder"].nunique().rename("m") if coders is None else None
     counts = counts.join(total, on="segment_id") if total is not None else counts.assign(m=n_coders)
@@ -119,7 +130,11 @@ def coding_matrix(
     coded = flags.reindex(base["segment_id"]).fillna(False).astype(bool).reset_index(drop=True)
     if unit == "segment":
         return pd.concat([base, coded], axis=1)
-    attributes = [c for c in base.columns if c not in _SEGMENT_COLUMNS and c not in ("case_id", "pseudonym", "response_id")]
+    attributes = [
+        c
+        for c in base.columns
+        if c not in _SEGMENT_COLUMNS and c not in ("case_id", "pseudonym", "response_id")
+    ]
     grouped = pd.concat([base[["case_id"]], coded], axis=1).groupby("case_id", sort=False)
     cases = grouped.any().reset_index()
     first = base.drop_duplicates("case_id").set_index("case_id")
@@ -127,8 +142,13 @@ def coding_matrix(
         {
             "case_id": cases["case_id"],
             "pseudonym": first.loc[cases["case_id"], "pseudonym"].to_numpy(),
-            "response_id": first.loc[cases["case_id"], "response_id"].to_numpy() if "response_id" in first else None,
-            "n_segments": base.groupby("case_id", sort=False).size().loc[cases["case_id"]].to_numpy(),
+            "response_id": first.loc[cases["case_id"], "response_id"].to_numpy()
+            if "response_id" in first
+            else None,
+            "n_segments": base.groupby("case_id", sort=False)
+            .size()
+            .loc[cases["case_id"]]
+            .to_numpy(),
         }
     )
     attrs = first.loc[cases["case_id"], attributes].reset_index(drop=True)
@@ -175,7 +195,9 @@ def code_frequencies(
         table = table[table["level"].astype(str) == "True"].drop(columns=["level"])
         tables.append(table)
     out = pd.concat(tables, ignore_index=True).rename(columns={"variable": "code"})
-    out.insert(out.columns.get_loc("code") + 1, "label", [_label(codebook, c, lang) for c in out["code"]])
+    out.insert(
+        out.columns.get_loc("code") + 1, "label", [_label(codebook, c, lang) for c in out["code"]]
+    )
     dims = ([by] if isinstance(by, str) else list(by or [])) + ["code"]
     return suppress(out, threshold=threshold, dimensions=dims)
 
@@ -193,7 +215,9 @@ def join_closed_answers(case_matrix: pd.DataFrame, store, instrument_id: str) ->
     """
     _require(case_matrix, ("response_id",), "case_matrix")
     frame = store.frame(instrument_id)
-    answers = frame.drop(columns=[c for c in frame.columns if c in case_matrix.columns and c != "response_id"])
+    answers = frame.drop(
+        columns=[c for c in frame.columns if c in case_matrix.columns and c != "response_id"]
+    )
     left = case_matrix[case_matrix["response_id"].notna()].astype({"response_id": "string"})
     return left.merge(answers, on="response_id", how="inner")
 
@@ -247,7 +271,9 @@ def cooccurrence(
         for (seg, _coder), group in codings.groupby(["segment_id", "coder"]):
             ranges = [
                 (c, (s, e) if span else (0, lengths.get(seg, 0)))
-                for c, span, s, e in zip(group["code"], group["span"], group["start"], group["end"], strict=True)
+                for c, span, s, e in zip(
+                    group["code"], group["span"], group["start"], group["end"], strict=True
+                )
                 if c in index
             ]
             pairs = set()
@@ -271,12 +297,21 @@ def cooccurrence(
     return out
 
 
-def plot_cooccurrence(table: pd.DataFrame, *, codebook: Codebook | None = None, value: str = "n", ax=None, lang: str | None = None):
+def plot_cooccurrence(
+    table: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    value: str = "n",
+    ax=None,
+    lang: str | None = None,
+):
     """Heatmap of :func:`cooccurrence`; returns the Matplotlib ``Axes``."""
     import matplotlib.pyplot as plt
 
     names = list(dict.fromkeys(table["code_a"]))
-    grid = table.pivot(index="code_a", columns="code_b", values=value).reindex(index=names, columns=names)
+    grid = table.pivot(index="code_a", columns="code_b", values=value).reindex(
+        index=names, columns=names
+    )
     values = grid.astype(float).to_numpy()
     if ax is None:
         _, ax = plt.subplots(figsize=(1.0 + 0.6 * len(names), 0.8 + 0.5 * len(names)))
@@ -288,7 +323,15 @@ def plot_cooccurrence(table: pd.DataFrame, *, codebook: Codebook | None = None, 
     for (i, j), v in np.ndenumerate(values):
         if np.isfinite(v):
             text = f"{v:.2f}" if value == "jaccard" else f"{int(v)}"
-            ax.text(j, i, text, ha="center", va="center", color="white" if v > top / 2 else "black", fontsize=8)
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                color="white" if v > top / 2 else "black",
+                fontsize=8,
+            )
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
     return ax
 
@@ -341,7 +384,11 @@ def quotes(
         for segment_id, group in mine.groupby("segment_id"):
             text = str(seg.at[segment_id, "text"])
             spans = group[group["span"].astype(bool)]
-            quote = text[int(spans["start"].iloc[0]) : int(spans["end"].iloc[0])] if not spans.empty else text
+            quote = (
+                text[int(spans["start"].iloc[0]) : int(spans["end"].iloc[0])]
+                if not spans.empty
+                else text
+            )
             candidates.append((-int(support[segment_id]), len(quote), segment_id, quote))
         seen: set[str] = set()
         rank = 0
@@ -353,7 +400,13 @@ def quotes(
             rank += 1
             row = {"code": code, "rank": rank, "pseudonym": seg.at[segment_id, "pseudonym"]}
             row.update({a: seg.at[segment_id, a] for a in attrs})
-            row.update({"quote": _cut(quote, max_chars), "n_coders": -neg_support, "segment_id": int(segment_id)})
+            row.update(
+                {
+                    "quote": _cut(quote, max_chars),
+                    "n_coders": -neg_support,
+                    "segment_id": int(segment_id),
+                }
+            )
             rows.append(row)
             if rank >= per_code:
                 break

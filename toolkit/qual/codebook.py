@@ -204,7 +204,9 @@ class Codebook:
         allowed = {"label", "definition", "include", "exclude", "example", "keywords", "color"}
         unknown = set(changes) - allowed
         if unknown:
-            raise qual_error("Q005", field=", ".join(sorted(unknown)), suggestion=", ".join(sorted(allowed)))
+            raise qual_error(
+                "Q005", field=", ".join(sorted(unknown)), suggestion=", ".join(sorted(allowed))
+            )
         code = self.get(code_id)
         color = changes.get("color")
         if color is not None and not _COLOUR.match(str(color)):
@@ -221,7 +223,9 @@ class Codebook:
                 if ancestor == code_id:
                     raise qual_error("Q014", field=f"codes.{code_id}", parent=parent)
                 ancestor = self.get(ancestor).parent
-        return self._ordered([replace(code, parent=parent) if c.id == code_id else c for c in self.codes])
+        return self._ordered(
+            [replace(code, parent=parent) if c.id == code_id else c for c in self.codes]
+        )
 
     def merge(self, source: str, target: str) -> Codebook:
         """Fold ``source`` into ``target``: ``source`` is retired and its codings count for

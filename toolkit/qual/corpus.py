@@ -82,7 +82,9 @@ def _prefix(instrument_id: str) -> str:
 
 def _next_pseudonym(conn: Connection, prefix: str) -> str:
     like = f"{prefix}-%"
-    taken = conn.execute(select(tb.cases.c.pseudonym).where(tb.cases.c.pseudonym.like(like))).scalars()
+    taken = conn.execute(
+        select(tb.cases.c.pseudonym).where(tb.cases.c.pseudonym.like(like))
+    ).scalars()
     numbers = [int(p.rsplit("-", 1)[1]) for p in taken if p.rsplit("-", 1)[1].isdigit()]
     return f"{prefix}-{max(numbers, default=0) + 1:04d}"
 
@@ -164,7 +166,10 @@ def _responses(store, instrument_id: str) -> list[dict]:
             if isinstance(record.get(name), str) and record[name].strip()
         ]
         answers.extend(repeated.get(response_id, ()))
-        attrs = {"sector": _attribute_value(record.get("sector")), "wave": _attribute_value(record.get("wave"))}
+        attrs = {
+            "sector": _attribute_value(record.get("sector")),
+            "wave": _attribute_value(record.get("wave")),
+        }
         attrs.update({name: _attribute_value(record.get(name)) for name in attributes})
         rows.append({"response_id": response_id, "answers": answers, "attributes": attrs})
     return rows
@@ -211,14 +216,16 @@ def sync_responses(store, instruments: Iterable[str] | None = None) -> SyncRepor
     return report
 
 
-def _sync_one(conn: Connection, instrument_id: str, title: str, rows: list[dict]) -> tuple[int, int, int]:
+def _sync_one(
+    conn: Connection, instrument_id: str, title: str, rows: list[dict]
+) -> tuple[int, int, int]:
     docs = tb.documents
     existing = {
         r.response_id: r
         for r in conn.execute(
-            select(docs.c.id, docs.c.response_id, docs.c.content_hash, docs.c.status, docs.c.case_id).where(
-                docs.c.instrument_id == instrument_id, docs.c.kind == "response"
-            )
+            select(
+                docs.c.id, docs.c.response_id, docs.c.content_hash, docs.c.status, docs.c.case_id
+            ).where(docs.c.instrument_id == instrument_id, docs.c.kind == "response")
         )
     }
     prefix = _prefix(instrument_id)
@@ -237,7 +244,9 @@ def _sync_one(conn: Connection, instrument_id: str, title: str, rows: list[dict]
             case_id = str(uuid.uuid4())
             pseudonym = _next_pseudonym(conn, prefix)
             conn.execute(
-                insert(tb.cases).values(id=case_id, pseudonym=pseudonym, attributes=attributes, created_at=stamp)
+                insert(tb.cases).values(
+                    id=case_id, pseudonym=pseudonym, attributes=attributes, created_at=stamp
+                )
             )
             doc_id = str(uuid.uuid4())
             conn.execute(
@@ -258,7 +267,9 @@ def _sync_one(conn: Connection, instrument_id: str, title: str, rows: list[dict]
             _insert_segments(conn, doc_id, segments)
             added += 1
             continue
-        conn.execute(update(tb.cases).where(tb.cases.c.id == old.case_id).values(attributes=attributes))
+        conn.execute(
+            update(tb.cases).where(tb.cases.c.id == old.case_id).values(attributes=attributes)
+        )
         if old.content_hash == digest and old.status == "active":
             continue
         conn.execute(
@@ -272,12 +283,16 @@ def _sync_one(conn: Connection, instrument_id: str, title: str, rows: list[dict]
     removed = 0
     for response_id, old in existing.items():
         if response_id not in seen and old.status == "active":
-            conn.execute(update(docs).where(docs.c.id == old.id).values(status="removed", updated_at=stamp))
+            conn.execute(
+                update(docs).where(docs.c.id == old.id).values(status="removed", updated_at=stamp)
+            )
             removed += 1
     return added, updated, removed
 
 
-def _insert_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[str | None, Piece]]) -> None:
+def _insert_segments(
+    conn: Connection, doc_id: str, segments: Sequence[tuple[str | None, Piece]]
+) -> None:
     if not segments:
         return
     conn.execute(
@@ -300,16 +315,23 @@ def _insert_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[str
 def _replace_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[str, Piece]]) -> None:
     """Update segments in place, matched by question and turn, so their codings survive."""
     seg = tb.segments
-    old = conn.execute(select(seg).where(seg.c.document_id == doc_id).order_by(seg.c.position)).all()
+    old = conn.execute(
+        select(seg).where(seg.c.document_id == doc_id).order_by(seg.c.position)
+    ).all()
     by_key: dict[tuple[str | None, int], object] = {}
     counts: dict[str | None, int] = {}
     for row in old:
         n = counts.get(row.question, 0)
         by_key[(row.question, n)] = row
         counts[row.question] = n + 1
-    top = conn.execute(select(func.max(seg.c.position)).where(seg.c.document_id == doc_id)).scalar() or 0
+    top = (
+        conn.execute(select(func.max(seg.c.position)).where(seg.c.document_id == doc_id)).scalar()
+        or 0
+    )
     # Positions move out of the way first: the unique (document, position) key must hold.
-    conn.execute(update(seg).where(seg.c.document_id == doc_id).values(position=seg.c.position + top + 1))
+    conn.execute(
+        update(seg).where(seg.c.document_id == doc_id).values(position=seg.c.position + top + 1)
+    )
     counts = {}
     used = set()
     for position, (question, piece) in enumerate(segments):
@@ -328,7 +350,13 @@ def _replace_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[st
         conn.execute(
             update(seg)
             .where(seg.c.id == match.id)
-            .values(position=position, start=piece.start, end=piece.end, text=piece.text, speaker=piece.speaker)
+            .values(
+                position=position,
+                start=piece.start,
+                end=piece.end,
+                text=piece.text,
+                speaker=piece.speaker,
+            )
         )
         if match.text != piece.text:
             _relocate_spans(conn, match.id, match.text, piece.text)
@@ -336,13 +364,19 @@ def _replace_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[st
     for row in old:
         if row.id not in used:
             # The answer was emptied by a correction: keep the segment (and its codings) empty.
-            conn.execute(update(seg).where(seg.c.id == row.id).values(position=spare, start=0, end=0, text=""))
+            conn.execute(
+                update(seg)
+                .where(seg.c.id == row.id)
+                .values(position=spare, start=0, end=0, text="")
+            )
             spare += 1
 
 
 def _relocate_spans(conn: Connection, segment_id: int, old_text: str, new_text: str) -> None:
     cod = tb.codings
-    for row in conn.execute(select(cod).where(cod.c.segment_id == segment_id, cod.c.span.is_(True))).all():
+    for row in conn.execute(
+        select(cod).where(cod.c.segment_id == segment_id, cod.c.span.is_(True))
+    ).all():
         quote = old_text[row.start : row.end]
         found = new_text.find(quote) if quote else -1
         if found >= 0:
@@ -375,7 +409,9 @@ def import_text(
 ) -> str | None:
     """Add one transcript given as text; return the new document id, ``None`` if its text
     is already in the corpus."""
-    report = _import(store, [(name, normalise_text(text))], pseudonym=pseudonym, attributes=attributes)
+    report = _import(
+        store, [(name, normalise_text(text))], pseudonym=pseudonym, attributes=attributes
+    )
     return report[0][1]
 
 
@@ -430,7 +466,9 @@ def _import(
         stamp = now()
         case_id = None
         if pseudonym is not None:
-            case_id = conn.execute(select(tb.cases.c.id).where(tb.cases.c.pseudonym == pseudonym.strip())).scalar()
+            case_id = conn.execute(
+                select(tb.cases.c.id).where(tb.cases.c.pseudonym == pseudonym.strip())
+            ).scalar()
         for name, text in texts:
             digest = content_hash(text)
             known = conn.execute(
@@ -448,7 +486,9 @@ def _import(
                     insert(tb.cases).values(
                         id=case_id,
                         pseudonym=label,
-                        attributes=json.dumps(dict(attributes or {}), ensure_ascii=False, sort_keys=True),
+                        attributes=json.dumps(
+                            dict(attributes or {}), ensure_ascii=False, sort_keys=True
+                        ),
                         created_at=stamp,
                     )
                 )

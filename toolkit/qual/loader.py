@@ -49,7 +49,18 @@ _COLOUR = re.compile(r"^#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})$")
 _TOP = (("kind", "id", "title", "codes"), ("version", "description"))
 _CODE = (
     ("id", "label"),
-    ("definition", "include", "exclude", "example", "keywords", "color", "colour", "children", "guid", "status"),
+    (
+        "definition",
+        "include",
+        "exclude",
+        "example",
+        "keywords",
+        "color",
+        "colour",
+        "children",
+        "guid",
+        "status",
+    ),
 )
 #: Spellings users write for the code keys (alias -> canonical).
 ALIASES = {
@@ -127,7 +138,13 @@ class _Reader:
             if lang not in LANGUAGES:
                 self.add("Q010", self.line(value, lang) or line, field, lang=lang)
             elif not isinstance(text, str):
-                self.add("Q004", self.line(value, lang) or line, f"{field}.{lang}", expected="texte", got=type(text).__name__)
+                self.add(
+                    "Q004",
+                    self.line(value, lang) or line,
+                    f"{field}.{lang}",
+                    expected="texte",
+                    got=type(text).__name__,
+                )
             else:
                 texts[str(lang)] = text.strip()
         if not texts.get("fr"):
@@ -157,7 +174,13 @@ def _parse(text: str, reader: _Reader) -> object:
 
 
 def _codes(
-    items: object, line: int | None, parent: str | None, depth: int, r: _Reader, out: list[Code], seen: dict[str, int | None]
+    items: object,
+    line: int | None,
+    parent: str | None,
+    depth: int,
+    r: _Reader,
+    out: list[Code],
+    seen: dict[str, int | None],
 ) -> None:
     where = f"codes.{parent}.children" if parent else "codes"
     if not isinstance(items, list):
@@ -177,7 +200,9 @@ def _codes(
         ident = None
         if "id" in node:
             value, id_line = node["id"]
-            ident = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+            ident = (
+                str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+            )
             if ident is None or not _ID.match(ident):
                 r.add("Q007", id_line, _join(where, "id"), got=value)
                 ident = None
@@ -188,14 +213,23 @@ def _codes(
                 seen[ident] = id_line
         field = f"codes.{ident or index}"
         label = r.text(node.get("label"), f"{field}.label")
-        texts = {k: r.text(node.get(k), f"{field}.{k}") for k in ("definition", "include", "exclude", "example")}
+        texts = {
+            k: r.text(node.get(k), f"{field}.{k}")
+            for k in ("definition", "include", "exclude", "example")
+        }
         keywords: tuple[str, ...] = ()
         if "keywords" in node:
             value, kw_line = node["keywords"]
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",")]
             if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-                r.add("Q004", kw_line, f"{field}.keywords", expected="liste de mots", got=type(value).__name__)
+                r.add(
+                    "Q004",
+                    kw_line,
+                    f"{field}.keywords",
+                    expected="liste de mots",
+                    got=type(value).__name__,
+                )
             else:
                 keywords = tuple(k.strip() for k in value if k.strip())
         color = None
@@ -277,7 +311,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise QualError(problems=[Problem("Q011", {"detail": str(exc)}, str(path), None, None)]) from None
+        raise QualError(
+            problems=[Problem("Q011", {"detail": str(exc)}, str(path), None, None)]
+        ) from None
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -312,7 +348,9 @@ def is_codebook_file(path: str | Path) -> bool:
         head = path.read_text(encoding="utf-8-sig")[:4000]
     except (OSError, UnicodeDecodeError):
         return False
-    return any(line.strip() == f"kind: {KIND}" for line in head.splitlines() if not line.startswith(" "))
+    return any(
+        line.strip() == f"kind: {KIND}" for line in head.splitlines() if not line.startswith(" ")
+    )
 
 
 def default_codebook_path() -> Path:

@@ -117,11 +117,25 @@ class QualProject:
         with read_connection(self.engine) as conn:
             rows = conn.execute(query).all()
         columns = [
-            "segment_id", "document_id", "document", "kind", "instrument_id", "response_id",
-            "question", "speaker", "position", "start", "end", "text", "case_id", "pseudonym",
+            "segment_id",
+            "document_id",
+            "document",
+            "kind",
+            "instrument_id",
+            "response_id",
+            "question",
+            "speaker",
+            "position",
+            "start",
+            "end",
+            "text",
+            "case_id",
+            "pseudonym",
         ]
         frame = pd.DataFrame([r[:-1] for r in rows], columns=columns)
-        frame = frame.astype({"segment_id": "int64", "position": "int64", "start": "int64", "end": "int64"})
+        frame = frame.astype(
+            {"segment_id": "int64", "position": "int64", "start": "int64", "end": "int64"}
+        )
         if with_attributes:
             attrs = pd.DataFrame([json.loads(r.attributes) if r.attributes else {} for r in rows])
             for name in attrs.columns:
@@ -143,7 +157,9 @@ class QualProject:
         name = _check_name(name)
         for attempt in (1, 2):
             with read_connection(self.engine) as conn:
-                found = conn.execute(select(tb.coders.c.id).where(tb.coders.c.name == name)).scalar()
+                found = conn.execute(
+                    select(tb.coders.c.id).where(tb.coders.c.name == name)
+                ).scalar()
             if found is not None:
                 return str(found)
             if not create:
@@ -161,11 +177,15 @@ class QualProject:
     def coders(self) -> pd.DataFrame:
         """``coder_id``, ``name`` of every coder, by name."""
         with read_connection(self.engine) as conn:
-            rows = conn.execute(select(tb.coders.c.id, tb.coders.c.name).order_by(tb.coders.c.name)).all()
+            rows = conn.execute(
+                select(tb.coders.c.id, tb.coders.c.name).order_by(tb.coders.c.name)
+            ).all()
         return pd.DataFrame(rows, columns=["coder_id", "name"])
 
     # -- codebook -----------------------------------------------------------------------------
-    def save_codebook(self, codebook: Codebook, *, by: str | None = None, note: str | None = None) -> int:
+    def save_codebook(
+        self, codebook: Codebook, *, by: str | None = None, note: str | None = None
+    ) -> int:
         """Store ``codebook`` as its newest version; return the version number.
 
         Saving the same content again keeps the current number.
@@ -206,7 +226,9 @@ class QualProject:
         cv = tb.codebook_versions
         with read_connection(self.engine) as conn:
             rows = conn.execute(
-                select(cv.c.codebook_id, func.max(cv.c.id)).group_by(cv.c.codebook_id).order_by(func.max(cv.c.id))
+                select(cv.c.codebook_id, func.max(cv.c.id))
+                .group_by(cv.c.codebook_id)
+                .order_by(func.max(cv.c.id))
             ).all()
         return [r[0] for r in rows]
 
@@ -223,7 +245,11 @@ class QualProject:
         """The current codebook (or an earlier ``version``)."""
         cv = tb.codebook_versions
         query = select(cv.c.number, cv.c.definition).where(cv.c.codebook_id == self.codebook_id)
-        query = query.where(cv.c.number == version) if version else query.order_by(cv.c.number.desc()).limit(1)
+        query = (
+            query.where(cv.c.number == version)
+            if version
+            else query.order_by(cv.c.number.desc()).limit(1)
+        )
         with read_connection(self.engine) as conn:
             row = conn.execute(query).first()
         if row is None:
@@ -245,13 +271,18 @@ class QualProject:
                 .order_by(cv.c.number)
             ).all()
         return pd.DataFrame(
-            [(r.number, r.saved_at, r.saved_by, r.note, len(json.loads(r.definition)["codes"])) for r in rows],
+            [
+                (r.number, r.saved_at, r.saved_by, r.note, len(json.loads(r.definition)["codes"]))
+                for r in rows
+            ],
             columns=["number", "saved_at", "saved_by", "note", "n_codes"],
         )
 
     # -- codings ------------------------------------------------------------------------------
     def _segment_text(self, conn, segment_id: int) -> str:
-        text = conn.execute(select(tb.segments.c.text).where(tb.segments.c.id == int(segment_id))).scalar()
+        text = conn.execute(
+            select(tb.segments.c.text).where(tb.segments.c.id == int(segment_id))
+        ).scalar()
         if text is None:
             raise qual_error("Q031", field="segment", segment=segment_id)
         return str(text)
@@ -300,15 +331,21 @@ class QualProject:
                 with write_connection(self.engine) as conn:
                     text = self._segment_text(conn, segment_id)
                     if span and not (0 <= key["start"] < key["end"] <= len(text)):
-                        raise qual_error("Q032", field="span", start=start, end=end, length=len(text))
+                        raise qual_error(
+                            "Q032", field="span", start=start, end=end, length=len(text)
+                        )
                     found = conn.execute(
-                        select(tb.codings.c.guid).where(*(tb.codings.c[k] == v for k, v in key.items()))
+                        select(tb.codings.c.guid).where(
+                            *(tb.codings.c[k] == v for k, v in key.items())
+                        )
                     ).scalar()
                     if found is not None:
                         self._review(conn, int(segment_id), coder_id)
                         return str(found)
                     new = guid or str(uuid.uuid4())
-                    conn.execute(insert(tb.codings).values(guid=new, origin=origin, created_at=now(), **key))
+                    conn.execute(
+                        insert(tb.codings).values(guid=new, origin=origin, created_at=now(), **key)
+                    )
                     self._review(conn, int(segment_id), coder_id)
                 return new
             except IntegrityError:
@@ -317,7 +354,13 @@ class QualProject:
         return new
 
     def uncode(
-        self, segment_id: int, code_id: str, coder: str, *, start: int | None = None, end: int | None = None
+        self,
+        segment_id: int,
+        code_id: str,
+        coder: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
     ) -> int:
         """Remove a coding (whole segment, or the given span); return how many were removed.
 
@@ -326,7 +369,11 @@ class QualProject:
         """
         coder_id = self.coder_id(coder)
         c = tb.codings
-        where = [c.c.segment_id == int(segment_id), c.c.coder_id == coder_id, c.c.code_id == code_id]
+        where = [
+            c.c.segment_id == int(segment_id),
+            c.c.coder_id == coder_id,
+            c.c.code_id == code_id,
+        ]
         if start is not None or end is not None:
             where += [c.c.span.is_(True), c.c.start == int(start or 0), c.c.end == int(end or 0)]
         with write_connection(self.engine) as conn:
@@ -352,7 +399,9 @@ class QualProject:
             select(r.c.segment_id).where(r.c.segment_id == segment_id, r.c.coder_id == coder_id)
         ).first()
         if found is None:
-            conn.execute(insert(r).values(segment_id=segment_id, coder_id=coder_id, reviewed_at=now()))
+            conn.execute(
+                insert(r).values(segment_id=segment_id, coder_id=coder_id, reviewed_at=now())
+            )
 
     def codings(self, *, coder: str | None = None, resolve: bool = True) -> pd.DataFrame:
         """Codings on active segments.
@@ -368,8 +417,16 @@ class QualProject:
         c, s, d, k = tb.codings, tb.segments, tb.documents, tb.coders
         query = (
             select(
-                c.c.id, c.c.guid, c.c.segment_id, k.c.name, c.c.code_id, c.c.span, c.c.start,
-                c.c.end, c.c.origin, c.c.created_at,
+                c.c.id,
+                c.c.guid,
+                c.c.segment_id,
+                k.c.name,
+                c.c.code_id,
+                c.c.span,
+                c.c.start,
+                c.c.end,
+                c.c.origin,
+                c.c.created_at,
             )
             .join(s, s.c.id == c.c.segment_id)
             .join(d, d.c.id == s.c.document_id)
@@ -383,11 +440,24 @@ class QualProject:
             rows = conn.execute(query).all()
         frame = pd.DataFrame(
             rows,
-            columns=["coding_id", "guid", "segment_id", "coder", "code_original", "span", "start", "end", "origin", "created_at"],
+            columns=[
+                "coding_id",
+                "guid",
+                "segment_id",
+                "coder",
+                "code_original",
+                "span",
+                "start",
+                "end",
+                "origin",
+                "created_at",
+            ],
         )
         book = self.codebook()
         frame.insert(4, "code", [book.resolve(x) if resolve else x for x in frame["code_original"]])
-        return frame.astype({"span": "bool", "segment_id": "int64", "start": "int64", "end": "int64"})
+        return frame.astype(
+            {"span": "bool", "segment_id": "int64", "start": "int64", "end": "int64"}
+        )
 
     def reviews(self) -> pd.DataFrame:
         """``segment_id``, ``coder`` for every segment a coder looked at (active segments)."""
@@ -426,13 +496,17 @@ class QualProject:
         return pd.DataFrame(rows, columns=["segment_id", "coder", "code", "present"])
 
     # -- memos --------------------------------------------------------------------------------
-    def set_memo(self, kind: str, target: object, coder: str, text: str, *, guid: str | None = None) -> None:
+    def set_memo(
+        self, kind: str, target: object, coder: str, text: str, *, guid: str | None = None
+    ) -> None:
         """Write (or replace, or with an empty text delete) ``coder``'s memo on a target."""
         if kind not in MEMO_KINDS:
             raise qual_error("Q019", field="kind", got=kind, allowed=", ".join(MEMO_KINDS))
         coder_id = self.coder_id(coder)
         m = tb.memos
-        where = and_(m.c.target_kind == kind, m.c.target_id == str(target), m.c.coder_id == coder_id)
+        where = and_(
+            m.c.target_kind == kind, m.c.target_id == str(target), m.c.coder_id == coder_id
+        )
         with write_connection(self.engine) as conn:
             if not str(text).strip():
                 conn.execute(delete(m).where(where))
@@ -450,7 +524,9 @@ class QualProject:
                     )
                 )
             else:
-                conn.execute(update(m).where(m.c.id == found).values(text=str(text), updated_at=now()))
+                conn.execute(
+                    update(m).where(m.c.id == found).values(text=str(text), updated_at=now())
+                )
 
     def memos(self) -> pd.DataFrame:
         """``guid``, ``kind``, ``target``, ``coder``, ``text``, ``updated_at`` of every memo."""
@@ -465,7 +541,9 @@ class QualProject:
 
     def memo(self, kind: str, target: object, coder: str) -> str:
         memos = self.memos()
-        mine = memos[(memos["kind"] == kind) & (memos["target"] == str(target)) & (memos["coder"] == coder)]
+        mine = memos[
+            (memos["kind"] == kind) & (memos["target"] == str(target)) & (memos["coder"] == coder)
+        ]
         return "" if mine.empty else str(mine["text"].iloc[0])
 
     # -- reliability samples and blind mode ---------------------------------------------------
@@ -485,15 +563,31 @@ class QualProject:
         existing = self.sample(name)
         if existing:
             return existing
-        pool = sorted(int(s) for s in (segments if segments is not None else self.segments(with_attributes=False)["segment_id"]))
+        pool = sorted(
+            int(s)
+            for s in (
+                segments
+                if segments is not None
+                else self.segments(with_attributes=False)["segment_id"]
+            )
+        )
         if not isinstance(n, int) or n < 1:
             raise qual_error("Q037", field="n", got=n)
-        chosen = sorted(random.Random(seed).sample(pool, min(n, len(pool))))
+        chosen = sorted(
+            random.Random(seed).sample(  # noqa: S311 - a reproducible draw, not a secret
+                pool, min(n, len(pool))
+            )
+        )
         with write_connection(self.engine) as conn:
-            result = conn.execute(insert(tb.samples).values(name=str(name), created_at=now(), created_by=by))
+            result = conn.execute(
+                insert(tb.samples).values(name=str(name), created_at=now(), created_by=by)
+            )
             sample_id = result.inserted_primary_key[0]
             if chosen:
-                conn.execute(insert(tb.sample_segments), [{"sample_id": sample_id, "segment_id": s} for s in chosen])
+                conn.execute(
+                    insert(tb.sample_segments),
+                    [{"sample_id": sample_id, "segment_id": s} for s in chosen],
+                )
         return chosen
 
     def sample(self, name: str) -> list[int]:
@@ -501,13 +595,19 @@ class QualProject:
         s, ss = tb.samples, tb.sample_segments
         with read_connection(self.engine) as conn:
             rows = conn.execute(
-                select(ss.c.segment_id).join(s, s.c.id == ss.c.sample_id).where(s.c.name == str(name)).order_by(ss.c.segment_id)
+                select(ss.c.segment_id)
+                .join(s, s.c.id == ss.c.sample_id)
+                .where(s.c.name == str(name))
+                .order_by(ss.c.segment_id)
             ).scalars()
             return [int(r) for r in rows]
 
     def samples(self) -> list[str]:
         with read_connection(self.engine) as conn:
-            return [str(r) for r in conn.execute(select(tb.samples.c.name).order_by(tb.samples.c.id)).scalars()]
+            return [
+                str(r)
+                for r in conn.execute(select(tb.samples.c.name).order_by(tb.samples.c.id)).scalars()
+            ]
 
     def sample_progress(self, name: str, coder: str) -> tuple[int, int]:
         """(segments of the sample looked at by ``coder``, size of the sample)."""
@@ -533,7 +633,11 @@ class QualProject:
         with write_connection(self.engine) as conn:
             conn.execute(
                 insert(tb.suggestion_log).values(
-                    segment_id=int(segment_id), coder_id=coder_id, code_id=code_id, decision=decision, at=now()
+                    segment_id=int(segment_id),
+                    coder_id=coder_id,
+                    code_id=code_id,
+                    decision=decision,
+                    at=now(),
                 )
             )
 
@@ -542,7 +646,9 @@ class QualProject:
         g, k = tb.suggestion_log, tb.coders
         with read_connection(self.engine) as conn:
             rows = conn.execute(
-                select(g.c.segment_id, k.c.name, g.c.code_id, g.c.decision, g.c.at).join(k, k.c.id == g.c.coder_id).order_by(g.c.id)
+                select(g.c.segment_id, k.c.name, g.c.code_id, g.c.decision, g.c.at)
+                .join(k, k.c.id == g.c.coder_id)
+                .order_by(g.c.id)
             ).all()
         return pd.DataFrame(rows, columns=["segment_id", "coder", "code", "decision", "at"])
 

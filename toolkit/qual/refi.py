@@ -55,19 +55,23 @@ def schema(kind: str):
     """The ``xmlschema`` schema for ``"codebook"`` or ``"project"``."""
     import xmlschema  # validates against the official REFI-QDA XSDs
 
-    return xmlschema.XMLSchema(str(_SCHEMAS / ("Codebook.xsd" if kind == "codebook" else "Project.xsd")))
+    return xmlschema.XMLSchema(
+        str(_SCHEMAS / ("Codebook.xsd" if kind == "codebook" else "Project.xsd"))
+    )
 
 
 def validate_xml(data: bytes, kind: str, *, source: str | None = None) -> ET.Element:
     """Parse and validate REFI-QDA XML; ``Q040`` names the first schema violation."""
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(data)  # noqa: S314 - expat refuses entity bombs; no external entities
     except ET.ParseError as exc:
         raise qual_error("Q040", file=source, detail=str(exc)) from None
     error = next(iter(schema(kind).iter_errors(root)), None)
     if error is not None:
         where = error.path or ""
-        raise qual_error("Q040", file=source, detail=f"{where} {error.reason or error.message}".strip())
+        raise qual_error(
+            "Q040", file=source, detail=f"{where} {error.reason or error.message}".strip()
+        )
     return root
 
 
@@ -114,9 +118,19 @@ def _code_description(code: Code) -> str:
     return description("\n".join(parts), code.to_dict())
 
 
-def _codes(parent: ET.Element, book: Codebook, ns: str, parent_id: str | None, notes: dict[str, list[str]] | None) -> None:
+def _codes(
+    parent: ET.Element,
+    book: Codebook,
+    ns: str,
+    parent_id: str | None,
+    notes: dict[str, list[str]] | None,
+) -> None:
     for code in book.children(parent_id):
-        attrs = {"guid": book.guid(code.id), "name": code.label.get("fr"), "isCodable": "true" if code.active else "false"}
+        attrs = {
+            "guid": book.guid(code.id),
+            "name": code.label.get("fr"),
+            "isCodable": "true" if code.active else "false",
+        }
         attrs["color"] = book.colour(code.id)
         element = ET.SubElement(parent, f"{{{ns}}}Code", attrs)
         ET.SubElement(element, f"{{{ns}}}Description").text = _code_description(code)
@@ -131,9 +145,14 @@ def codebook_xml(book: Codebook) -> bytes:
     codes = ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     _codes(codes, book, CODEBOOK_NS, None, None)
     sets = ET.SubElement(root, f"{{{CODEBOOK_NS}}}Sets")
-    book_set = ET.SubElement(sets, f"{{{CODEBOOK_NS}}}Set", {"guid": derived_guid("codebook", book.id), "name": book.title.get("fr")})
+    book_set = ET.SubElement(
+        sets,
+        f"{{{CODEBOOK_NS}}}Set",
+        {"guid": derived_guid("codebook", book.id), "name": book.title.get("fr")},
+    )
     ET.SubElement(book_set, f"{{{CODEBOOK_NS}}}Description").text = description(
-        book.title.get("fr"), {"id": book.id, "version": book.version, "title": book.title.to_plain()}
+        book.title.get("fr"),
+        {"id": book.id, "version": book.version, "title": book.title.to_plain()},
     )
     data = _serialise(root, CODEBOOK_NS)
     validate_xml(data, "codebook")
@@ -187,7 +206,11 @@ def project_xml(project, *, name: str | None = None) -> bytes:
     if variables:
         variables_el = ET.SubElement(root, f"{{{ns}}}Variables")
         for attribute, guid in variables.items():
-            ET.SubElement(variables_el, f"{{{ns}}}Variable", {"guid": guid, "name": attribute, "typeOfVariable": "Text"})
+            ET.SubElement(
+                variables_el,
+                f"{{{ns}}}Variable",
+                {"guid": guid, "name": attribute, "typeOfVariable": "Text"},
+            )
     documents = segments.drop_duplicates("document_id")
     by_case: dict[str, list[str]] = {}
     for doc in documents.itertuples(index=False):
@@ -196,7 +219,9 @@ def project_xml(project, *, name: str | None = None) -> bytes:
     if len(cases):
         cases_el = ET.SubElement(root, f"{{{ns}}}Cases")
         for case in cases.to_dict("records"):
-            case_el = ET.SubElement(cases_el, f"{{{ns}}}Case", {"guid": case["case_id"], "name": case["pseudonym"]})
+            case_el = ET.SubElement(
+                cases_el, f"{{{ns}}}Case", {"guid": case["case_id"], "name": case["pseudonym"]}
+            )
             for attribute, guid in variables.items():
                 value = case.get(attribute)
                 if value is None or (isinstance(value, float) and value != value):
@@ -208,15 +233,33 @@ def project_xml(project, *, name: str | None = None) -> bytes:
                 ET.SubElement(case_el, f"{{{ns}}}SourceRef", {"targetGUID": doc_id})
     sources_el = ET.SubElement(root, f"{{{ns}}}Sources")
     texts = _document_texts(project)
-    reviewed = reviews.groupby("segment_id")["coder"].apply(lambda s: sorted(users[c] for c in s)).to_dict()
+    reviewed = (
+        reviews.groupby("segment_id")["coder"]
+        .apply(lambda s: sorted(users[c] for c in s))
+        .to_dict()
+    )
     for doc in documents.itertuples(index=False):
         doc_segments = segments[segments["document_id"] == doc.document_id]
         layout = [
-            {"position": int(s.position), "start": int(s.start), "end": int(s.end), "question": s.question, "speaker": s.speaker, "reviewed_by": reviewed.get(int(s.segment_id), [])}
+            {
+                "position": int(s.position),
+                "start": int(s.start),
+                "end": int(s.end),
+                "question": s.question,
+                "speaker": s.speaker,
+                "reviewed_by": reviewed.get(int(s.segment_id), []),
+            }
             for s in doc_segments.itertuples(index=False)
         ]
-        meta = {"kind": doc.kind, "instrument_id": doc.instrument_id, "response_id": doc.response_id, "segments": layout}
-        source_el = ET.SubElement(sources_el, f"{{{ns}}}TextSource", {"guid": doc.document_id, "name": doc.document})
+        meta = {
+            "kind": doc.kind,
+            "instrument_id": doc.instrument_id,
+            "response_id": doc.response_id,
+            "segments": layout,
+        }
+        source_el = ET.SubElement(
+            sources_el, f"{{{ns}}}TextSource", {"guid": doc.document_id, "name": doc.document}
+        )
         ET.SubElement(source_el, f"{{{ns}}}Description").text = description(doc.document, meta)
         ET.SubElement(source_el, f"{{{ns}}}PlainTextContent").text = texts[doc.document_id]
         starts = dict(zip(doc_segments["segment_id"], doc_segments["start"], strict=True))
@@ -224,7 +267,11 @@ def project_xml(project, *, name: str | None = None) -> bytes:
         mine = codings[codings["segment_id"].isin(starts)]
         for coding in mine.itertuples(index=False):
             base = int(starts[coding.segment_id])
-            start, end = (base + int(coding.start), base + int(coding.end)) if coding.span else (base, int(ends[coding.segment_id]))
+            start, end = (
+                (base + int(coding.start), base + int(coding.end))
+                if coding.span
+                else (base, int(ends[coding.segment_id]))
+            )
             user = users[coding.coder]
             selection = ET.SubElement(
                 source_el,
@@ -238,9 +285,21 @@ def project_xml(project, *, name: str | None = None) -> bytes:
                     "creationDateTime": _stamp(coding.created_at),
                 },
             )
-            coding_el = ET.SubElement(selection, f"{{{ns}}}Coding", {"guid": coding.guid, "creatingUser": user, "creationDateTime": _stamp(coding.created_at)})
-            ET.SubElement(coding_el, f"{{{ns}}}CodeRef", {"targetGUID": book.guid(coding.code_original)})
-        for memo in memos[(memos["kind"] == "document") & (memos["target"] == doc.document_id)].itertuples(index=False):
+            coding_el = ET.SubElement(
+                selection,
+                f"{{{ns}}}Coding",
+                {
+                    "guid": coding.guid,
+                    "creatingUser": user,
+                    "creationDateTime": _stamp(coding.created_at),
+                },
+            )
+            ET.SubElement(
+                coding_el, f"{{{ns}}}CodeRef", {"targetGUID": book.guid(coding.code_original)}
+            )
+        for memo in memos[
+            (memos["kind"] == "document") & (memos["target"] == doc.document_id)
+        ].itertuples(index=False):
             ET.SubElement(source_el, f"{{{ns}}}NoteRef", {"targetGUID": memo.guid})
     if not len(documents):
         root.remove(sources_el)
@@ -250,9 +309,16 @@ def project_xml(project, *, name: str | None = None) -> bytes:
             note = ET.SubElement(
                 notes_el,
                 f"{{{ns}}}Note",
-                {"guid": memo.guid, "name": f"{memo.kind}:{memo.target}", "creatingUser": users[memo.coder], "creationDateTime": _stamp(memo.updated_at)},
+                {
+                    "guid": memo.guid,
+                    "name": f"{memo.kind}:{memo.target}",
+                    "creatingUser": users[memo.coder],
+                    "creationDateTime": _stamp(memo.updated_at),
+                },
             )
-            ET.SubElement(note, f"{{{ns}}}Description").text = description(memo.kind, {"kind": memo.kind, "target": memo.target})
+            ET.SubElement(note, f"{{{ns}}}Description").text = description(
+                memo.kind, {"kind": memo.kind, "target": memo.target}
+            )
             ET.SubElement(note, f"{{{ns}}}PlainTextContent").text = memo.text
     meta = {"codebook": {"id": book.id, "version": book.version, "title": book.title.to_plain()}}
     ET.SubElement(root, f"{{{ns}}}Description").text = description(book.title.get("fr"), meta)
@@ -270,7 +336,9 @@ def _document_texts(project) -> dict[str, str]:
     from toolkit.store.engine import read_connection
 
     with read_connection(project.engine) as conn:
-        rows = conn.execute(select(tb.documents.c.id, tb.documents.c.text).where(tb.documents.c.status == "active")).all()
+        rows = conn.execute(
+            select(tb.documents.c.id, tb.documents.c.text).where(tb.documents.c.status == "active")
+        ).all()
     return {r.id: r.text for r in rows}
 
 

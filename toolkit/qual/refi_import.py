@@ -28,7 +28,7 @@ from toolkit.qual.corpus import content_hash, now
 from toolkit.qual.documents import normalise_text, split_text
 from toolkit.qual.errors import QualError, qual_error
 from toolkit.qual.refi import CODEBOOK_NS, PROJECT_NS, split_description, validate_xml
-from toolkit.store.engine import read_connection, write_connection
+from toolkit.store.engine import write_connection
 
 __all__ = ["ImportSummary", "import_refi", "read_codebook_xml"]
 
@@ -58,7 +58,11 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 def _codes_from(
-    parent: ET.Element, ns: str, parent_id: str | None, taken: set[str], out: list[tuple[Code, list[str], str]]
+    parent: ET.Element,
+    ns: str,
+    parent_id: str | None,
+    taken: set[str],
+    out: list[tuple[Code, list[str], str]],
 ) -> None:
     for element in parent.findall(f"{{{ns}}}Code"):
         guid = normalise_guid(element.get("guid", ""))
@@ -72,11 +76,15 @@ def _codes_from(
                 label=Text.of(element.get("name") or "?"),  # type: ignore[arg-type]
                 parent=parent_id,
                 definition=Text.of(readable.strip()) if readable.strip() else None,
-                color=element.get("color") if element.get("color", "").startswith("#") and len(element.get("color", "")) == 7 else None,
+                color=element.get("color")
+                if element.get("color", "").startswith("#") and len(element.get("color", "")) == 7
+                else None,
                 status="active" if element.get("isCodable", "true") == "true" else "retired",
                 guid=guid,
             )
-        notes = [normalise_guid(n.get("targetGUID", "")) for n in element.findall(f"{{{ns}}}NoteRef")]
+        notes = [
+            normalise_guid(n.get("targetGUID", "")) for n in element.findall(f"{{{ns}}}NoteRef")
+        ]
         out.append((code, notes, guid))
         _codes_from(element, ns, code.id, taken, out)
 
@@ -95,10 +103,17 @@ def read_codebook_xml(data: bytes, *, source: str | None = None) -> Codebook:
     name = Path(source).stem if source else "codebook"
     book_id = (meta or {}).get("id") or _slug(name, set())
     title = Text.of((meta or {}).get("title") or name)
-    return Codebook(id=book_id, title=title, codes=tuple(c for c, _, _ in codes), version=str((meta or {}).get("version", "1")))  # type: ignore[arg-type]
+    return Codebook(
+        id=book_id,
+        title=title,
+        codes=tuple(c for c, _, _ in codes),
+        version=str((meta or {}).get("version", "1")),
+    )  # type: ignore[arg-type]
 
 
-def _merge_books(current: Codebook | None, incoming: Codebook) -> tuple[Codebook, dict[str, str], int]:
+def _merge_books(
+    current: Codebook | None, incoming: Codebook
+) -> tuple[Codebook, dict[str, str], int]:
     """``current`` with the codes of ``incoming`` it lacks; {incoming id: id in result}."""
     if current is None:
         return incoming, {c.id: c.id for c in incoming}, len(incoming)
@@ -167,11 +182,16 @@ def _guid(value: str | None) -> str | None:
     return normalise_guid(value) if value else None
 
 
-def _import_project(project, root: ET.Element, extra: dict[str, bytes], source: str, by: str | None) -> ImportSummary:
+def _import_project(
+    project, root: ET.Element, extra: dict[str, bytes], source: str, by: str | None
+) -> ImportSummary:
     ns = PROJECT_NS
     q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
     summary = ImportSummary()
-    users = {normalise_guid(u.get("guid")): (u.get("name") or u.get("id") or "?") for u in root.iter(q("User"))}
+    users = {
+        normalise_guid(u.get("guid")): (u.get("name") or u.get("id") or "?")
+        for u in root.iter(q("User"))
+    }
     codes: list[tuple[Code, list[str], str]] = []
     book_el = root.find(q("CodeBook"))
     if book_el is not None:
@@ -187,15 +207,21 @@ def _import_project(project, root: ET.Element, extra: dict[str, bytes], source: 
     )
     current = _current(project)
     if current is not None or codes:
-        book, mapping, summary.codes = _merge_books(current, incoming) if codes else (current, {}, 0)
+        book, mapping, summary.codes = (
+            _merge_books(current, incoming) if codes else (current, {}, 0)
+        )
     else:
         raise qual_error("Q036")
     code_by_guid = {xml_guid: mapping[c.id] for c, _, xml_guid in codes}
     code_by_guid.update({book.guid(c.id): c.id for c in book})
     notes = {}
     for note in root.iter(q("Note")):
-        readable, meta = split_description(note.findtext(q("Description")))
-        notes[normalise_guid(note.get("guid"))] = (note.findtext(q("PlainTextContent")) or "", _guid(note.get("creatingUser")), meta)
+        _, meta = split_description(note.findtext(q("Description")))
+        notes[normalise_guid(note.get("guid"))] = (
+            note.findtext(q("PlainTextContent")) or "",
+            _guid(note.get("creatingUser")),
+            meta,
+        )
     variables = {normalise_guid(v.get("guid")): v.get("name") for v in root.iter(q("Variable"))}
     cases = []
     case_of_source: dict[str, str] = {}
@@ -218,7 +244,7 @@ def _import_project(project, root: ET.Element, extra: dict[str, bytes], source: 
             case_of_source[normalise_guid(ref.get("targetGUID"))] = guid
     sources = []
     for src in root.iter(q("TextSource")):
-        if src.get("guid") is None or src in [n for n in root.iter(q("Note"))]:
+        if src.get("guid") is None:
             continue
         text = src.findtext(q("PlainTextContent"))
         if text is None and src.get("plainTextPath"):
@@ -231,20 +257,46 @@ def _import_project(project, root: ET.Element, extra: dict[str, bytes], source: 
         for sel in src.findall(q("PlainTextSelection")):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             if not (0 <= start < end <= len(text)):
-                raise qual_error("Q044", file=source, start=start, end=end, source=src.get("name") or src.get("guid"))
+                raise qual_error(
+                    "Q044",
+                    file=source,
+                    start=start,
+                    end=end,
+                    source=src.get("name") or src.get("guid"),
+                )
             for coding in sel.findall(q("Coding")):
                 ref = coding.find(q("CodeRef"))
                 code_guid = normalise_guid(ref.get("targetGUID"))
                 if code_guid not in code_by_guid:
                     raise qual_error("Q043", file=source, guid=code_guid)
                 user = _guid(coding.get("creatingUser")) or _guid(sel.get("creatingUser"))
-                selections.append((start, end, sel.get("name"), code_by_guid[code_guid], user, normalise_guid(coding.get("guid"))))
-        sources.append((normalise_guid(src.get("guid")), src.get("name") or "source", text, meta, selections, [normalise_guid(n.get("targetGUID")) for n in src.findall(q("NoteRef"))]))
+                selections.append(
+                    (
+                        start,
+                        end,
+                        sel.get("name"),
+                        code_by_guid[code_guid],
+                        user,
+                        normalise_guid(coding.get("guid")),
+                    )
+                )
+        sources.append(
+            (
+                normalise_guid(src.get("guid")),
+                src.get("name") or "source",
+                text,
+                meta,
+                selections,
+                [normalise_guid(n.get("targetGUID")) for n in src.findall(q("NoteRef"))],
+            )
+        )
     _write(project, book, summary, users, cases, case_of_source, sources, notes, codes, by, source)
     return summary
 
 
-def _write(project, book, summary, users, cases, case_of_source, sources, notes, codes, by, source_name) -> None:
+def _write(
+    project, book, summary, users, cases, case_of_source, sources, notes, codes, by, source_name
+) -> None:
     docs, seg = tb.documents, tb.segments
     stamp = now()
     if book is not None:
@@ -252,7 +304,9 @@ def _write(project, book, summary, users, cases, case_of_source, sources, notes,
     with write_connection(project.engine) as conn:
         coder_ids = {}
         for guid, name in users.items():
-            found = conn.execute(select(tb.coders.c.id).where((tb.coders.c.id == guid) | (tb.coders.c.name == name))).scalar()
+            found = conn.execute(
+                select(tb.coders.c.id).where((tb.coders.c.id == guid) | (tb.coders.c.name == name))
+            ).scalar()
             if found is None:
                 conn.execute(insert(tb.coders).values(id=guid, name=name[:80], created_at=stamp))
                 summary.coders += 1
@@ -260,9 +314,20 @@ def _write(project, book, summary, users, cases, case_of_source, sources, notes,
             coder_ids[guid] = found
         case_ids = {}
         for guid, pseudonym, attrs in cases:
-            found = conn.execute(select(tb.cases.c.id).where((tb.cases.c.id == guid) | (tb.cases.c.pseudonym == pseudonym))).scalar()
+            found = conn.execute(
+                select(tb.cases.c.id).where(
+                    (tb.cases.c.id == guid) | (tb.cases.c.pseudonym == pseudonym)
+                )
+            ).scalar()
             if found is None:
-                conn.execute(insert(tb.cases).values(id=guid, pseudonym=pseudonym[:60], attributes=json.dumps(attrs, ensure_ascii=False, sort_keys=True), created_at=stamp))
+                conn.execute(
+                    insert(tb.cases).values(
+                        id=guid,
+                        pseudonym=pseudonym[:60],
+                        attributes=json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                        created_at=stamp,
+                    )
+                )
                 summary.cases += 1
                 found = guid
             case_ids[guid] = found
@@ -270,32 +335,77 @@ def _write(project, book, summary, users, cases, case_of_source, sources, notes,
         for guid, name, raw_text, meta, selections, note_refs in sources:
             text = raw_text if meta else normalise_text(raw_text)
             digest = content_hash(text)
-            found = conn.execute(select(docs.c.id).where((docs.c.id == guid) | (docs.c.content_hash == digest))).scalar()
+            found = conn.execute(
+                select(docs.c.id).where((docs.c.id == guid) | (docs.c.content_hash == digest))
+            ).scalar()
             if found is None:
                 doc_id = guid
-                kind = (meta or {}).get("kind") if (meta or {}).get("kind") in ("response", "file") else "file"
+                kind = (
+                    (meta or {}).get("kind")
+                    if (meta or {}).get("kind") in ("response", "file")
+                    else "file"
+                )
                 response_id = (meta or {}).get("response_id") if kind == "response" else None
-                if response_id and conn.execute(select(docs.c.id).where(docs.c.response_id == response_id)).first():
+                if (
+                    response_id
+                    and conn.execute(
+                        select(docs.c.id).where(docs.c.response_id == response_id)
+                    ).first()
+                ):
                     response_id, kind = None, "file"
                 conn.execute(
                     insert(docs).values(
-                        id=doc_id, name=name, kind=kind, response_id=response_id,
-                        instrument_id=(meta or {}).get("instrument_id"), case_id=case_ids.get(case_of_source.get(guid, "")),
-                        text=text, content_hash=digest, status="active", created_at=stamp, updated_at=stamp,
+                        id=doc_id,
+                        name=name,
+                        kind=kind,
+                        response_id=response_id,
+                        instrument_id=(meta or {}).get("instrument_id"),
+                        case_id=case_ids.get(case_of_source.get(guid, "")),
+                        text=text,
+                        content_hash=digest,
+                        status="active",
+                        created_at=stamp,
+                        updated_at=stamp,
                     )
                 )
                 layout = (meta or {}).get("segments")
                 if layout:
-                    rows = [{"document_id": doc_id, "position": s["position"], "start": s["start"], "end": s["end"], "question": s.get("question"), "speaker": s.get("speaker"), "text": text[s["start"]: s["end"]]} for s in layout]
+                    rows = [
+                        {
+                            "document_id": doc_id,
+                            "position": s["position"],
+                            "start": s["start"],
+                            "end": s["end"],
+                            "question": s.get("question"),
+                            "speaker": s.get("speaker"),
+                            "text": text[s["start"] : s["end"]],
+                        }
+                        for s in layout
+                    ]
                 else:
-                    rows = [{"document_id": doc_id, "position": i, "start": p.start, "end": p.end, "question": None, "speaker": p.speaker, "text": p.text} for i, p in enumerate(split_text(text))]
+                    rows = [
+                        {
+                            "document_id": doc_id,
+                            "position": i,
+                            "start": p.start,
+                            "end": p.end,
+                            "question": None,
+                            "speaker": p.speaker,
+                            "text": p.text,
+                        }
+                        for i, p in enumerate(split_text(text))
+                    ]
                 if rows:
                     conn.execute(insert(seg), rows)
                 summary.sources += 1
             else:
                 doc_id = found
                 summary.sources_merged += 1
-            segments = conn.execute(select(seg.c.id, seg.c.position, seg.c.start, seg.c.end).where(seg.c.document_id == doc_id).order_by(seg.c.start)).all()
+            segments = conn.execute(
+                select(seg.c.id, seg.c.position, seg.c.start, seg.c.end)
+                .where(seg.c.document_id == doc_id)
+                .order_by(seg.c.start)
+            ).all()
             by_position = {s.position: s for s in segments}
             for entry in (meta or {}).get("segments", ()):
                 target = by_position.get(entry["position"])
@@ -314,11 +424,32 @@ def _write(project, book, summary, users, cases, case_of_source, sources, notes,
                     if lo >= hi:
                         continue
                     whole = sel_name == "segment" and lo == s.start and hi == s.end
-                    key = {"segment_id": s.id, "coder_id": coder, "codebook_id": book.id, "code_id": code_id, "span": not whole, "start": 0 if whole else lo - s.start, "end": 0 if whole else hi - s.start}
-                    exists = conn.execute(select(tb.codings.c.id).where(*(tb.codings.c[k] == v for k, v in key.items()))).first()
-                    taken = conn.execute(select(tb.codings.c.id).where(tb.codings.c.guid == coding_guid)).first()
+                    key = {
+                        "segment_id": s.id,
+                        "coder_id": coder,
+                        "codebook_id": book.id,
+                        "code_id": code_id,
+                        "span": not whole,
+                        "start": 0 if whole else lo - s.start,
+                        "end": 0 if whole else hi - s.start,
+                    }
+                    exists = conn.execute(
+                        select(tb.codings.c.id).where(
+                            *(tb.codings.c[k] == v for k, v in key.items())
+                        )
+                    ).first()
+                    taken = conn.execute(
+                        select(tb.codings.c.id).where(tb.codings.c.guid == coding_guid)
+                    ).first()
                     if exists is None:
-                        conn.execute(insert(tb.codings).values(guid=coding_guid if taken is None else str(uuid.uuid4()), origin="import", created_at=stamp, **key))
+                        conn.execute(
+                            insert(tb.codings).values(
+                                guid=coding_guid if taken is None else str(uuid.uuid4()),
+                                origin="import",
+                                created_at=stamp,
+                                **key,
+                            )
+                        )
                         summary.codings += 1
                     _review(conn, s.id, coder, stamp)
             for note in note_refs:
@@ -339,7 +470,11 @@ def _write(project, book, summary, users, cases, case_of_source, sources, notes,
 
 
 def _segment_target(conn, target: object) -> str | None:
-    found = conn.execute(select(tb.segments.c.id).where(tb.segments.c.id == int(str(target)))).scalar() if str(target).isdigit() else None
+    found = (
+        conn.execute(select(tb.segments.c.id).where(tb.segments.c.id == int(str(target)))).scalar()
+        if str(target).isdigit()
+        else None
+    )
     return str(found) if found is not None else None
 
 
@@ -353,7 +488,12 @@ def _coder_named(conn, name: str, stamp) -> str:
 
 def _review(conn, segment_id: int, coder_id: str, stamp) -> None:
     r = tb.reviews
-    if conn.execute(select(r.c.segment_id).where(r.c.segment_id == segment_id, r.c.coder_id == coder_id)).first() is None:
+    if (
+        conn.execute(
+            select(r.c.segment_id).where(r.c.segment_id == segment_id, r.c.coder_id == coder_id)
+        ).first()
+        is None
+    ):
         conn.execute(insert(r).values(segment_id=segment_id, coder_id=coder_id, reviewed_at=stamp))
 
 
@@ -365,7 +505,23 @@ def _memo(conn, entry, kind, target, coder_ids, guid, stamp, summary) -> None:
     coder = coder_ids.get(user) if user else None
     if coder is None:
         coder = _coder_named(conn, "Import", stamp)
-    if conn.execute(select(m.c.id).where(m.c.target_kind == kind, m.c.target_id == str(target), m.c.coder_id == coder)).first() is not None:
+    if (
+        conn.execute(
+            select(m.c.id).where(
+                m.c.target_kind == kind, m.c.target_id == str(target), m.c.coder_id == coder
+            )
+        ).first()
+        is not None
+    ):
         return
-    conn.execute(insert(m).values(guid=guid, target_kind=kind, target_id=str(target), coder_id=coder, text=text, updated_at=stamp))
+    conn.execute(
+        insert(m).values(
+            guid=guid,
+            target_kind=kind,
+            target_id=str(target),
+            coder_id=coder,
+            text=text,
+            updated_at=stamp,
+        )
+    )
     summary.notes += 1

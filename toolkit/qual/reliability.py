@@ -33,7 +33,9 @@ STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_
 def _check(decisions: pd.DataFrame, columns: dict[str, str]) -> None:
     missing = [c for c in columns.values() if c not in decisions.columns]
     if missing:
-        raise qual_error("Q056", field=", ".join(missing), known=", ".join(map(str, decisions.columns)))
+        raise qual_error(
+            "Q056", field=", ".join(missing), known=", ".join(map(str, decisions.columns))
+        )
 
 
 def agreement(
@@ -114,17 +116,33 @@ def agreement(
     rows = []
     for k, name in enumerate(codes):
         rows.extend(_rows(name, features_by_code[k], weights, level, n_coders, int(ones[k].sum())))
-    pooled = {key: sum(f[key] for f in features_by_code) for key in features_by_code[0]} if codes else {}
+    pooled = (
+        {key: sum(f[key] for f in features_by_code) for key in features_by_code[0]} if codes else {}
+    )
     if len(codes) > 1:
         rows.extend(_rows(OVERALL, pooled, weights, level, n_coders, int(ones.sum())))
     return pd.DataFrame(
-        rows, columns=["code", "statistic", "estimate", "ci_low", "ci_high", "n_units", "n_coders", "n_coded"]
+        rows,
+        columns=[
+            "code",
+            "statistic",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "n_units",
+            "n_coders",
+            "n_coded",
+        ],
     )
 
 
 def _features(counts: np.ndarray, pair: np.ndarray | None, n_coders: int) -> dict[str, np.ndarray]:
     m = counts.sum(axis=1)
-    out = {"pairable": (m >= 2).astype(float)[:, None], "agree": _agree_features(counts), "kripp": _kripp_features(counts)}
+    out = {
+        "pairable": (m >= 2).astype(float)[:, None],
+        "agree": _agree_features(counts),
+        "kripp": _kripp_features(counts),
+    }
     full = m == n_coders
     with np.errstate(divide="ignore", invalid="ignore"):
         fleiss = _fleiss_features(counts)
@@ -153,7 +171,12 @@ def _stat(kind: str, sums: np.ndarray, n_coders: int) -> np.ndarray:
 
 
 def _rows(code, features, weights, level, n_coders, n_coded) -> list[tuple]:
-    names = {"agree": "percent_agreement", "cohen": "cohen_kappa", "fleiss": "fleiss_kappa", "kripp": "krippendorff_alpha"}
+    names = {
+        "agree": "percent_agreement",
+        "cohen": "cohen_kappa",
+        "fleiss": "fleiss_kappa",
+        "kripp": "krippendorff_alpha",
+    }
     n_units = int(features["pairable"].sum())
     out = []
     for kind, statistic in names.items():

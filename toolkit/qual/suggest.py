@@ -19,10 +19,96 @@ __all__ = ["stems", "suggest", "suggestion_accuracy"]
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 #: French words too common to point at any code.
 STOP_WORDS = frozenset(
-    """au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
-    même mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes
-    toi ton tu un une vos votre vous c d j l à m n s t y été être avoir fait faire plus très
-    tout tous toute toutes rien ça cela ici là est sont ont suis ai a""".split()
+    [
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "et",
+        "eux",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "même",
+        "mes",
+        "moi",
+        "mon",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "c",
+        "d",
+        "j",
+        "l",
+        "à",
+        "m",
+        "n",
+        "s",
+        "t",
+        "y",
+        "été",
+        "être",
+        "avoir",
+        "fait",
+        "faire",
+        "plus",
+        "très",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "rien",
+        "ça",
+        "cela",
+        "ici",
+        "là",
+        "est",
+        "sont",
+        "ont",
+        "suis",
+        "ai",
+        "a",
+    ]
 )
 
 
@@ -66,7 +152,9 @@ def _profiles(codebook: Codebook) -> dict[str, tuple[frozenset[str], frozenset[s
     return out
 
 
-def suggest(text: str, codebook: Codebook, *, limit: int = 3, threshold: float = 1.0) -> pd.DataFrame:
+def suggest(
+    text: str, codebook: Codebook, *, limit: int = 3, threshold: float = 1.0
+) -> pd.DataFrame:
     """Codes whose keywords (weight 1) or label and example words (weight 0.5) appear in ``text``.
 
     Returns
@@ -91,10 +179,16 @@ def suggest(text: str, codebook: Codebook, *, limit: int = 3, threshold: float =
         if score >= threshold:
             rows.append((code_id, score, ", ".join(hits + soft)))
     frame = pd.DataFrame(rows, columns=["code", "score", "matched"])
-    return frame.sort_values(["score", "code"], ascending=[False, True], kind="stable").head(limit).reset_index(drop=True)
+    return (
+        frame.sort_values(["score", "code"], ascending=[False, True], kind="stable")
+        .head(limit)
+        .reset_index(drop=True)
+    )
 
 
-def suggestion_accuracy(segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, **options: object) -> pd.DataFrame:
+def suggestion_accuracy(
+    segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, **options: object
+) -> pd.DataFrame:
     """How often suggestions match human coding, on segments people coded.
 
     For each segment that at least one coder looked at, the codes suggested from its text

@@ -103,7 +103,12 @@ segments = Table(
     "qual_segments",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", String(36), ForeignKey("qual_documents.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "document_id",
+        String(36),
+        ForeignKey("qual_documents.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("position", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -118,7 +123,9 @@ codings = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("guid", String(36), nullable=False, unique=True),
-    Column("segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("coder_id", String(36), ForeignKey("qual_coders.id"), nullable=False),
     Column("codebook_id", String(100), nullable=False),
     Column("code_id", String(100), nullable=False),
@@ -135,7 +142,9 @@ codings = Table(
 reviews = Table(
     "qual_reviews",
     metadata,
-    Column("segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("coder_id", String(36), ForeignKey("qual_coders.id"), nullable=False),
     Column("reviewed_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("segment_id", "coder_id"),
@@ -152,7 +161,9 @@ memos = Table(
     Column("text", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("target_kind", "target_id", "coder_id"),
-    CheckConstraint("target_kind IN ('segment', 'code', 'document', 'project')", name="target_kind"),
+    CheckConstraint(
+        "target_kind IN ('segment', 'code', 'document', 'project')", name="target_kind"
+    ),
 )
 
 samples = Table(
@@ -168,7 +179,9 @@ sample_segments = Table(
     "qual_sample_segments",
     metadata,
     Column("sample_id", Integer, ForeignKey("qual_samples.id", ondelete="CASCADE"), nullable=False),
-    Column("segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False
+    ),
     PrimaryKeyConstraint("sample_id", "segment_id"),
 )
 
@@ -176,7 +189,9 @@ suggestion_log = Table(
     "qual_suggestion_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "segment_id", Integer, ForeignKey("qual_segments.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("coder_id", String(36), ForeignKey("qual_coders.id"), nullable=False),
     Column("code_id", String(100), nullable=False),
     Column("decision", String(10), nullable=False),

@@ -109,13 +109,27 @@ class CodingApp:
             ]
         )
         self.agreement_page = widgets.VBox(
-            [self.refresh_agreement_button, self.agreement_html, self.disagreement, self.open_button]
+            [
+                self.refresh_agreement_button,
+                self.agreement_html,
+                self.disagreement,
+                self.open_button,
+            ]
         )
         self.book_page = widgets.VBox(
-            [self.book_action, self.book_code, self.book_target, self.book_label, self.book_button, self.book_html]
+            [
+                self.book_action,
+                self.book_code,
+                self.book_target,
+                self.book_label,
+                self.book_button,
+                self.book_html,
+            ]
         )
         self.tabs = widgets.Tab([self.coding_page, self.agreement_page, self.book_page])
-        self.tabs.observe(lambda c: self.show_agreement() if c["new"] == 1 else None, "selected_index")
+        self.tabs.observe(
+            lambda c: self.show_agreement() if c["new"] == 1 else None, "selected_index"
+        )
         self.root = widgets.VBox(
             [
                 style(),
@@ -167,7 +181,9 @@ class CodingApp:
         self.book_action.description = tr("qual.app.book.action")
         actions = ("add", "rename", "move", "merge", "retire")
         self.book_action.options = [(tr(f"qual.app.book.{a}"), a) for a in actions]
-        for i, key in enumerate(("qual.app.tab.code", "qual.app.tab.agreement", "qual.app.tab.codebook")):
+        for i, key in enumerate(
+            ("qual.app.tab.code", "qual.app.tab.agreement", "qual.app.tab.codebook")
+        ):
             self.tabs.set_title(i, tr(key))
 
     def _language(self) -> None:
@@ -178,7 +194,10 @@ class CodingApp:
             self.show()
 
     def _error(self, error: ToolkitError) -> None:
-        self.message.value = "".join(f'<p class="mt-error">{esc(p.message(self.lang))}</p>' for p in error.problems) or f'<p class="mt-error">{esc(error)}</p>'
+        self.message.value = (
+            "".join(f'<p class="mt-error">{esc(p.message(self.lang))}</p>' for p in error.problems)
+            or f'<p class="mt-error">{esc(error)}</p>'
+        )
 
     # -- session ------------------------------------------------------------------------------
     def start(self, name: str) -> None:
@@ -190,7 +209,9 @@ class CodingApp:
             self._error(error)
             return
         self.coder = " ".join(str(name).split())
-        self.message.value = f'<p class="mt-ok">{esc(self.tr("qual.app.hello", coder=self.coder))}</p>'
+        self.message.value = (
+            f'<p class="mt-ok">{esc(self.tr("qual.app.hello", coder=self.coder))}</p>'
+        )
         self.project.sync()
         self.tabs.layout.display = ""
         self._options()
@@ -206,10 +227,19 @@ class CodingApp:
         self.sample.unobserve_all("value")
         self.filter.unobserve_all("value")
         current_sample, current_filter = self.sample.value, self.filter.value
-        self.sample.options = [(self.tr("qual.app.all_segments"), "")] + [(self.tr("qual.app.blind", name=s), s) for s in samples]
+        self.sample.options = [(self.tr("qual.app.all_segments"), "")] + [
+            (self.tr("qual.app.blind", name=s), s) for s in samples
+        ]
         self.sample.value = current_sample if current_sample in ("", *samples) else ""
-        filters = [(self.tr("qual.app.filter.all"), "all"), (self.tr("qual.app.filter.uncoded"), "uncoded"), (self.tr("qual.app.filter.disagreement"), "disagreement")]
-        filters += [(self.tr("qual.app.filter.code", code=c.label.get(self.lang)), f"code:{c.id}") for c in book.active()]
+        filters = [
+            (self.tr("qual.app.filter.all"), "all"),
+            (self.tr("qual.app.filter.uncoded"), "uncoded"),
+            (self.tr("qual.app.filter.disagreement"), "disagreement"),
+        ]
+        filters += [
+            (self.tr("qual.app.filter.code", code=c.label.get(self.lang)), f"code:{c.id}")
+            for c in book.active()
+        ]
         self.filter.options = filters
         self.filter.value = current_filter if current_filter in [v for _, v in filters] else "all"
         for control in (self.sample, self.filter):
@@ -217,7 +247,9 @@ class CodingApp:
         self.code_buttons = {}
         rows = []
         for code in book.active():
-            button = widgets.Button(description=book.path(code.id, self.lang), layout=widgets.Layout(width="auto"))
+            button = widgets.Button(
+                description=book.path(code.id, self.lang), layout=widgets.Layout(width="auto")
+            )
             button.add_class("mt-code-button")
             button.style.button_color = None
             button.on_click(lambda _b, c=code.id: self.toggle(c))
@@ -226,7 +258,9 @@ class CodingApp:
         self.codes_box.children = rows
         codes = [(book.path(c.id, self.lang), c.id) for c in book]
         self.book_code.options = codes
-        self.book_target.options = [(self.tr("qual.app.book.top"), "")] + [(book.path(c.id, self.lang), c.id) for c in book.active()]
+        self.book_target.options = [(self.tr("qual.app.book.top"), "")] + [
+            (book.path(c.id, self.lang), c.id) for c in book.active()
+        ]
 
     def reload(self) -> None:
         """Apply the sample and filter, and show the first segment."""
@@ -248,7 +282,9 @@ class CodingApp:
             segments = segments[segments["segment_id"].isin(units)]
         elif chosen.startswith("code:"):
             code = chosen.split(":", 1)[1]
-            segments = segments[segments["segment_id"].isin(set(codings.loc[codings["code"] == code, "segment_id"]))]
+            segments = segments[
+                segments["segment_id"].isin(set(codings.loc[codings["code"] == code, "segment_id"]))
+            ]
         self.segments = segments.reset_index(drop=True)
         self.order = [int(s) for s in self.segments["segment_id"]]
         self.index = 0
@@ -287,7 +323,15 @@ class CodingApp:
                 instrument = self.project.store.instrument(row["instrument_id"])
             except ToolkitError:
                 instrument = None
-        for name in ("sector", "wave", "sexe", "tranche_age", "profil", "logement", "lieu_passation"):
+        for name in (
+            "sector",
+            "wave",
+            "sexe",
+            "tranche_age",
+            "profil",
+            "logement",
+            "lieu_passation",
+        ):
             value = row.get(name)
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 continue
@@ -318,7 +362,9 @@ class CodingApp:
         where = ""
         if isinstance(question, str) and isinstance(row.get("instrument_id"), str):
             try:
-                q = self.project.store.instrument(row["instrument_id"]).question(question.split(".")[-1])
+                q = self.project.store.instrument(row["instrument_id"]).question(
+                    question.split(".")[-1]
+                )
                 where = q.text(self.lang)
             except (KeyError, ToolkitError):
                 where = question
@@ -347,7 +393,12 @@ class CodingApp:
         here = codings[codings["segment_id"] == segment]
         mine = here[here["coder"] == self.coder]
         self.text.spans = [
-            {"start": int(r.start), "end": int(r.end), "color": book.colour(r.code) + "66", "label": self._label(r.code)}
+            {
+                "start": int(r.start),
+                "end": int(r.end),
+                "color": book.colour(r.code) + "66",
+                "label": self._label(r.code),
+            }
             for r in mine.itertuples(index=False)
             if r.span and r.code in book
         ]
@@ -357,17 +408,29 @@ class CodingApp:
                 button.add_class("mt-code-on")
             else:
                 button.remove_class("mt-code-on")
-            button.tooltip = book.get(code).definition.get(self.lang) if book.get(code).definition else ""
+            button.tooltip = (
+                book.get(code).definition.get(self.lang) if book.get(code).definition else ""
+            )
         items = []
         for r in mine.itertuples(index=False):
-            what = f" « {esc(self.text.text[r.start:r.end])} »" if r.span else ""
+            what = f" « {esc(self.text.text[r.start : r.end])} »" if r.span else ""
             items.append(f"<li>{esc(self._label(r.code))}{what}</li>")
-        parts = [f"<h3>{esc(self.tr('qual.app.my_codes'))}</h3>", f"<ul>{''.join(items)}</ul>" if items else f"<p>{esc(self.tr('qual.app.none_yet'))}</p>"]
+        parts = [
+            f"<h3>{esc(self.tr('qual.app.my_codes'))}</h3>",
+            f"<ul>{''.join(items)}</ul>"
+            if items
+            else f"<p>{esc(self.tr('qual.app.none_yet'))}</p>",
+        ]
         if self.project.others_visible(self.coder or "", self.sample.value or None):
             others = here[here["coder"] != self.coder]
             if not others.empty:
-                listed = [f"<li>{esc(c)} : {esc(', '.join(sorted({self._label(x) for x in g['code']})))}</li>" for c, g in others.groupby("coder")]
-                parts.append(f"<h3>{esc(self.tr('qual.app.others'))}</h3><ul>{''.join(listed)}</ul>")
+                listed = [
+                    f"<li>{esc(c)} : {esc(', '.join(sorted({self._label(x) for x in g['code']})))}</li>"
+                    for c, g in others.groupby("coder")
+                ]
+                parts.append(
+                    f"<h3>{esc(self.tr('qual.app.others'))}</h3><ul>{''.join(listed)}</ul>"
+                )
         else:
             parts.append(f"<p class='mt-hint'>{esc(self.tr('qual.app.others_hidden'))}</p>")
         self.codings_html.value = "".join(parts)
@@ -388,7 +451,9 @@ class CodingApp:
             self.accept_button.layout.display = self.reject_button.layout.display = "none"
             return
         names = ", ".join(self._label(c) for c in self._suggested)
-        self.suggestions_html.value = f"<p class='mt-hint'>{esc(self.tr('qual.app.suggested', codes=names))}</p>"
+        self.suggestions_html.value = (
+            f"<p class='mt-hint'>{esc(self.tr('qual.app.suggested', codes=names))}</p>"
+        )
         self.accept_button.layout.display = self.reject_button.layout.display = ""
 
     # -- actions ------------------------------------------------------------------------------
@@ -400,10 +465,14 @@ class CodingApp:
         selection = list(self.text.selection)
         try:
             if len(selection) == 2:
-                self.project.code(segment, code_id, self.coder, start=int(selection[0]), end=int(selection[1]))
+                self.project.code(
+                    segment, code_id, self.coder, start=int(selection[0]), end=int(selection[1])
+                )
             else:
                 codings = self.project.codings(coder=self.coder)
-                has = not codings[(codings["segment_id"] == segment) & (codings["code"] == code_id)].empty
+                has = not codings[
+                    (codings["segment_id"] == segment) & (codings["code"] == code_id)
+                ].empty
                 if has:
                     self.project.uncode(segment, code_id, self.coder)
                 else:
@@ -467,22 +536,40 @@ class CodingApp:
             for name in names:
                 if name in stats.index:
                     r = stats.loc[name]
-                    ci = "" if pd.isna(r["ci_low"]) else f" [{_num(r['ci_low'])} ; {_num(r['ci_high'])}]"
+                    ci = (
+                        ""
+                        if pd.isna(r["ci_low"])
+                        else f" [{_num(r['ci_low'])} ; {_num(r['ci_high'])}]"
+                    )
                     cells.append(f"{_num(r['estimate'])}{ci}")
                 else:
                     cells.append("—")
             cells.append(str(int(group["n_units"].iloc[0])))
             rows.append(cells)
-        headers = [self.tr("qual.app.col.code")] + [self.tr(f"qual.stat.{n}") for n in names] + [self.tr("qual.app.col.units")]
+        headers = (
+            [self.tr("qual.app.col.code")]
+            + [self.tr(f"qual.stat.{n}") for n in names]
+            + [self.tr("qual.app.col.units")]
+        )
         from toolkit.apps.common.html import table as html_table
 
         self.agreement_html.value = html_table(headers, rows)
         sample = self.sample.value or None
-        listing = disagreements(self.project.decisions(segments=self.project.sample(sample) if sample else None))
+        listing = disagreements(
+            self.project.decisions(segments=self.project.sample(sample) if sample else None)
+        )
         segments = self.project.segments().set_index("segment_id")
         options = []
         for r in listing.itertuples(index=False):
-            who = self.tr("qual.app.disagreement", code=self._label(r.code), yes=r.applied_by, no=r.not_applied_by, who=segments.at[r.segment_id, "pseudonym"] if r.segment_id in segments.index else "")
+            who = self.tr(
+                "qual.app.disagreement",
+                code=self._label(r.code),
+                yes=r.applied_by,
+                no=r.not_applied_by,
+                who=segments.at[r.segment_id, "pseudonym"]
+                if r.segment_id in segments.index
+                else "",
+            )
             options.append((who, int(r.segment_id)))
         self.disagreement.options = options
         self.disagreement.description = self.tr("qual.app.disagreements", n=len(options))
@@ -495,7 +582,12 @@ class CodingApp:
     def change_codebook(self) -> None:
         """Add, rename, move, merge or retire a code; the new book is saved as a version."""
         book = self.project.codebook()
-        action, code, target, label = self.book_action.value, self.book_code.value, self.book_target.value or None, self.book_label.value.strip()
+        action, code, target, label = (
+            self.book_action.value,
+            self.book_code.value,
+            self.book_target.value or None,
+            self.book_label.value.strip(),
+        )
         try:
             if action == "add":
                 from toolkit.qual.codebook import Code
@@ -517,9 +609,13 @@ class CodingApp:
                 book = book.retire(code)
             number = self.project.save_codebook(book, by=self.coder, note=action)
         except ToolkitError as error:
-            self.book_html.value = "".join(f'<p class="mt-error">{esc(p.message(self.lang))}</p>' for p in error.problems)
+            self.book_html.value = "".join(
+                f'<p class="mt-error">{esc(p.message(self.lang))}</p>' for p in error.problems
+            )
             return
-        self.book_html.value = f'<p class="mt-ok">{esc(self.tr("qual.app.book.saved", number=number))}</p>'
+        self.book_html.value = (
+            f'<p class="mt-ok">{esc(self.tr("qual.app.book.saved", number=number))}</p>'
+        )
         self.book_label.value = ""
         self._options()
         self.show()

@@ -19,7 +19,7 @@ _TS = sa.DateTime(timezone=True)
 
 
 def _fk(table: str, column: str, target: str, *, cascade: bool = False) -> sa.ForeignKeyConstraint:
-    referred, _, key = target.partition(".")
+    referred = target.partition(".")[0]
     return sa.ForeignKeyConstraint(
         [column],
         [target],
