@@ -23,7 +23,15 @@ from toolkit.i18n import Text, t
 __all__ = ["CodingApp", "coding_app"]
 
 _CSS = """<style>
-.mt-coding .mt-code-button { border-left: 10px solid var(--code-colour, #999) !important; }
+.mt-coding .mt-code-button { border-left: 10px solid #999 !important; }
+.mt-coding button.jupyter-button { width: auto !important; max-width: 100%; height: auto;
+  min-height: 48px; white-space: normal; overflow: visible; text-overflow: clip; }
+.mt-coding .widget-dropdown, .mt-coding .widget-text { max-width: 100% !important; }
+.mt-coding .widget-dropdown select { max-width: 100%; }
+.mt-coding table.mt-table th, .mt-coding table.mt-table td { overflow-wrap: normal; }
+.mt-coding table.mt-table td:first-child { min-width: 9em; }
+.mt-coding .widget-dropdown { flex: 1 1 auto; min-width: 0; }
+.mt-coding table.mt-table td small { color: #555; white-space: nowrap; }
 .mt-coding .mt-code-on { background: #1565c0 !important; color: #fff !important; }
 .mt-coding .mt-meta { color: #333; font-size: 16px; }
 .mt-coding .mt-chip { display: inline-block; padding: 2px 8px; margin: 2px; border-radius: 12px;
@@ -54,19 +62,22 @@ class CodingApp:
         self._suggested: list[str] = []
         self.lang_switch = language_switch(("fr", "en"), lang)
         self.lang_switch.observe(lambda _c: self._language(), "value")
-        self.coder_box = widgets.Text(value=coder or "")
+        self.coder_box = widgets.Text(value=coder or "", style={"description_width": "initial"})
         self.start_button = widgets.Button(button_style="primary")
         self.start_button.on_click(lambda _b: self.start(self.coder_box.value))
         self.message = widgets.HTML()
-        self.sample = widgets.Dropdown()
-        self.filter = widgets.Dropdown()
+        wide = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="auto")}
+        self.sample = widgets.Dropdown(**wide)
+        self.filter = widgets.Dropdown(**wide)
+        self._quiet = False
         for control in (self.sample, self.filter):
-            control.observe(lambda _c: self.reload(), "value")
+            control.observe(lambda _c: None if self._quiet else self.reload(), "value")
         self.header = widgets.HTML()
         self.text = SpanText()
         self.text.on_msg(self._nav_message)
         self.code_buttons: dict[str, widgets.Button] = {}
-        self.codes_box = widgets.VBox()
+        self.codes_box = widgets.HBox()
+        self.code_colours = widgets.HTML()
         self.none_button = widgets.Button()
         self.none_button.on_click(lambda _b: self.no_code())
         self.previous_button = widgets.Button(icon="arrow-left")
@@ -84,6 +95,7 @@ class CodingApp:
         self.memo_button.on_click(lambda _b: self.save_memo())
         self.agreement_html = widgets.HTML()
         self.disagreement = widgets.Dropdown()
+        self.disagreement.add_class("mt-disagreements")
         self.open_button = widgets.Button()
         self.open_button.on_click(lambda _b: self.open_disagreement())
         self.refresh_agreement_button = widgets.Button(icon="refresh")
@@ -99,6 +111,7 @@ class CodingApp:
             [
                 self.header,
                 self.text,
+                self.code_colours,
                 self.codes_box,
                 widgets.HBox([self.none_button, self.previous_button, self.next_button]),
                 self.codings_html,
@@ -180,7 +193,9 @@ class CodingApp:
         self.book_button.description = tr("qual.app.book.apply")
         self.book_action.description = tr("qual.app.book.action")
         actions = ("add", "rename", "move", "merge", "retire")
+        chosen = self.book_action.value or "add"
         self.book_action.options = [(tr(f"qual.app.book.{a}"), a) for a in actions]
+        self.book_action.value = chosen
         for i, key in enumerate(
             ("qual.app.tab.code", "qual.app.tab.agreement", "qual.app.tab.codebook")
         ):
@@ -224,8 +239,7 @@ class CodingApp:
     def _options(self) -> None:
         book = self.project.codebook()
         samples = self.project.samples()
-        self.sample.unobserve_all("value")
-        self.filter.unobserve_all("value")
+        self._quiet = True
         current_sample, current_filter = self.sample.value, self.filter.value
         self.sample.options = [(self.tr("qual.app.all_segments"), "")] + [
             (self.tr("qual.app.blind", name=s), s) for s in samples
@@ -242,25 +256,34 @@ class CodingApp:
         ]
         self.filter.options = filters
         self.filter.value = current_filter if current_filter in [v for _, v in filters] else "all"
-        for control in (self.sample, self.filter):
-            control.observe(lambda _c: self.reload(), "value")
+        self._quiet = False
         self.code_buttons = {}
         rows = []
+        colours = []
         for code in book.active():
             button = widgets.Button(
                 description=book.path(code.id, self.lang), layout=widgets.Layout(width="auto")
             )
             button.add_class("mt-code-button")
-            button.style.button_color = None
+            button.add_class(f"mt-code-{code.id}")
+            colours.append(
+                f".mt-coding .mt-code-{code.id} {{ border-left-color: {book.colour(code.id)} !important; }}"
+            )
             button.on_click(lambda _b, c=code.id: self.toggle(c))
             self.code_buttons[code.id] = button
             rows.append(button)
         self.codes_box.children = rows
+        self.code_colours.value = "<style>" + "\n".join(colours) + "</style>"
         codes = [(book.path(c.id, self.lang), c.id) for c in book]
+        picked, target = self.book_code.value, self.book_target.value
         self.book_code.options = codes
+        self.book_code.value = picked if picked in book else codes[0][1] if codes else None
         self.book_target.options = [(self.tr("qual.app.book.top"), "")] + [
             (book.path(c.id, self.lang), c.id) for c in book.active()
         ]
+        self.book_target.value = (
+            target if target in [v for _, v in self.book_target.options] else ""
+        )
 
     def reload(self) -> None:
         """Apply the sample and filter, and show the first segment."""
@@ -349,6 +372,13 @@ class CodingApp:
             chips.append(f'<span class="mt-chip">{esc(label)} : {esc(shown)}</span>')
         return chips
 
+    @staticmethod
+    def _where(row: dict) -> str:
+        """The document as a person would name it (responses: survey title · pseudonym)."""
+        if row.get("kind") == "response":
+            return str(row.get("document"))
+        return f"{row.get('pseudonym') or ''} · {row.get('document')}"
+
     def show(self) -> None:
         """Draw the current segment, its codings, suggestions and memo."""
         segment = self.current
@@ -375,7 +405,7 @@ class CodingApp:
             done, total = self.project.sample_progress(self.sample.value, self.coder or "")
             blind = f'<p class="mt-warn">{esc(self.tr("qual.app.blind_progress", done=done, total=total))}</p>'
         self.header.value = (
-            f"<p class='mt-meta'><b>{esc(progress)}</b> · {esc(row.get('pseudonym') or '')} · {esc(row.get('document'))}</p>"
+            f"<p class='mt-meta'><b>{esc(progress)}</b> · {esc(self._where(row))}</p>"
             f"<p class='mt-meta'>{''.join(self._attributes(row))}</p>"
             + (f"<p class='mt-meta'><i>{esc(where)}</i></p>" if where else "")
             + (f"<p class='mt-meta'><b>{esc(speaker)}</b></p>" if speaker else "")
@@ -532,14 +562,14 @@ class CodingApp:
         rows = []
         for code, group in table.groupby("code", sort=False):
             stats = group.set_index("statistic")
-            cells = [self.tr("qual.app.overall") if code == OVERALL else self._label(code)]
+            cells = [esc(self.tr("qual.app.overall") if code == OVERALL else self._label(code))]
             for name in names:
                 if name in stats.index:
                     r = stats.loc[name]
                     ci = (
                         ""
                         if pd.isna(r["ci_low"])
-                        else f" [{_num(r['ci_low'])} ; {_num(r['ci_high'])}]"
+                        else f"<br><small>[{_num(r['ci_low'])} ; {_num(r['ci_high'])}]</small>"
                     )
                     cells.append(f"{_num(r['estimate'])}{ci}")
                 else:
@@ -551,9 +581,13 @@ class CodingApp:
             + [self.tr(f"qual.stat.{n}") for n in names]
             + [self.tr("qual.app.col.units")]
         )
-        from toolkit.apps.common.html import table as html_table
-
-        self.agreement_html.value = html_table(headers, rows)
+        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+        self.agreement_html.value = (
+            f'<div class="mt-scroll"><table class="mt-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+            f"<p class='mt-hint'>{esc(self.tr('qual.app.ci_note'))}</p>"
+        )
         sample = self.sample.value or None
         listing = disagreements(
             self.project.decisions(segments=self.project.sample(sample) if sample else None)
@@ -601,8 +635,8 @@ class CodingApp:
                 book = book.move(code, target)
             elif action == "merge":
                 if target is None:
-                    raise_missing = self.tr("qual.app.book.need_target")
-                    self.book_html.value = f'<p class="mt-error">{esc(raise_missing)}</p>'
+                    need = self.tr("qual.app.book.need_target")
+                    self.book_html.value = f'<p class="mt-error">{esc(need)}</p>'
                     return
                 book = book.merge(code, target)
             else:
@@ -622,15 +656,26 @@ class CodingApp:
 
 
 def _num(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:.2f}".replace(".", ",")
+    """Two decimals, French comma, no « -0,00 »."""
+    if pd.isna(value):
+        return "—"
+    text = f"{value:.2f}"
+    return ("0.00" if text == "-0.00" else text).replace(".", ",").replace("-", "−")
 
 
 def coding_app(*, lang: str = "fr") -> CodingApp:
-    """The app of ``notebooks/codage.ipynb``; ``?coder=NOM`` in the URL fills the name."""
-    import os
+    """The app of ``notebooks/codage.ipynb``; ``?coder=NOM`` fills the name, ``?lang=en``
+    switches to English.
 
-    query = os.environ.get("QUERY_STRING", "")
+    A preheated kernel runs the notebook before any page asks for it, so the query string is
+    read once Voilà has handed the request over (``voila.utils.wait_for_request``).
+    """
+    import os
     from urllib.parse import parse_qs
 
-    coder = (parse_qs(query).get("coder") or [None])[0]
-    return CodingApp(coder=coder, lang=lang)
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    params = {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
+    chosen = params.get("lang") if params.get("lang") in ("fr", "en") else lang
+    return CodingApp(coder=params.get("coder") or None, lang=chosen)
