@@ -106,10 +106,9 @@ def test_coding__two_coders_blind_mode__agreement_and_span_offsets(served, brows
         assert rows["Accès aux droits"].startswith("1,00")
         assert rows["Tranquillité et sécurité"].startswith("0,67")
         assert rows["Relations de voisinage"].startswith("0,67")
-        options = [
-            text.replace("\xa0", " ")
-            for text in chloe.locator(".mt-disagreements select option").all_inner_texts()
-        ]
+        choices = chloe.locator(".mt-disagreements select option")
+        choices.nth(1).wait_for(state="attached")
+        options = [text.replace("\xa0", " ") for text in choices.all_inner_texts()]
         assert sorted(options) == [
             "NAV-001 · Relations de voisinage : oui pour Dominique, non pour Chloé",
             "NAV-001 · Tranquillité et sécurité : oui pour Chloé, non pour Dominique",

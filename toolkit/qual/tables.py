@@ -134,7 +134,17 @@ codings = Table(
     Column("end", Integer, nullable=False),
     Column("origin", String(12), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-    UniqueConstraint("segment_id", "coder_id", "codebook_id", "code_id", "span", "start", "end"),
+    # Named by hand: the generated name passes PostgreSQL's 63-character limit.
+    UniqueConstraint(
+        "segment_id",
+        "coder_id",
+        "codebook_id",
+        "code_id",
+        "span",
+        "start",
+        "end",
+        name="uq_qual_codings_key",
+    ),
     CheckConstraint("origin IN ('manual', 'suggestion', 'import')", name="origin"),
     Index(None, "coder_id", "segment_id"),
 )

@@ -121,7 +121,7 @@ def upgrade() -> None:
             "span",
             "start",
             "end",
-            name="uq_qual_codings_segment_id_coder_id_codebook_id_code_id_span_start_end",
+            name="uq_qual_codings_key",
         ),
         sa.CheckConstraint(
             "origin IN ('manual', 'suggestion', 'import')", name="ck_qual_codings_origin"
