@@ -173,7 +173,8 @@ def code_frequencies(
     survey weight of the response; on a segment matrix the segments of one respondent form
     a cluster (``psu = case_id``), so that a talkative respondent does not narrow the
     interval. Cells with fewer than ``threshold`` units are suppressed
-    (:func:`toolkit.analysis.suppress`).
+    (:func:`toolkit.analysis.suppress`, code by code, with secondary suppression across the
+    ``by`` domains).
 
     Returns
     -------
@@ -198,8 +199,14 @@ def code_frequencies(
     out.insert(
         out.columns.get_loc("code") + 1, "label", [_label(codebook, c, lang) for c in out["code"]]
     )
-    dims = ([by] if isinstance(by, str) else list(by or [])) + ["code"]
-    return suppress(out, threshold=threshold, dimensions=dims)
+    # Each code is a table of its own (a respondent may carry several codes, so codes do not
+    # add up): small cells are hidden, with secondary suppression across the domains only.
+    dims = [by] if isinstance(by, str) else list(by or [])
+    parts = [
+        suppress(part, threshold=threshold, dimensions=dims)
+        for _, part in out.groupby("code", sort=False)
+    ]
+    return pd.concat(parts).loc[out.index]
 
 
 def _label(codebook: Codebook | None, code: str, lang: str | None) -> str:

@@ -73,6 +73,7 @@ class CodingApp:
         for control in (self.sample, self.filter):
             control.observe(lambda _c: None if self._quiet else self.reload(), "value")
         self.header = widgets.HTML()
+        self.blind_html = widgets.HTML()
         self.text = SpanText()
         self.text.on_msg(self._nav_message)
         self.code_buttons: dict[str, widgets.Button] = {}
@@ -110,6 +111,7 @@ class CodingApp:
         self.coding_page = widgets.VBox(
             [
                 self.header,
+                self.blind_html,
                 self.text,
                 self.code_colours,
                 self.codes_box,
@@ -385,7 +387,7 @@ class CodingApp:
         if segment is None:
             self.header.value = f"<p>{esc(self.tr('qual.app.nothing'))}</p>"
             self.text.text, self.text.spans = "", []
-            self.codings_html.value = self.suggestions_html.value = ""
+            self.codings_html.value = self.suggestions_html.value = self.blind_html.value = ""
             return
         row = self.segments.iloc[self.index].to_dict()
         question = row.get("question")
@@ -400,23 +402,27 @@ class CodingApp:
                 where = question
         speaker = row.get("speaker") if isinstance(row.get("speaker"), str) else ""
         progress = self.tr("qual.app.position", n=self.index + 1, total=len(self.order))
-        blind = ""
-        if self.sample.value:
-            done, total = self.project.sample_progress(self.sample.value, self.coder or "")
-            blind = f'<p class="mt-warn">{esc(self.tr("qual.app.blind_progress", done=done, total=total))}</p>'
         self.header.value = (
             f"<p class='mt-meta'><b>{esc(progress)}</b> · {esc(self._where(row))}</p>"
             f"<p class='mt-meta'>{''.join(self._attributes(row))}</p>"
             + (f"<p class='mt-meta'><i>{esc(where)}</i></p>" if where else "")
             + (f"<p class='mt-meta'><b>{esc(speaker)}</b></p>" if speaker else "")
-            + blind
         )
         self.text.selection = []
         self.text.text = str(row["text"])
         self.memo.value = self.project.memo("segment", segment, self.coder or "")
         self._draw_codings()
 
+    def _blind_note(self) -> None:
+        if not self.sample.value:
+            self.blind_html.value = ""
+            return
+        done, total = self.project.sample_progress(self.sample.value, self.coder or "")
+        note = self.tr("qual.app.blind_progress", done=done, total=total)
+        self.blind_html.value = f'<p class="mt-warn">{esc(note)}</p>'
+
     def _draw_codings(self) -> None:
+        self._blind_note()
         segment = self.current
         book = self.project.codebook()
         codings = self.project.codings()

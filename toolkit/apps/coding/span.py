@@ -76,7 +76,7 @@ export default { render };
 _CSS = """
 .mt-span-text { white-space: pre-wrap; font-size: 19px; line-height: 1.6; padding: 10px 12px;
   border: 1px solid #c8ced6; border-radius: 6px; background: #fff; max-width: 44em;
-  overflow-wrap: anywhere; user-select: text; }
+  overflow-wrap: anywhere; user-select: text; box-sizing: border-box; width: 100%; }
 .mt-span-text mark { border-radius: 3px; padding: 0 1px; }
 .mt-span-text:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
 """
