@@ -612,6 +612,7 @@ class CodingApp:
             )
             options.append((who, int(r.segment_id)))
         self.disagreement.options = options
+        self.disagreement.value = options[0][1] if options else None
         self.disagreement.description = self.tr("qual.app.disagreements", n=len(options))
 
     def open_disagreement(self) -> None:
