@@ -10,6 +10,9 @@ generator, so agreement is high but not perfect, as it is in real double coding.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import numpy as np
 
 from toolkit.demo.synthetic import synthetic_answers
@@ -18,6 +21,8 @@ __all__ = ["CODERS", "IDEES", "PREOCCUPATIONS", "TRANSCRIPTS", "fill_qual_demo"]
 
 CODERS = ("Awa", "Bérénice")
 SAMPLE_NAME = "Échantillon de fiabilité"
+#: The date the demo answers are drawn for (the same demo whatever the day).
+DEMO_TODAY = dt.date(2026, 6, 15)
 #: (answer to « preoccupation », codes)
 PREOCCUPATIONS = (
     (
@@ -228,8 +233,12 @@ def fill_qual_demo(store, *, seed: int = 20261201, n_responses: int = 40) -> dic
             idea, idea_codes = IDEES[index % len(IDEES)]
             overrides["idee"] = idea
             truth[idea] = idea_codes
-        answers = synthetic_answers(instrument, rng, overrides=overrides)
-        rows.append({"answers": answers, "source": "demo"})
+        answers = synthetic_answers(instrument, rng, overrides=overrides, today=DEMO_TODAY)
+        # Fixed ids: the same seed gives the same pseudonyms, segments and codings.
+        response_id = str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"mediation-toolkit/demo-qual/{seed}/{index}")
+        )
+        rows.append({"answers": answers, "source": "demo", "response_id": response_id})
     response_ids = set(store.submit_many("besoins_habitants", rows))
     project.save_codebook(
         load_codebook(default_codebook_path()), by=CODERS[0], note="démonstration"

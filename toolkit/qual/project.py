@@ -112,7 +112,7 @@ class QualProject:
             .join(d, d.c.id == s.c.document_id)
             .outerjoin(c, c.c.id == d.c.case_id)
             .where(d.c.status == "active", s.c.end > s.c.start)
-            .order_by(d.c.created_at, d.c.id, s.c.position)
+            .order_by(d.c.created_at, d.c.name, d.c.id, s.c.position)
         )
         with read_connection(self.engine) as conn:
             rows = conn.execute(query).all()
