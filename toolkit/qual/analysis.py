@@ -60,7 +60,7 @@ _SEGMENT_COLUMNS = (
 )
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise qual_error("Q056", field=", ".join(missing), known=", ".join(map(str, frame.columns)))
@@ -121,8 +121,8 @@ def coding_matrix(
     """
     if unit not in UNITS:
         raise qual_error("Q051", field="unit", got=unit, allowed=", ".join(UNITS))
-    _require(segments, ("segment_id", "case_id", "pseudonym"), "segments")
-    _require(codings, ("segment_id", "coder", "code"), "codings")
+    _require(segments, ("segment_id", "case_id", "pseudonym"))
+    _require(codings, ("segment_id", "coder", "code"))
     pairs = _applied(codings, rule, coders)
     names = list(codes) if codes is not None else sorted(pairs["code"].unique())
     flags = pd.crosstab(pairs["segment_id"], pairs["code"]).reindex(columns=names, fill_value=0) > 0
@@ -186,7 +186,7 @@ def code_frequencies(
     from toolkit.analysis import Design, proportions, suppress
 
     codes = list(codes)
-    _require(matrix, [*codes, "case_id"] + ([weight] if weight else []), "matrix")
+    _require(matrix, [*codes, "case_id"] + ([weight] if weight else []))
     segment_level = "segment_id" in matrix.columns
     design = Design(weight=weight, psu="case_id" if segment_level else None)
     tables = []
@@ -220,7 +220,7 @@ def join_closed_answers(case_matrix: pd.DataFrame, store, instrument_id: str) ->
 
     Rows are the cases of ``instrument_id``'s responses; ``pii`` fields stay out.
     """
-    _require(case_matrix, ("response_id",), "case_matrix")
+    _require(case_matrix, ("response_id",))
     frame = store.frame(instrument_id)
     answers = frame.drop(
         columns=[c for c in frame.columns if c in case_matrix.columns and c != "response_id"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from toolkit.i18n import Text
 from toolkit.qual.errors import qual_error
 
-__all__ = ["CODE_STATUSES", "Code", "Codebook", "code_guid", "normalise_guid"]
+__all__ = ["CODE_STATUSES", "Code", "Codebook", "code_guid", "normalise_guid", "slug"]
 
 CODE_STATUSES = ("active", "retired")
 #: Namespace of the GUIDs derived from codebook and code ids (stable across exports).
@@ -33,6 +34,22 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 def code_guid(codebook_id: str, code_id: str) -> str:
     """A GUID derived from the ids, the same at every export (REFI-QDA ``guid``)."""
     return str(uuid.uuid5(_GUID_NAMESPACE, f"{codebook_id}/{code_id}"))
+
+
+def slug(name: str, taken: set[str]) -> str:
+    """A code id made from a label (``Nuisances sonores`` → ``nuisances_sonores``), unique
+    among ``taken`` (which it joins).
+
+    >>> slug("Accès aux droits", {"acces_aux_droits"})
+    'acces_aux_droits_2'
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    base = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").lower()[:60] or "code"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
 
 
 def normalise_guid(value: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import Problem
 from toolkit.qual import tables as tb
@@ -202,10 +203,9 @@ def sync_responses(store, instruments: Iterable[str] | None = None) -> SyncRepor
                 with write_connection(store.engine) as conn:
                     added, updated, removed = _sync_one(conn, instrument_id, title, rows)
                 break
-            except Exception as error:
-                from sqlalchemy.exc import IntegrityError
-
-                if attempt == 2 or not isinstance(error, IntegrityError):
+            except IntegrityError:
+                # Another coder's page synced the same responses at the same moment.
+                if attempt == 2:
                     raise
         if added:
             report.added[instrument_id] = added

@@ -340,13 +340,13 @@ class QualProject:
                         )
                     ).scalar()
                     if found is not None:
-                        self._review(conn, int(segment_id), coder_id)
+                        self.mark(conn, int(segment_id), coder_id)
                         return str(found)
                     new = guid or str(uuid.uuid4())
                     conn.execute(
                         insert(tb.codings).values(guid=new, origin=origin, created_at=now(), **key)
                     )
-                    self._review(conn, int(segment_id), coder_id)
+                    self.mark(conn, int(segment_id), coder_id)
                 return new
             except IntegrityError:
                 if attempt == 2:
@@ -386,14 +386,15 @@ class QualProject:
             try:
                 with write_connection(self.engine) as conn:
                     self._segment_text(conn, segment_id)
-                    self._review(conn, int(segment_id), coder_id)
+                    self.mark(conn, int(segment_id), coder_id)
                 return
             except IntegrityError:
                 if attempt == 2:
                     raise
 
     @staticmethod
-    def _review(conn, segment_id: int, coder_id: str) -> None:
+    def mark(conn, segment_id: int, coder_id: str) -> None:
+        """Inside an open write transaction: ``coder_id`` has looked at ``segment_id``."""
         r = tb.reviews
         found = conn.execute(
             select(r.c.segment_id).where(r.c.segment_id == segment_id, r.c.coder_id == coder_id)

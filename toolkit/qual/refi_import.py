@@ -11,11 +11,9 @@ a project from another tool that holds sources already in the corpus, adds no du
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -23,10 +21,11 @@ from sqlalchemy import insert, select
 
 from toolkit.i18n import Text
 from toolkit.qual import tables as tb
-from toolkit.qual.codebook import Code, Codebook, normalise_guid
+from toolkit.qual.codebook import Code, Codebook, normalise_guid, slug
 from toolkit.qual.corpus import content_hash, now
 from toolkit.qual.documents import normalise_text, split_text
 from toolkit.qual.errors import QualError, qual_error
+from toolkit.qual.project import QualProject
 from toolkit.qual.refi import CODEBOOK_NS, PROJECT_NS, split_description, validate_xml
 from toolkit.store.engine import write_connection
 
@@ -44,17 +43,6 @@ class ImportSummary:
     sources_merged: int = 0
     codings: int = 0
     notes: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-def _slug(name: str, taken: set[str]) -> str:
-    folded = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
-    base = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").lower()[:60] or "code"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}_{n}", n + 1
-    taken.add(slug)
-    return slug
 
 
 def _codes_from(
@@ -72,7 +60,7 @@ def _codes_from(
             taken.add(code.id)
         else:
             code = Code(
-                id=_slug(element.get("name", ""), taken),
+                id=slug(element.get("name", ""), taken),
                 label=Text.of(element.get("name") or "?"),  # type: ignore[arg-type]
                 parent=parent_id,
                 definition=Text.of(readable.strip()) if readable.strip() else None,
@@ -101,7 +89,7 @@ def read_codebook_xml(data: bytes, *, source: str | None = None) -> Codebook:
         if meta:
             break
     name = Path(source).stem if source else "codebook"
-    book_id = (meta or {}).get("id") or _slug(name, set())
+    book_id = (meta or {}).get("id") or slug(name, set())
     title = Text.of((meta or {}).get("title") or name)
     return Codebook(
         id=book_id,
@@ -130,7 +118,7 @@ def _merge_books(
         else:
             parent = mapping.get(code.parent) if code.parent else None
             taken = set(book.ids())
-            new_id = code.id if code.id not in taken else _slug(code.id, taken)
+            new_id = code.id if code.id not in taken else slug(code.id, taken)
             book = book.add(Code(**{**code.__dict__, "id": new_id, "parent": parent, "guid": guid}))
             mapping[code.id] = new_id
             added += 1
@@ -200,7 +188,7 @@ def _import_project(
     _, project_meta = split_description(root.findtext(q("Description")))
     meta_book = (project_meta or {}).get("codebook") or {}
     incoming = Codebook(
-        id=meta_book.get("id") or _slug(name, set()),
+        id=meta_book.get("id") or slug(name, set()),
         title=Text.of(meta_book.get("title") or name),  # type: ignore[arg-type]
         codes=tuple(c for c, _, _ in codes),
         version=str(meta_book.get("version", "1")),
@@ -411,7 +399,7 @@ def _write(
                 target = by_position.get(entry["position"])
                 for user in entry.get("reviewed_by", ()):
                     if target is not None and _guid(user) in coder_ids:
-                        _review(conn, target.id, coder_ids[_guid(user)], stamp)
+                        QualProject.mark(conn, target.id, coder_ids[_guid(user)])
             for start, end, sel_name, code_id, user, coding_guid in selections:
                 if user is None or user not in coder_ids:
                     if unknown_coder is None:
@@ -451,7 +439,7 @@ def _write(
                             )
                         )
                         summary.codings += 1
-                    _review(conn, s.id, coder, stamp)
+                    QualProject.mark(conn, s.id, coder)
             for note in note_refs:
                 if note in notes:
                     _memo(conn, notes[note], "document", doc_id, coder_ids, note, stamp, summary)
@@ -484,17 +472,6 @@ def _coder_named(conn, name: str, stamp) -> str:
         found = str(uuid.uuid4())
         conn.execute(insert(tb.coders).values(id=found, name=name, created_at=stamp))
     return str(found)
-
-
-def _review(conn, segment_id: int, coder_id: str, stamp) -> None:
-    r = tb.reviews
-    if (
-        conn.execute(
-            select(r.c.segment_id).where(r.c.segment_id == segment_id, r.c.coder_id == coder_id)
-        ).first()
-        is None
-    ):
-        conn.execute(insert(r).values(segment_id=segment_id, coder_id=coder_id, reviewed_at=stamp))
 
 
 def _memo(conn, entry, kind, target, coder_ids, guid, stamp, summary) -> None:

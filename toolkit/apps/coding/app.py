@@ -631,10 +631,9 @@ class CodingApp:
         )
         try:
             if action == "add":
-                from toolkit.qual.codebook import Code
-                from toolkit.qual.refi_import import _slug
+                from toolkit.qual.codebook import Code, slug
 
-                new_id = _slug(label, set(book.ids()))
+                new_id = slug(label, set(book.ids()))
                 book = book.add(Code(id=new_id, label=Text.of(label or " "), parent=target))  # type: ignore[arg-type]
             elif action == "rename":
                 book = book.rename(code, label)
