@@ -63,3 +63,20 @@ def test_coding_app__english__labels_switch(project):
     app.lang_switch.value = "en"
     assert app.next_button.description == "Next"
     assert "Peace and safety" in app.code_buttons["tranquillite"].description
+
+
+def test_coding_app__document_view__selection_codes_the_right_turn(project):
+    project.import_text("Enquêteur : Et le quartier ?\nPersonne : Le bruit du hall, surtout l'été.", name="e.txt")
+    app = CodingApp(project.store, coder="Awa")
+    app.view.value = "document"
+    shown = app.text.text
+    assert shown.startswith("▶ Enquêteur : Et le quartier ?")
+    assert "Personne : Le bruit du hall" in shown
+    start = shown.index("bruit")
+    app.text.selection = [start, start + len("bruit du hall")]
+    app.code_buttons["tranquillite"].click()
+    coding = project.codings().iloc[0]
+    segment = project.segment(int(coding.segment_id))
+    assert segment["speaker"] == "Personne"
+    assert segment["text"][coding.start : coding.end] == "bruit du hall"
+    assert app.text.spans[0]["start"] == start

@@ -74,6 +74,10 @@ class CodingApp:
             control.observe(lambda _c: None if self._quiet else self.reload(), "value")
         self.header = widgets.HTML()
         self.blind_html = widgets.HTML()
+        self.view = widgets.ToggleButtons(style={"button_width": "auto"})
+        self.view.observe(lambda _c: self.show() if self.coder else None, "value")
+        #: Document view: (segment id, offset of its text in the shown text, length).
+        self._layout: list[tuple[int, int, int]] = []
         self.text = SpanText()
         self.text.on_msg(self._nav_message)
         self.code_buttons: dict[str, widgets.Button] = {}
@@ -110,6 +114,7 @@ class CodingApp:
         self.book_html = widgets.HTML()
         self.coding_page = widgets.VBox(
             [
+                self.view,
                 self.header,
                 self.blind_html,
                 self.text,
@@ -189,6 +194,12 @@ class CodingApp:
         self.memo_button.description = tr("qual.app.save_memo")
         self.open_button.description = tr("qual.app.open")
         self.refresh_agreement_button.description = tr("qual.app.refresh")
+        view = self.view.value or "segment"
+        self.view.options = [
+            (tr("qual.app.view.segment"), "segment"),
+            (tr("qual.app.view.document"), "document"),
+        ]
+        self.view.value = view
         self.book_code.description = tr("qual.app.book.code")
         self.book_target.description = tr("qual.app.book.target")
         self.book_label.description = tr("qual.app.book.label")
@@ -409,9 +420,40 @@ class CodingApp:
             + (f"<p class='mt-meta'><b>{esc(speaker)}</b></p>" if speaker else "")
         )
         self.text.selection = []
-        self.text.text = str(row["text"])
+        self.text.text = self._display_text(row)
         self.memo.value = self.project.memo("segment", segment, self.coder or "")
         self._draw_codings()
+
+    def _display_text(self, row: dict) -> str:
+        """The segment's text, or in document view every turn of its document (current one
+        marked ▶), remembering where each segment's text starts."""
+        if self.view.value != "document":
+            self._layout = [(int(row["segment_id"]), 0, len(str(row["text"])))]
+            return str(row["text"])
+        document = self.project.segments(with_attributes=False)
+        document = document[document["document_id"] == row["document_id"]]
+        parts, layout, offset = [], [], 0
+        for seg in document.itertuples(index=False):
+            head = "▶ " if int(seg.segment_id) == int(row["segment_id"]) else ""
+            if isinstance(seg.speaker, str) and seg.speaker:
+                head += f"{seg.speaker} : "
+            layout.append((int(seg.segment_id), offset + len(head), len(seg.text)))
+            parts.append(head + seg.text)
+            offset += len(head) + len(seg.text) + 2
+        self._layout = layout
+        return "\n\n".join(parts)
+
+    def _segment_selection(self) -> tuple[int, int, int] | None:
+        """(segment, start, end) of the selection in segment offsets, or ``None``."""
+        selection = list(self.text.selection)
+        if len(selection) != 2:
+            return None
+        low, high = int(selection[0]), int(selection[1])
+        for segment, start, length in self._layout:
+            if start - 1 <= low < start + length or (low < start and high > start):
+                a, b = max(low, start) - start, min(high, start + length) - start
+                return (segment, a, b) if a < b else None
+        return None
 
     def _blind_note(self) -> None:
         if not self.sample.value:
@@ -428,14 +470,16 @@ class CodingApp:
         codings = self.project.codings()
         here = codings[codings["segment_id"] == segment]
         mine = here[here["coder"] == self.coder]
+        offsets = {seg: start for seg, start, _ in self._layout}
+        shown = codings[(codings["coder"] == self.coder) & codings["segment_id"].isin(offsets)]
         self.text.spans = [
             {
-                "start": int(r.start),
-                "end": int(r.end),
+                "start": offsets[int(r.segment_id)] + int(r.start),
+                "end": offsets[int(r.segment_id)] + int(r.end),
                 "color": book.colour(r.code) + "66",
                 "label": self._label(r.code),
             }
-            for r in mine.itertuples(index=False)
+            for r in shown.itertuples(index=False)
             if r.span and r.code in book
         ]
         on = set(mine["code"])
@@ -498,12 +542,11 @@ class CodingApp:
         segment = self.current
         if segment is None or not self.coder:
             return
-        selection = list(self.text.selection)
+        picked = self._segment_selection()
         try:
-            if len(selection) == 2:
-                self.project.code(
-                    segment, code_id, self.coder, start=int(selection[0]), end=int(selection[1])
-                )
+            if picked is not None:
+                target, start, end = picked
+                self.project.code(target, code_id, self.coder, start=start, end=end)
             else:
                 codings = self.project.codings(coder=self.coder)
                 has = not codings[
