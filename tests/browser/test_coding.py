@@ -16,7 +16,7 @@ from toolkit.store import connect
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 120_000
+TIMEOUT_MS = 300_000  # a kernel start on a loaded two-core machine can take minutes
 TEXT = "Été 2026 👍 : les démarches à la CAF sont compliquées.\n\nLe bruit du hall empêche de dormir.\n\nRien à signaler cette semaine."
 SPAN = "démarches à la CAF"
 SAMPLE = "test-navigateur"

@@ -66,7 +66,9 @@ def test_coding_app__english__labels_switch(project):
 
 
 def test_coding_app__document_view__selection_codes_the_right_turn(project):
-    project.import_text("Enquêteur : Et le quartier ?\nPersonne : Le bruit du hall, surtout l'été.", name="e.txt")
+    project.import_text(
+        "Enquêteur : Et le quartier ?\nPersonne : Le bruit du hall, surtout l'été.", name="e.txt"
+    )
     app = CodingApp(project.store, coder="Awa")
     app.view.value = "document"
     shown = app.text.text
