@@ -34,5 +34,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for instrument_id, count in added.items():
         print(t("cli.demo.added", count=count, instrument=instrument_id))
+    from toolkit.demo.qual import fill_qual_demo
+
+    qual = fill_qual_demo(store, seed=seed)
+    if qual:
+        print(t("cli.demo.qual", **qual))
     print(t("cli.demo.where", url=store.engine.url.render_as_string(hide_password=True)))
     return 0

@@ -33,6 +33,10 @@ def _is_training_module(path: Path) -> bool:
 
 def problems_of(path: Path) -> list[Problem]:
     """Every problem of one file, whatever its kind."""
+    from toolkit.qual.loader import is_codebook_file, validate_codebook
+
+    if is_codebook_file(path):
+        return validate_codebook(path)
     if _is_training_module(path):
         from toolkit.training import validate as validate_module
 
