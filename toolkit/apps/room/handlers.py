@@ -300,6 +300,16 @@ class _Trainer(JupyterHandler):
         self.finish(json.dumps(value, ensure_ascii=False))
 
 
+class _TrainerApi(_Trainer):
+    """JSON handlers of the projector: an unauthenticated request gets 403, not a login page."""
+
+    def get_login_url(self) -> str:
+        raise web.HTTPError(403)
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.reply({"message": t("room.error.trainer", _lang(self))}, status_code)
+
+
 class ProjectorPage(_Trainer):
     @web.authenticated
     def get(self, code: str) -> None:
@@ -312,7 +322,7 @@ class ProjectorPage(_Trainer):
         self.finish(page)
 
 
-class ProjectorState(_Trainer):
+class ProjectorState(_TrainerApi):
     @web.authenticated
     async def get(self, code: str) -> None:
         self.trainer()
@@ -336,7 +346,7 @@ class ProjectorState(_Trainer):
         return Projection(info, people, answers, finished, _public_url(self, self.context))
 
 
-class ProjectorControl(_Trainer):
+class ProjectorControl(_TrainerApi):
     @web.authenticated
     async def post(self, code: str) -> None:
         self.trainer()
