@@ -343,9 +343,11 @@ def _ratings(name: str, legend: str, labels: list[tuple[int, str]], given: objec
         f'value="{value}"{_checked(given == value)}><span>{esc(label)}</span></label>'
         for value, label in labels
     )
+    # Numbers side by side on one row; words in columns wide enough never to split a word.
+    layout = "rm-digits" if all(len(label) <= 3 for _, label in labels) else "rm-words"
     return (
         f'<fieldset class="rm-scale"><legend class="rm-prompt">{esc(legend)}</legend>'
-        f'<div class="rm-options">{options}</div></fieldset>'
+        f'<div class="rm-options {layout}">{options}</div></fieldset>'
     )
 
 
