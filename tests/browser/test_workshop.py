@@ -87,8 +87,13 @@ def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
     assert projector.evaluate("document.documentElement.scrollWidth <= innerWidth")
     trainer.screenshot(path=str(artifacts / "workshop_trainer_panel_1280.png"), full_page=True)
 
-    # The projector's "next" (→ key) moves every phone to the next exercise of the agenda.
+    # The projector shows one question of the quiz at a time; its "next" (→ key) goes through
+    # them, then moves every phone to the next exercise of the agenda.
     projector.keyboard.press("ArrowRight")
+    assert projector.locator(".pj-of").inner_text() == "question 2 sur 4"
+    assert projector.locator(".wk-group:visible").count() == 1
+    for _ in range(3):
+        projector.keyboard.press("ArrowRight")
     for phone in phones:
         phone.get_by_text("La meilleure réponse").wait_for()
     trainer.locator("h3", has_text="Jugement situationnel : une confidence inquiétante").wait_for()

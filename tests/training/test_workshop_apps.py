@@ -28,7 +28,7 @@ def room(training_store, module_file):
     return trainer, people
 
 
-def launch(trainer, exercise, phase=None):
+def launch(trainer, exercise, phase="none"):
     trainer.exercise.value = exercise
     trainer.phase.value = phase
     trainer.launch_button.click()

@@ -98,6 +98,7 @@ def projector_page(*, base: str, code: str, lang: str, xsrf: str) -> str:
             "offline": t("room.js.offline", lang),
             "reveal": t("room.projector.reveal", lang),
             "hide": t("room.projector.hide", lang),
+            "of": t("room.projector.of", lang, n="{n}", total="{total}"),
         },
     }
     buttons = "".join(

@@ -16,7 +16,7 @@ from toolkit.apps.room.charts import chart_html
 from toolkit.apps.room.qr import qr_svg
 from toolkit.i18n import t
 from toolkit.training.live import tally
-from toolkit.training.model import Rewriting, RolePlay
+from toolkit.training.model import Quiz, Rewriting, RolePlay
 from toolkit.training.sessions import SessionInfo
 
 __all__ = ["Projection", "projector_html"]
@@ -104,6 +104,7 @@ def projector_html(p: Projection, lang: str | None) -> str:
             bars = tally(exercise, answers, lang=lang)
             body += chart_html(bars, show_key=True, lang=lang)
         else:
+            body += _questions(exercise, lang)
             body += f'<p class="pj-hidden wk-hidden">{esc(t("room.projector.hidden", lang))}</p>'
         if isinstance(exercise, RolePlay) or exercise is None:
             body += _texts(answers, lang)
@@ -111,9 +112,23 @@ def projector_html(p: Projection, lang: str | None) -> str:
         f'<div class="pj-screen pj-run" data-screen="exercise" data-run="{run.id}" '
         f'data-revealed="{"true" if run.revealed else "false"}">{_bar(p, lang)}'
         f'<h1 class="pj-title">{esc(title)}</h1>'
-        f'<p class="pj-progress" data-answered="{answered}">{esc(progress)}</p>'
+        f'<p class="pj-progress" data-answered="{answered}">{esc(progress)}'
+        '<span class="pj-of" hidden></span></p>'
         f'<div class="pj-body">{body}</div></div>'
     )
+
+
+def _questions(exercise, lang: str | None) -> str:
+    """A quiz's questions and options (no counts, no key), for the room to read meanwhile."""
+    if not isinstance(exercise, Quiz):
+        return ""
+    items = "".join(
+        f'<section class="pj-question"><h2 class="pj-prompt">{esc(q.prompt.get(lang))}</h2>'
+        f'<ol class="pj-options">{"".join(f"<li>{esc(o.text.get(lang))}</li>" for o in q.options)}'
+        "</ol></section>"
+        for q in exercise.questions
+    )
+    return f'<div class="pj-questions">{items}</div>'
 
 
 def _texts(answers: pd.DataFrame, lang: str | None) -> str:

@@ -48,6 +48,8 @@ PANEL_CSS = """<style>
 .wk-panel .wk-room svg { width: 150px; height: auto; }
 .wk-panel .wk-code { font-size: 48px; font-weight: 800; letter-spacing: .12em;
   font-family: monospace; }
+.wk-panel a.wk-projector { display: inline-block; padding: 8px 16px; background: #1565c0;
+  color: #fff; border-radius: 4px; text-decoration: none; font-weight: 600; }
 .wk-panel .wk-warn { background: #fff4e0; color: #6b3a00; padding: 6px 10px; font-weight: 600; }
 .wk-chart .wk-group-title { margin: .6em 0 .2em; }
 .wk-chart .wk-bar { margin: .15em 0; }
@@ -158,11 +160,8 @@ class TrainerApp(w.VBox):
             layout=w.Layout(width="40em", max_width="100%"),
         )
         self.phase = w.Dropdown(
-            options=[
-                (t(f"workshop.trainer.phase_{p}", lang), None if p == "none" else p)
-                for p in ("none", "pre", "post")
-            ],
-            value=None,
+            options=[(t(f"workshop.trainer.phase_{p}", lang), p) for p in ("none", "pre", "post")],
+            value="none",
             description=t("workshop.trainer.phase", lang),
         )
         for field in (self.exercise, self.phase):
@@ -325,7 +324,8 @@ class TrainerApp(w.VBox):
         return "".join(parts)
 
     def _launch(self) -> None:
-        self.sessions.show(self.session_code, self.exercise.value, phase=self.phase.value)
+        phase = None if self.phase.value == "none" else self.phase.value
+        self.sessions.show(self.session_code, self.exercise.value, phase=phase)
 
     def _toggle_reveal(self) -> None:
         info = self.sessions.info(self.session_code)

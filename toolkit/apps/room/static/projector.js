@@ -7,6 +7,8 @@
   const statusLine = document.getElementById("pj-status");
   const revealButton = document.querySelector("[data-action=reveal]");
   let key = "";
+  let run = null;
+  let focus = 0;
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,7 +22,29 @@
     return current ? current.dataset.revealed === "true" : null;
   }
 
+  // A quiz of several questions is shown one question at a time: next / previous move
+  // through its questions first, then to the next / previous exercise.
+  function items() {
+    return Array.from(screen.querySelectorAll(".wk-group, .pj-question"));
+  }
+
+  function place() {
+    const all = items();
+    focus = Math.max(0, Math.min(focus, all.length - 1));
+    all.forEach((item, index) => { item.hidden = all.length > 1 && index !== focus; });
+    const counter = screen.querySelector(".pj-of");
+    if (counter) {
+      counter.hidden = all.length < 2;
+      counter.textContent = config.strings.of
+        .replace("{n}", String(focus + 1)).replace("{total}", String(all.length));
+    }
+  }
+
   function update() {
+    const current = screen.querySelector("[data-run]");
+    const now = current ? current.dataset.run : null;
+    if (now !== run) { run = now; focus = 0; }
+    place();
     const state = revealed();
     revealButton.hidden = state === null;
     revealButton.textContent = state ? config.strings.hide : config.strings.reveal;
@@ -57,6 +81,9 @@
       else document.documentElement.requestFullscreen().catch(() => {});
       return;
     }
+    const all = items();
+    if (action === "next" && all.length > 1 && focus < all.length - 1) { focus += 1; place(); return; }
+    if (action === "previous" && all.length > 1 && focus > 0) { focus -= 1; place(); return; }
     if (action === "reveal") {
       const state = revealed();
       if (state === null) return;
