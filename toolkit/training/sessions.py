@@ -1,4 +1,4 @@
-"""Live-workshop state kept in the store, shared by the trainer's and participants' kernels.
+"""Live-workshop state kept in the store, shared by the trainer's kernel and the room's pages.
 
 A trainer opens a session on a module and gets a room code; participants join with the code
 and a pseudonym (no account; joining again with the same pseudonym resumes). The trainer
