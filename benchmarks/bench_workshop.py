@@ -22,6 +22,10 @@ capturing click listener, so that Playwright's own polling adds nothing):
   once; the ratio of the two medians (target ≤ 2). Every phone's browser context is created
   (and shows a page of the server) before the clock starts, as a phone's browser is already
   running: 30 renderer processes starting at once would measure Chromium, not the server;
+- the server alone: the same page fetched over HTTP without a browser (httpx), by one
+  client and then by as many clients at once as there are phones (what the server adds,
+  apart from the browsers sharing its two cores); and the server's CPU time per phone
+  while the phones open the page, join and wait (independent of the machine's load);
 - join: click on *Rejoindre* until the waiting screen shows, every phone as soon as it is
   ready; then, from the last join, until the panel shows all the participants;
 - question: the panel's click on *Lancer* (the quiz of module 1) until each phone shows it;
@@ -107,6 +111,9 @@ class RunResult:
     answer_ack: list[float] = field(default_factory=list)
     chart: float = 0.0
     projector_chart: float = 0.0
+    http_solo: list[float] = field(default_factory=list)
+    http_ready: list[float] = field(default_factory=list)
+    server_cpu_per_phone: float = 0.0
     server_rss_before: float = 0.0
     server_rss_after: float = 0.0
     kernels_before: int = 0
@@ -119,6 +126,10 @@ class RunResult:
     @property
     def ratio(self) -> float:
         return statistics.median(self.ready) / statistics.median(self.solo)
+
+    @property
+    def http_ratio(self) -> float:
+        return statistics.median(self.http_ready) / statistics.median(self.http_solo)
 
     @property
     def rss_per_phone(self) -> float:
@@ -231,6 +242,32 @@ async def _phone(page, served: Served, code: str, index: int, result: RunResult)
     return page, seen
 
 
+async def _http(served: Served, code: str, participants: int, solo: int, result: RunResult):
+    """The server alone, without a browser: the room page fetched by one client, ``solo``
+    times, then by ``participants`` clients at once (one connection each)."""
+    import httpx
+
+    async def fetch(client: httpx.AsyncClient) -> float:
+        start = time.perf_counter()
+        response = await client.get(f"{served}/salle/{code}")
+        response.raise_for_status()
+        return time.perf_counter() - start
+
+    async with httpx.AsyncClient(timeout=TIMEOUT_MS / 1000) as client:
+        await fetch(client)
+        result.http_solo = [await fetch(client) for _ in range(solo)]
+    clients = [httpx.AsyncClient(timeout=TIMEOUT_MS / 1000) for _ in range(participants)]
+    try:
+        result.http_ready = list(await asyncio.gather(*(fetch(c) for c in clients)))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+
+
+def _cpu(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
 async def _run(served: Served, participants: int, solo: int) -> RunResult:
     from playwright.async_api import async_playwright
 
@@ -264,14 +301,17 @@ async def _run(served: Served, participants: int, solo: int) -> RunResult:
             result.solo_wall.append(wall)
             await context.close()
         blanks = await asyncio.gather(*(_blank_phone(browser, served) for _ in range(participants)))
+        await _http(served, code, participants, solo, result)
         await asyncio.sleep(1.0)
         result.server_rss_before = _rss(voila)
+        cpu_before = _cpu(voila)
         result.kernels_before = len(_kernels(served))
         everyone = asyncio.ensure_future(_seen(trainer, [], f"{participants} participants :"))
         opened = await asyncio.gather(
             *(_phone(page, served, code, i, result) for i, (_c, page) in enumerate(blanks))
         )
         phones = [page for page, _ in opened]
+        result.server_cpu_per_phone = (_cpu(voila) - cpu_before) / participants
         result.trainer_sees_all = await everyone - max(seen for _, seen in opened)
         await asyncio.sleep(1.0)
         result.server_rss_after = _rss(voila)
@@ -374,6 +414,13 @@ def _summary(results: list[RunResult]) -> list[tuple[str, str, str]]:
         ("last Valider → projector chart shows all answers", per_run("projector_chart")),
     ):
         rows.append((label, _s(statistics.median(values)), _s(max(values))))
+    for label, values in (
+        ("server alone (HTTP, no browser): one client", pooled("http_solo")),
+        (f"server alone (HTTP, no browser): {n} clients at once", pooled("http_ready")),
+    ):
+        rows.append(
+            (label, f"{1000 * statistics.median(values):.0f} ms", f"{1000 * max(values):.0f} ms")
+        )
     ratios = [r.ratio for r in results]
     worst = [max(r.ready) / statistics.median(r.solo) for r in results]
     rows.append(
@@ -388,6 +435,22 @@ def _summary(results: list[RunResult]) -> list[tuple[str, str, str]]:
             "ratio: worst at once / median alone",
             f"{statistics.median(worst):.2f}",
             f"{max(worst):.2f}",
+        )
+    )
+    http = [r.http_ratio for r in results]
+    rows.append(
+        (
+            "ratio, server alone: median at once / median alone",
+            f"{statistics.median(http):.2f}",
+            f"{max(http):.2f}",
+        )
+    )
+    cpu = [1000 * r.server_cpu_per_phone for r in results]
+    rows.append(
+        (
+            "server CPU per phone (page, join, waiting screen)",
+            f"{statistics.median(cpu):.1f} ms",
+            f"{max(cpu):.1f} ms",
         )
     )
     for label, values, unit in (
@@ -438,7 +501,9 @@ def main() -> None:
             print(
                 f"run {k + 1}: alone {statistics.median(result.solo):.2f} s, "
                 f"at once {statistics.median(result.ready):.2f}/{max(result.ready):.2f} s "
-                f"(ratio {result.ratio:.2f}), join {statistics.median(result.join):.2f} s, "
+                f"(ratio {result.ratio:.2f}), HTTP alone {1000 * statistics.median(result.http_solo):.0f} ms "
+                f"at once {1000 * statistics.median(result.http_ready):.0f} ms, "
+                f"CPU {1000 * result.server_cpu_per_phone:.1f} ms/phone, join {statistics.median(result.join):.2f} s, "
                 f"question {statistics.median(result.question):.2f}/{max(result.question):.2f} s, "
                 f"chart {result.chart:.2f} s, projector {result.projector_chart:.2f} s, "
                 f"RSS {result.server_rss_before:.0f}→{result.server_rss_after:.0f} MiB "

@@ -1,4 +1,5 @@
-"""The participant's light page on phones (390×844 and 360×740), one test per exercise type.
+"""The participant's light page on phones (390×844, 360×740) and a tablet (768×1024), one test
+per exercise type.
 
 For each type the trainer's launch is made through the store, the phone joins through the
 page, and the page is checked as it is drawn: no horizontal scroll, every choice and button
@@ -19,6 +20,8 @@ from toolkit.training.sessions import LiveSessions
 
 TIMEOUT_MS = 90_000
 PHONES = [(390, 844), (360, 740)]
+#: The same checks on a tablet held upright (the projector's sizes: tests/browser/test_workshop.py).
+SIZES = [*PHONES, (768, 1024)]
 #: (module file, exercise id, phase) for each exercise type, with the bundled modules' longest
 #: labels.
 CASES = {
@@ -154,7 +157,7 @@ def _answer(page, case):
 @pytest.mark.parametrize("case", list(CASES))
 def test_phone__each_exercise_type__fits_and_answers(served, browser, artifacts, case):
     live, code = _open_room(served, case)
-    for size in PHONES:
+    for size in SIZES:
         context, page = _join(browser, served, code, size, name=f"Awa {size[0]}")
         try:
             if case == "role_play":
@@ -167,7 +170,7 @@ def test_phone__each_exercise_type__fits_and_answers(served, browser, artifacts,
             _no_code(page)
         finally:
             context.close()
-    assert len(live.participants(code)) == len(PHONES)
+    assert len(live.participants(code)) == len(SIZES)
     run = live.info(code).run
     assert not live.answers(run.id).empty
 

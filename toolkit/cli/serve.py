@@ -30,6 +30,7 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
+from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.cli import add_db_argument
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t
@@ -189,8 +190,6 @@ def lan_address() -> str | None:
 
 def room_url(host: str, port: int) -> str:
     """The workshop room's address for phones (``http://HOST:PORT/salle``)."""
-    from toolkit.apps.room import ROOM_PATH
-
     return f"http://{_url_host(host)}:{port}/{ROOM_PATH}"
 
 
@@ -234,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
     env.setdefault("TOOLKIT_EXPORT_DIR", str((project_root() / "data" / "exports").resolve()))
     shown_host = args.host if args.host not in ANY_ADDRESS else "127.0.0.1"
     participants = room_url(lan if args.host in ANY_ADDRESS and lan else shown_host, args.port)
-    env["TOOLKIT_ROOM_URL"] = participants
+    env[ROOM_URL_ENV] = participants
     index = f"http://{_url_host(shown_host)}:{args.port}/voila/render/index.ipynb"
     if token:
         index += f"?token={token}"

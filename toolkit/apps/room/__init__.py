@@ -10,11 +10,20 @@ QR code does not import the web server.
 import importlib
 
 from toolkit.apps.room.charts import chart_html
+from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.apps.room.qr import qr_svg, qr_terminal
 
-__all__ = ["ROOM_PATH", "RoomPolicy", "chart_html", "qr_svg", "qr_terminal", "room_handlers"]
+__all__ = [
+    "ROOM_PATH",
+    "ROOM_URL_ENV",
+    "RoomPolicy",
+    "chart_html",
+    "qr_svg",
+    "qr_terminal",
+    "room_handlers",
+]
 
-_LAZY = {"ROOM_PATH": "handlers", "room_handlers": "handlers", "RoomPolicy": "access"}
+_LAZY = {"room_handlers": "handlers", "RoomPolicy": "access"}
 
 
 def __getattr__(name: str) -> object:

@@ -32,7 +32,13 @@ from tornado import web
 
 from toolkit.apps.room.access import Denied, RoomPass, RoomPolicy
 from toolkit.apps.room.hub import RoomHub, RoomState
-from toolkit.apps.room.pages import STATIC_DIR, participant_page, projector_page
+from toolkit.apps.room.pages import (
+    STATIC_DIR,
+    participant_csp,
+    participant_page,
+    projector_page,
+)
+from toolkit.apps.room.paths import PASS_HEADER, ROOM_PATH, ROOM_URL_ENV
 from toolkit.apps.room.projector import Projection, projector_html
 from toolkit.apps.room.screens import feedback_html, scene_html, screen, screen_key
 from toolkit.errors import ToolkitError
@@ -41,13 +47,8 @@ from toolkit.training.model import Branching
 from toolkit.training.scoring import replay
 from toolkit.training.sessions import LiveSessions, normalise_code
 
-__all__ = ["PASS_HEADER", "ROOM_PATH", "ROOM_URL_ENV", "RoomContext", "room_handlers"]
+__all__ = ["RoomContext", "room_handlers"]
 
-#: Path of the room under the server's base URL.
-ROOM_PATH = "salle"
-#: The participants' address as phones reach it (set by ``toolkit serve``).
-ROOM_URL_ENV = "TOOLKIT_ROOM_URL"
-PASS_HEADER = "X-Room-Pass"  # noqa: S105 (a header name, not a secret)
 _CODE = r"([A-Za-z0-9-]{1,16})"
 #: Participant errors shown with their own words (anything else: a generic message).
 _PARTICIPANT_ERRORS = {
@@ -102,11 +103,7 @@ class _Participant(web.RequestHandler):
         self.context = context
 
     def set_default_headers(self) -> None:
-        self.set_header(
-            "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-            "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        )
+        self.set_header("Content-Security-Policy", participant_csp())
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("Cache-Control", "no-store")

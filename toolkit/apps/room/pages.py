@@ -7,6 +7,7 @@ scripts need are given in a JSON block (``<script type="application/json">``, ne
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from functools import cache
@@ -16,7 +17,13 @@ from toolkit.apps.common.html import esc
 from toolkit.i18n import LANGUAGES, t
 from toolkit.training.sessions import CODE_LENGTH, MAX_PSEUDONYM
 
-__all__ = ["STATIC_DIR", "participant_page", "projector_page", "static_version"]
+__all__ = [
+    "STATIC_DIR",
+    "participant_csp",
+    "participant_page",
+    "projector_page",
+    "static_version",
+]
 
 STATIC_DIR = Path(__file__).with_name("static")
 _OTHER = {"fr": ("en", "English"), "en": ("fr", "Français")}
@@ -26,6 +33,24 @@ _OTHER = {"fr": ("en", "English"), "en": ("fr", "Français")}
 def static_version(name: str) -> str:
     """A short hash of a static file, appended to its URL so that browsers reload it."""
     return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+@cache
+def _inline(name: str) -> tuple[str, str]:
+    """A static file's text and its CSP source (``'sha256-…'``), for inlining it."""
+    text = (STATIC_DIR / name).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def participant_csp() -> str:
+    """The participants' page's Content-Security-Policy: its own inline style and script
+    only (by hash), requests to this server only, no frames, no forms elsewhere."""
+    style, script = _inline("room.css")[1], _inline("room.js")[1]
+    return (
+        f"default-src 'none'; script-src {script}; style-src {style}; connect-src 'self'; "
+        "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
 
 
 def _config(values: dict) -> str:
@@ -57,10 +82,14 @@ def participant_page(*, base: str, code: str, lang: str) -> str:
         for key in ("offline", "sending", "pick", "same", "empty_name", "empty_code", "error")
     }
     strings["counter"] = t("room.counter", lang, n="{n}", maximum="{maximum}")
-    config = {"api": f"{base}/api", "lang": lang, "code": code, "strings": strings}
+    config = {"base": base, "api": f"{base}/api", "lang": lang, "code": code, "strings": strings}
     counter = t("room.counter", lang, n="0", maximum=str(MAX_PSEUDONYM))
+    # One response holds everything (style and script inline, allowed by their hashes): a
+    # room of phones opening the page at once costs the server one request each.
     return (
-        _head(lang, title, f"{base}/static", "room.css", "room.js", config)
+        f'<!doctype html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{_inline('room.css')[0]}</style></head>"
         + '<body><main class="rm" id="rm-main">'
         f'<header class="rm-head"><h1 id="rm-heading">{esc(title)}</h1>'
         f'<a class="rm-lang" href="?lang={other}" lang="{other}" hreflang="{other}">'
@@ -81,7 +110,8 @@ def participant_page(*, base: str, code: str, lang: str) -> str:
         f"{esc(t('room.join', lang))}</button>"
         '<p class="rm-error" id="rm-join-error" role="alert" hidden></p></form></section>'
         '<p class="rm-status" id="rm-status" role="status" aria-live="polite" hidden></p>'
-        "</main></body></html>"
+        f'</main><script type="application/json" id="rm-config">{_config(config)}</script>'
+        f"<script>{_inline('room.js')[0]}</script></body></html>"
     )
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from toolkit.apps.room.charts import chart_html
+from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.apps.room.qr import qr_svg
 from toolkit.apps.workshop.common import Poller, error_html, query_params
 from toolkit.errors import ToolkitError
@@ -34,8 +35,6 @@ from toolkit.training.sessions import LiveSessions, SessionInfo
 
 __all__ = ["TrainerApp", "TrainerState", "exercise_label", "export_dir"]
 
-#: The participants' address as phones reach it (set by ``toolkit serve``).
-ROOM_URL_ENV = "TOOLKIT_ROOM_URL"
 #: How often the panel looks at the database (the chart follows answers within a second).
 PANEL_POLL_SECONDS = 0.5
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -303,7 +302,7 @@ class TrainerApp(w.VBox):
         """Room code, the participants' address and its QR code, the projector's link."""
         lang = self.lang
         esc = html.escape
-        projector = f"../../salle/{code}/projection"
+        projector = f"../../{ROOM_PATH}/{code}/projection"
         parts = [
             "<div class='wk-room'><div>",
             f"<div>{esc(t('workshop.trainer.code', lang))}</div>",

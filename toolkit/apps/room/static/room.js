@@ -70,8 +70,8 @@
     if (title) { heading.textContent = title; document.title = title; }
     welcome.textContent = greeting || "";
     welcome.hidden = !greeting;
-    const path = location.pathname.replace(/\/salle(\/[^/]*)?\/?$/, "/salle/" + room.code);
-    history.replaceState(null, "", path + location.search.replace(/([?&])code=[^&]*&?/, "$1"));
+    const query = location.search.replace(/([?&])code=[^&]*&?/, "$1").replace(/[?&]$/, "");
+    history.replaceState(null, "", `${config.base}/${room.code}${query}`);
     room.key = "";
     if (!room.polling) follow();
   }
