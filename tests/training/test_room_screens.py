@@ -173,3 +173,20 @@ def test_projector_page__needs_the_xsrf_value_and_names_the_room():
     assert '<html lang="fr">' in page
     assert "ABC234" in page.split("<title>")[1].split("</title>")[0]
     assert "x\\u003cy" in page
+
+
+def test_participant_page__inline_style_and_script__allowed_by_their_hashes_only():
+    import base64
+    import hashlib
+
+    from toolkit.apps.room.pages import participant_csp
+
+    page = participant_page(base="/salle", code="ABC234", lang="fr")
+    policy = participant_csp()
+    script = page.rsplit("<script>", 1)[1].split("</script>", 1)[0]
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    for text, directive in ((script, "script-src"), (style, "style-src")):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"{directive} 'sha256-{digest}';" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "default-src 'none'" in policy

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
+from tornado.ioloop import IOLoop
 
 from toolkit.apps.room.access import Denied, RoomPass, RoomPolicy
 from toolkit.apps.room.hub import RoomHub, RoomState
@@ -185,6 +186,9 @@ class JoinHandler(_Participant):
 
 
 class StateHandler(_Participant):
+    """The screen, held until it changes. A phone that leaves meanwhile closes its
+    connection: Tornado cancels the held request at once (its access log says 500)."""
+
     async def get(self) -> None:
         lang = _lang(self)
         try:
@@ -199,8 +203,7 @@ class StateHandler(_Participant):
         if state.info is not None and state.info.run is not None:
             mine = await hub.call(hub.sessions.my_answers, state.info.run.id, room.participant_id)
         key, html = screen(state.info, mine, lang)
-        if not self.request.connection.stream.closed():
-            self.reply({"key": key, "html": html})
+        self.reply({"key": key, "html": html})
 
 
 class AnswerHandler(_Participant):
@@ -374,9 +377,14 @@ class ProjectorControl(_TrainerApi):
 
 
 def room_handlers(server_url: str, policy: RoomPolicy) -> list[tuple]:
-    """The room's URL rules under ``server_url`` (Voilà's ``server_url``, ``/`` by default)."""
+    """The room's URL rules under ``server_url`` (Voilà's ``server_url``, ``/`` by default).
+
+    The store is opened (and migrated) as soon as the server's loop runs, so that the first
+    phone to join does not wait for it.
+    """
     base = url_path_join(server_url, ROOM_PATH)
     context = RoomContext(policy, base, os.environ.get(ROOM_URL_ENV) or None)
+    IOLoop.current().add_callback(context.hub)
     args = {"context": context}
     api = url_path_join(base, "api")
     return [
