@@ -142,6 +142,7 @@ def _participant_error(error: ToolkitError) -> Denied:
 
 class ParticipantPage(_Participant):
     def get(self, code: str = "") -> None:
+        IOLoop.current().add_callback(self.context.hub)
         code = normalise_code(code or self.get_query_argument("code", ""))[:16]
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(participant_page(base=self.context.base, code=code, lang=_lang(self)))
@@ -314,6 +315,7 @@ class ProjectorPage(_Trainer):
     @web.authenticated
     def get(self, code: str) -> None:
         self.trainer()
+        IOLoop.current().add_callback(self.context.hub)
         code = normalise_code(code)
         page = projector_page(
             base=self.context.base, code=code, lang=_lang(self), xsrf=self.xsrf_token.decode()
@@ -379,12 +381,11 @@ class ProjectorControl(_TrainerApi):
 def room_handlers(server_url: str, policy: RoomPolicy) -> list[tuple]:
     """The room's URL rules under ``server_url`` (Voilà's ``server_url``, ``/`` by default).
 
-    The store is opened (and migrated) as soon as the server's loop runs, so that the first
-    phone to join does not wait for it.
+    The store is opened (and its migrations checked) when the room's first page is served,
+    while its reader types a pseudonym, rather than at the first join or at server start.
     """
     base = url_path_join(server_url, ROOM_PATH)
     context = RoomContext(policy, base, os.environ.get(ROOM_URL_ENV) or None)
-    IOLoop.current().add_callback(context.hub)
     args = {"context": context}
     api = url_path_join(base, "api")
     return [
