@@ -11,7 +11,7 @@ PORT   ?= 8866
 # Two workers (the machine has two cores); a notebook's cells stay together on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: run test install install-test demo lint format bench clean
+.PHONY: run atelier test install install-test demo lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ install-test: $(TESTS) $(SYSTEM_DEPS)
 run: $(BASE)
 	$(BIN)/toolkit demo --if-empty
 	$(BIN)/toolkit serve --host $(HOST) --port $(PORT)
+
+## Serve a training workshop on the local network: the participants' address and its QR code
+## are printed; phones on the same wi-fi join without the token, the trainer's pages keep it.
+atelier: $(BASE)
+	$(BIN)/toolkit serve --lan --port $(PORT)
 
 ## Run the whole suite: unit, property, PostgreSQL (a throwaway cluster started here unless
 ## TOOLKIT_TEST_DATABASE_URL names a server), notebooks (nbval) and the browser suite (chromium).

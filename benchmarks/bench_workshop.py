@@ -1,35 +1,42 @@
-"""Live workshop at full size: one projected trainer page and twelve phones, in Chromium.
+"""Live workshop at full size: the trainer's panel, the projector and thirty phones, in Chromium.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_workshop.py                 # SQLite, 3 runs
+    .venv/bin/python benchmarks/bench_workshop.py                 # SQLite, 3 runs, 30 phones
     .venv/bin/python benchmarks/bench_workshop.py --repeat 5 --pg postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python benchmarks/bench_workshop.py --participants 60 -v  # another size, with progress
 
-Each run starts a fresh ``toolkit serve`` (default options: preheated pools for the
-collection pages) on a free port with a fresh database (a temporary SQLite file, or a
-PostgreSQL database created and dropped for the run), then drives one Chromium (Debian's
-``/usr/bin/chromium``, headless) with Playwright's async API: the trainer's page at 1280×800
-and ``--participants`` phone pages at 390×844, each in its own browser context, all at once.
+Each run starts a fresh ``toolkit serve`` (default options) on a free port with a fresh
+database (a temporary SQLite file, or a PostgreSQL database created and dropped for the run),
+then drives one Chromium (Debian's ``/usr/bin/chromium``, headless) with Playwright's async
+API: the trainer's panel (a Voilà page, 1280×800), the projector page (1280×720) and phones
+on the room's light page ``/salle/CODE`` (390×844), each phone in its own browser context.
 
-Measured (every page event is timestamped inside the page by a ``MutationObserver`` or a
+Measured (page events are timestamped inside the pages by a ``MutationObserver`` or a
 capturing click listener, so that Playwright's own polling adds nothing):
 
-- ready: ``goto`` of a phone page until its *Rejoindre* button is visible (a Voilà kernel
-  started and the notebook executed), the phones opened all at once;
-- join: click on *Rejoindre* until the waiting screen shows; then, from the last join, until
-  the trainer's page shows "Participants : 12";
-- question: the trainer's click on *Lancer* (a quiz) until each phone shows the question;
-- answer: every phone has picked an option beforehand, then all click *Valider* together;
-  each phone's click until its feedback shows, and the last click until the trainer's
-  revealed chart shows all the answers (bars ``a`` = 8, ``b`` = 4 for twelve phones);
-- idle load: CPU used by the kernels (sum over their processes) and by the Voilà server
-  over 10 s while every page sits idle (each kernel polls the database once a second);
-- memory: RSS and PSS summed over the workshop's kernels (the 13 started for these pages;
-  the preheated pool kernels are counted apart), and the Voilà server's RSS;
+- ready: from the start of a phone page's navigation until it can join (DOMContentLoaded
+  ended, so its script has run; the *Rejoindre* button is visible), as the page's own
+  Navigation Timing gives it, and as Playwright's wall clock around ``goto`` sees it; first
+  for one phone alone (``--solo`` times, one after the other), then for all the phones at
+  once; the ratio of the two medians (target ≤ 2). Every phone's browser context is created
+  (and shows a page of the server) before the clock starts, as a phone's browser is already
+  running: 30 renderer processes starting at once would measure Chromium, not the server;
+- the server alone: the same page fetched over HTTP without a browser (httpx), by one
+  client and then by as many clients at once as there are phones (what the server adds,
+  apart from the browsers sharing its two cores); and the server's CPU time per phone
+  while the phones open the page, join and wait (independent of the machine's load);
+- join: click on *Rejoindre* until the waiting screen shows, every phone as soon as it is
+  ready; then, from the last join, until the panel shows all the participants;
+- question: the panel's click on *Lancer* (the quiz of module 1) until each phone shows it;
+- answer: every phone picks an option, then all click *Valider* together; each phone's click
+  until its feedback shows, and the last click until the panel's revealed chart and the
+  projector's show every answer (two thirds ``a``, one third ``b``);
+- memory: the Voilà server's RSS before the phones and once they have all joined and wait
+  (each holds one pending request), divided by the number of phones; ipykernel processes
+  before and after (phones must start none);
+- idle load: CPU of the server and of the kernels over 10 s, every page open;
 - load average (``os.getloadavg``) at the start and end of each run.
-
-Figures per run, then the median and the worst over all runs (pooled per phone for the
-per-phone measures).
 """
 
 from __future__ import annotations
@@ -46,7 +53,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,8 +68,6 @@ from tests.browser.conftest import (  # noqa: E402
 MODULE = "01_cadre_posture.yaml"  # first module offered by the trainer's page
 RIGHT, WRONG = "Il peut se retirer à tout moment", "Il doit aller au bout"
 TIMEOUT_MS = 300_000
-#: After this long a blank phone page is reloaded (Voilà's kernel start timeout is 60 s).
-READY_TIMEOUT_MS = 120_000
 IDLE_SECONDS = 10.0
 VERBOSE = "-v" in sys.argv or "--verbose" in sys.argv
 
@@ -93,33 +97,47 @@ CLICKS_JS = """
 
 @dataclass
 class RunResult:
-    """Everything measured in one run (times in seconds)."""
+    """Everything measured in one run (times in seconds, memory in MiB)."""
 
+    participants: int = 0
     trainer_ready: float = 0.0
+    solo: list[float] = field(default_factory=list)
+    solo_wall: list[float] = field(default_factory=list)
     ready: list[float] = field(default_factory=list)
+    ready_wall: list[float] = field(default_factory=list)
     join: list[float] = field(default_factory=list)
     trainer_sees_all: float = 0.0
     question: list[float] = field(default_factory=list)
     answer_ack: list[float] = field(default_factory=list)
     chart: float = 0.0
-    answered_text: float = 0.0
-    kernels: int = 0
-    kernel_rss: float = 0.0
-    kernel_pss: float = 0.0
-    pool_kernels: int = 0
-    pool_rss: float = 0.0
-    server_rss: float = 0.0
+    projector_chart: float = 0.0
+    http_solo: list[float] = field(default_factory=list)
+    http_ready: list[float] = field(default_factory=list)
+    server_cpu_per_phone: float = 0.0
+    server_rss_before: float = 0.0
+    server_rss_after: float = 0.0
+    kernels_before: int = 0
+    kernels_after: int = 0
     kernel_cpu: float = 0.0
     server_cpu: float = 0.0
-    chromium_cpu: float = 0.0
     load_start: float = 0.0
     load_end: float = 0.0
-    reloads: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ready) / statistics.median(self.solo)
+
+    @property
+    def http_ratio(self) -> float:
+        return statistics.median(self.http_ready) / statistics.median(self.http_solo)
+
+    @property
+    def rss_per_phone(self) -> float:
+        return (self.server_rss_after - self.server_rss_before) / self.participants
 
 
 # ------------------------------------------------------------------------------- processes
 def _kernels(served: Served) -> list[psutil.Process]:
-    """The ipykernel processes under the server."""
     found = []
     for proc in psutil.Process(served.process.pid).children(recursive=True):
         try:
@@ -130,29 +148,16 @@ def _kernels(served: Served) -> list[psutil.Process]:
     return found
 
 
-def _voila(served: Served) -> psutil.Process | None:
+def _voila(served: Served) -> psutil.Process:
     """The Voilà server: the child of ``toolkit serve`` (the kernels are its children)."""
-    children = psutil.Process(served.process.pid).children()
-    return children[0] if children else None
+    return psutil.Process(served.process.pid).children()[0]
 
 
-def _wait_for_pool(served: Served, timeout: float = 120.0) -> set[int]:
-    """Wait until the preheated kernels exist and sit idle; return their pids."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        kernels = _kernels(served)
-        if kernels:
-            busy = sum(_cpu_seconds(kernels, 1.0).values())
-            if busy < 0.05:
-                return {k.pid for k in _kernels(served)}
-        else:
-            time.sleep(1.0)
-    return {k.pid for k in _kernels(served)}
+def _rss(proc: psutil.Process) -> float:
+    return proc.memory_info().rss / 2**20
 
 
 def _cpu_seconds(procs: list[psutil.Process], seconds: float) -> dict[int, float]:
-    """CPU seconds (user + system) each process used during ``seconds``."""
-
     def total(proc: psutil.Process) -> float | None:
         try:
             times = proc.cpu_times()
@@ -170,26 +175,14 @@ def _cpu_seconds(procs: list[psutil.Process], seconds: float) -> dict[int, float
     return used
 
 
-def _memory(procs: list[psutil.Process]) -> tuple[float, float]:
-    """Summed RSS and PSS in MiB."""
-    rss = pss = 0
-    for proc in procs:
-        try:
-            info = proc.memory_full_info()
-        except psutil.Error:
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss / 2**20, pss / 2**20
-
-
-def _chromium() -> list[psutil.Process]:
-    found = []
-    for proc in psutil.process_iter(["exe", "cmdline"]):
-        exe = proc.info["exe"] or ""
-        if "chromium" in exe and "--headless" in " ".join(proc.info["cmdline"] or []):
-            found.append(proc)
-    return found
+def _wait_for_pool(served: Served, timeout: float = 180.0) -> None:
+    """Wait until the preheated kernels exist and sit idle (they are not the phones' cost)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = _kernels(served)
+        if kernels and sum(_cpu_seconds(kernels, 1.0).values()) < 0.05:
+            return
+        time.sleep(0.5)
 
 
 # -------------------------------------------------------------------------------- browser
@@ -204,48 +197,89 @@ def _bar(group: str, option: str, value: int) -> str:
     return f".wk-group[data-group='{group}'] .wk-bar[data-option='{option}'][data-value='{value}']"
 
 
-async def _open_phone(browser, served: Served, code: str, index: int, result: RunResult):
+async def _blank_phone(browser, served: Served):
+    """A phone's context and page, already showing a page of the server's address.
+
+    A real phone has its browser running: creating the context and its renderer process
+    (tens of MB, a process start) is not part of joining, so it happens before the clock
+    starts; the page shown is a 404 of the server, so nothing of the room page is cached.
+    """
     context = await browser.new_context(viewport={"width": 390, "height": 844})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    url = served.page("formation_participant.ipynb", f"code={code}")
-    join = page.get_by_role("button", name="Rejoindre")
+    await page.goto(f"{served}/salle/api/none", timeout=TIMEOUT_MS)
+    return context, page
+
+
+#: Seconds from the start of the navigation to the end of DOMContentLoaded, measured by the
+#: page itself (the deferred script has run then: the join form works).
+NAVIGATION_JS = "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd / 1000"
+
+
+async def _ready(page, served: Served, code: str) -> tuple[float, float]:
+    """Open the room page; (in-page seconds until it can join, wall-clock seconds)."""
     start = time.time()
-    for attempt in range(3):
-        try:
-            await page.goto(url, timeout=READY_TIMEOUT_MS)
-            await join.wait_for(timeout=READY_TIMEOUT_MS)
-            break
-        except PlaywrightTimeout:
-            # A blank page: the participant reloads it (Voilà gave up on the kernel).
-            result.reloads += 1
-            if attempt == 2:
-                raise
-    result.ready.append(time.time() - start)
+    await page.goto(f"{served}/salle/{code}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    await page.get_by_role("button", name="Rejoindre").wait_for()
+    wall = time.time() - start
+    return await page.evaluate(NAVIGATION_JS), wall
+
+
+async def _phone(page, served: Served, code: str, index: int, result: RunResult):
+    ready, wall = await _ready(page, served, code)
+    result.ready.append(ready)
+    result.ready_wall.append(wall)
     if VERBOSE:
-        print(f"  phone {index + 1}: ready after {result.ready[-1]:.1f} s", file=sys.stderr)
+        print(f"  phone {index + 1}: ready after {ready:.2f} s", file=sys.stderr)
     await page.evaluate(CLICKS_JS, "Rejoindre")
-    await page.locator(".widget-text input").nth(1).fill(f"Participant {index + 1:02d}")
-    waiting = asyncio.ensure_future(_seen(page, [".wk-waiting"]))
+    await page.locator("#rm-name").fill(f"Participant {index + 1:02d}")
+    waiting = asyncio.ensure_future(_seen(page, [".rm-waiting"]))
     await asyncio.sleep(0.05)
-    await join.click()
+    await page.get_by_role("button", name="Rejoindre").click()
     seen = await waiting
     result.join.append(seen - await page.evaluate("window.__clicked") / 1000)
     await page.evaluate(CLICKS_JS, "Valider")
     return page, seen
 
 
-async def _run(served: Served, participants: int) -> RunResult:
+async def _http(served: Served, code: str, participants: int, solo: int, result: RunResult):
+    """The server alone, without a browser: the room page fetched by one client, ``solo``
+    times, then by ``participants`` clients at once (one connection each)."""
+    import httpx
+
+    async def fetch(client: httpx.AsyncClient) -> float:
+        start = time.perf_counter()
+        response = await client.get(f"{served}/salle/{code}")
+        response.raise_for_status()
+        return time.perf_counter() - start
+
+    async with httpx.AsyncClient(timeout=TIMEOUT_MS / 1000) as client:
+        await fetch(client)
+        result.http_solo = [await fetch(client) for _ in range(solo)]
+    clients = [httpx.AsyncClient(timeout=TIMEOUT_MS / 1000) for _ in range(participants)]
+    try:
+        result.http_ready = list(await asyncio.gather(*(fetch(c) for c in clients)))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+
+
+def _cpu(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
+async def _run(served: Served, participants: int, solo: int) -> RunResult:
     from playwright.async_api import async_playwright
 
-    result = RunResult(load_start=os.getloadavg()[0])
-    pool = _wait_for_pool(served)
+    result = RunResult(participants=participants, load_start=os.getloadavg()[0])
+    _wait_for_pool(served)
+    voila = _voila(served)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = await browser.new_context(viewport={"width": 1280, "height": 800})
-        trainer = await context.new_page()
+        desk = await browser.new_context(viewport={"width": 1280, "height": 800})
+        trainer = await desk.new_page()
         trainer.set_default_timeout(TIMEOUT_MS)
         start = time.time()
         await trainer.goto(served.page("formation_animateur.ipynb"), timeout=TIMEOUT_MS)
@@ -254,32 +288,41 @@ async def _run(served: Served, participants: int) -> RunResult:
         await trainer.get_by_role("button", name="Ouvrir une session").click()
         code = (await trainer.locator(".wk-code").inner_text()).strip()
         await trainer.evaluate(CLICKS_JS, "Lancer")
+        projector = await desk.new_page()
+        await projector.set_viewport_size({"width": 1280, "height": 720})
+        await projector.goto(f"{served}/salle/{code}/projection")
+        await projector.locator(".pj-lobby").wait_for()
 
-        # Every phone opens the page at once, joins as soon as it is ready.
-        everyone = asyncio.ensure_future(_seen(trainer, [], f"Participants : {participants}"))
+        # One phone alone, a few times (it does not join), then every phone at once.
+        for _ in range(solo):
+            context, page = await _blank_phone(browser, served)
+            ready, wall = await _ready(page, served, code)
+            result.solo.append(ready)
+            result.solo_wall.append(wall)
+            await context.close()
+        blanks = await asyncio.gather(*(_blank_phone(browser, served) for _ in range(participants)))
+        await _http(served, code, participants, solo, result)
+        await asyncio.sleep(1.0)
+        result.server_rss_before = _rss(voila)
+        cpu_before = _cpu(voila)
+        result.kernels_before = len(_kernels(served))
+        everyone = asyncio.ensure_future(_seen(trainer, [], f"{participants} participants :"))
         opened = await asyncio.gather(
-            *(_open_phone(browser, served, code, i, result) for i in range(participants))
+            *(_phone(page, served, code, i, result) for i, (_c, page) in enumerate(blanks))
         )
         phones = [page for page, _ in opened]
+        result.server_cpu_per_phone = (_cpu(voila) - cpu_before) / participants
         result.trainer_sees_all = await everyone - max(seen for _, seen in opened)
-
-        # Idle: every page open, nothing launched; the kernels only poll.
-        kernels = [k for k in _kernels(served) if k.pid not in pool]
-        pool_procs = [k for k in _kernels(served) if k.pid in pool]
-        voila = _voila(served)
-        browsers = _chromium()
-        used = _cpu_seconds([*kernels, *([voila] if voila else []), *browsers], IDLE_SECONDS)
+        await asyncio.sleep(1.0)
+        result.server_rss_after = _rss(voila)
+        kernels = _kernels(served)
+        result.kernels_after = len(kernels)
+        used = _cpu_seconds([*kernels, voila], IDLE_SECONDS)
         result.kernel_cpu = sum(used.get(k.pid, 0.0) for k in kernels) / IDLE_SECONDS
-        result.server_cpu = used.get(voila.pid, 0.0) / IDLE_SECONDS if voila else 0.0
-        result.chromium_cpu = sum(used.get(b.pid, 0.0) for b in browsers) / IDLE_SECONDS
-        result.kernels = len(kernels)
-        result.kernel_rss, result.kernel_pss = _memory(kernels)
-        result.pool_kernels = len(pool_procs)
-        result.pool_rss = _memory(pool_procs)[0]
-        result.server_rss = _memory([voila])[0] if voila else 0.0
+        result.server_cpu = used.get(voila.pid, 0.0) / IDLE_SECONDS
 
-        # Launch the quiz; time until each phone shows the question.
-        option = ".widget-radio-box label"
+        # Launch the quiz from the panel; time until each phone shows the question.
+        option = ".rm-choice"
         shown = [asyncio.ensure_future(_seen(p, [option], RIGHT)) for p in phones]
         await asyncio.sleep(0.1)
         await trainer.get_by_role("button", name="Lancer").click()
@@ -287,22 +330,16 @@ async def _run(served: Served, participants: int) -> RunResult:
         result.question = [stamp - launched for stamp in await asyncio.gather(*shown)]
         await trainer.get_by_role("button", name="Afficher les résultats").click()
         await trainer.get_by_role("button", name="Masquer les résultats").wait_for()
+        await projector.locator("[data-revealed='true']").wait_for()
 
         # Two thirds pick the right option, the rest the wrong one; then all send at once.
         right = round(participants * 2 / 3)
         for k, phone in enumerate(phones):
             await phone.get_by_text(RIGHT if k < right else WRONG).first.click()
-        await asyncio.sleep(1.5)  # the radio values reach the kernels
-        chart = asyncio.ensure_future(
-            _seen(
-                trainer,
-                [_bar("adhesion", "a", right), _bar("adhesion", "b", participants - right)],
-            )
-        )
-        answered = asyncio.ensure_future(
-            _seen(trainer, [], f"{participants} participant(s) ont répondu")
-        )
-        acks = [asyncio.ensure_future(_seen(p, [".wk-correct, .wk-wrong"])) for p in phones]
+        bars = [_bar("adhesion", "a", right), _bar("adhesion", "b", participants - right)]
+        chart = asyncio.ensure_future(_seen(trainer, bars))
+        projected = asyncio.ensure_future(_seen(projector, bars))
+        acks = [asyncio.ensure_future(_seen(p, [".rm-correct, .rm-wrong"])) for p in phones]
         await asyncio.sleep(0.1)
         await asyncio.gather(
             *(p.get_by_role("button", name="Valider").first.click() for p in phones)
@@ -312,7 +349,7 @@ async def _run(served: Served, participants: int) -> RunResult:
         result.answer_ack = [g - c for g, c in zip(got, clicks, strict=True)]
         last = max(clicks)
         result.chart = await chart - last
-        result.answered_text = await answered - last
+        result.projector_chart = await projected - last
         await browser.close()
     result.load_end = os.getloadavg()[0]
     return result
@@ -361,32 +398,74 @@ def _summary(results: list[RunResult]) -> list[tuple[str, str, str]]:
     def per_run(name: str) -> list[float]:
         return [getattr(r, name) for r in results]
 
+    n = results[0].participants
     rows = []
     for label, values in (
-        ("trainer page ready (goto → Ouvrir une session)", per_run("trainer_ready")),
-        ("phone page ready, 12 at once (goto → Rejoindre)", pooled("ready")),
+        ("trainer panel ready (goto → Ouvrir une session)", per_run("trainer_ready")),
+        ("one phone alone: ready (goto → can join)", pooled("solo")),
+        (f"{n} phones at once: ready (goto → can join)", pooled("ready")),
+        ("one phone alone: same, Playwright's wall clock", pooled("solo_wall")),
+        (f"{n} phones at once: same, Playwright's wall clock", pooled("ready_wall")),
         ("join (Rejoindre → waiting screen)", pooled("join")),
-        ("last join → trainer shows all participants", per_run("trainer_sees_all")),
+        ("last join → panel shows all participants", per_run("trainer_sees_all")),
         ("Lancer → question on the phone", pooled("question")),
-        ("Valider → feedback on the phone, 12 at once", pooled("answer_ack")),
-        ("last Valider → trainer chart shows all answers", per_run("chart")),
-        ("last Valider → « 12 participant(s) ont répondu »", per_run("answered_text")),
+        (f"Valider → feedback on the phone, {n} at once", pooled("answer_ack")),
+        ("last Valider → panel chart shows all answers", per_run("chart")),
+        ("last Valider → projector chart shows all answers", per_run("projector_chart")),
     ):
         rows.append((label, _s(statistics.median(values)), _s(max(values))))
-    for label, values, unit in (
-        ("workshop kernels: summed RSS", per_run("kernel_rss"), "MiB"),
-        ("workshop kernels: summed PSS", per_run("kernel_pss"), "MiB"),
-        ("preheated pool kernels: summed RSS", per_run("pool_rss"), "MiB"),
-        ("Voilà server RSS", per_run("server_rss"), "MiB"),
-    ):
-        rows.append((label, f"{statistics.median(values):.0f} {unit}", f"{max(values):.0f} {unit}"))
     for label, values in (
-        ("idle CPU, workshop kernels (cores)", per_run("kernel_cpu")),
+        ("server alone (HTTP, no browser): one client", pooled("http_solo")),
+        (f"server alone (HTTP, no browser): {n} clients at once", pooled("http_ready")),
+    ):
+        rows.append(
+            (label, f"{1000 * statistics.median(values):.0f} ms", f"{1000 * max(values):.0f} ms")
+        )
+    ratios = [r.ratio for r in results]
+    worst = [max(r.ready) / statistics.median(r.solo) for r in results]
+    rows.append(
+        (
+            "ratio: median at once / median alone",
+            f"{statistics.median(ratios):.2f}",
+            f"{max(ratios):.2f}",
+        )
+    )
+    rows.append(
+        (
+            "ratio: worst at once / median alone",
+            f"{statistics.median(worst):.2f}",
+            f"{max(worst):.2f}",
+        )
+    )
+    http = [r.http_ratio for r in results]
+    rows.append(
+        (
+            "ratio, server alone: median at once / median alone",
+            f"{statistics.median(http):.2f}",
+            f"{max(http):.2f}",
+        )
+    )
+    cpu = [1000 * r.server_cpu_per_phone for r in results]
+    rows.append(
+        (
+            "server CPU per phone (page, join, waiting screen)",
+            f"{statistics.median(cpu):.1f} ms",
+            f"{max(cpu):.1f} ms",
+        )
+    )
+    for label, values, unit in (
+        ("Voilà server RSS before the phones", per_run("server_rss_before"), "MiB"),
+        (f"Voilà server RSS with {n} phones joined", per_run("server_rss_after"), "MiB"),
+        ("server RSS per phone", [r.rss_per_phone for r in results], "MiB"),
+    ):
+        rows.append((label, f"{statistics.median(values):.1f} {unit}", f"{max(values):.1f} {unit}"))
+    for label, values in (
+        ("ipykernel processes before the phones", per_run("kernels_before")),
+        ("ipykernel processes after the phones", per_run("kernels_after")),
         ("idle CPU, Voilà server (cores)", per_run("server_cpu")),
-        ("idle CPU, Chromium (cores)", per_run("chromium_cpu")),
+        ("idle CPU, kernels (cores)", per_run("kernel_cpu")),
         ("load average (1 min) at start", per_run("load_start")),
         ("load average (1 min) at end", per_run("load_end")),
-        ("phone pages reloaded (blank after 120 s)", per_run("reloads")),
     ):
         rows.append((label, f"{statistics.median(values):.2f}", f"{max(values):.2f}"))
     return rows
@@ -395,7 +474,8 @@ def _summary(results: list[RunResult]) -> list[tuple[str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs (fresh server each)")
-    parser.add_argument("--participants", type=int, default=12)
+    parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--solo", type=int, default=5, help="loads of one phone alone per run")
     parser.add_argument("--pg", default=None, help="PostgreSQL URL (admin database)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print progress")
     parser.add_argument("--serve", nargs="*", default=[], help="extra `toolkit serve` options")
@@ -409,7 +489,7 @@ def main() -> None:
             database = Database(workdir, args.pg)
             served = start_server(workdir, *args.serve, db_url=database.url)
             try:
-                result = asyncio.run(_run(served, args.participants))
+                result = asyncio.run(_run(served, args.participants, args.solo))
             except Exception:
                 for log in workdir.glob("serve-*.log"):
                     print(log.read_text(errors="replace")[-6000:], file=sys.stderr)
@@ -419,13 +499,17 @@ def main() -> None:
                 database.close()
             results.append(result)
             print(
-                f"run {k + 1}: ready {statistics.median(result.ready):.1f}/{max(result.ready):.1f} s, "
-                f"join {statistics.median(result.join):.2f}/{max(result.join):.2f} s, "
+                f"run {k + 1}: alone {statistics.median(result.solo):.2f} s, "
+                f"at once {statistics.median(result.ready):.2f}/{max(result.ready):.2f} s "
+                f"(ratio {result.ratio:.2f}), HTTP alone {1000 * statistics.median(result.http_solo):.0f} ms "
+                f"at once {1000 * statistics.median(result.http_ready):.0f} ms, "
+                f"CPU {1000 * result.server_cpu_per_phone:.1f} ms/phone, join {statistics.median(result.join):.2f} s, "
                 f"question {statistics.median(result.question):.2f}/{max(result.question):.2f} s, "
-                f"ack {statistics.median(result.answer_ack):.2f}/{max(result.answer_ack):.2f} s, "
-                f"chart {result.chart:.2f} s, kernels {result.kernels} "
-                f"({result.kernel_rss:.0f} MiB RSS), idle CPU {result.kernel_cpu:.2f} cores, "
-                f"load {result.load_start:.1f}→{result.load_end:.1f}, reloads {result.reloads}",
+                f"chart {result.chart:.2f} s, projector {result.projector_chart:.2f} s, "
+                f"RSS {result.server_rss_before:.0f}→{result.server_rss_after:.0f} MiB "
+                f"({result.rss_per_phone:.2f} MiB/phone), kernels "
+                f"{result.kernels_before}→{result.kernels_after}, "
+                f"load {result.load_start:.1f}→{result.load_end:.1f}",
                 flush=True,
             )
     backend = "PostgreSQL" if args.pg else "SQLite"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from toolkit.cli.serve import KERNEL_STARTUP_TIMEOUT, PRELOADED, build_command, voila_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,3 +45,31 @@ def test_build_command__binds_the_given_address_and_passes_the_token(tmp_path: P
     )
     assert "--token=s3cret" in with_token
     assert "--VoilaConfiguration.show_tracebacks=False" in with_token
+
+
+def test_preloaded__no_participant_page__phones_use_the_light_room_page() -> None:
+    assert not any("participant" in name for name in PRELOADED)
+
+
+def test_room_url__the_light_page_under_the_server() -> None:
+    from toolkit.cli.serve import room_url
+
+    assert room_url("192.168.1.20", 8866) == "http://192.168.1.20:8866/salle"
+    assert room_url("fe80::1", 9000) == "http://[fe80::1]:9000/salle"
+
+
+def test_lan_address__never_a_loopback_address() -> None:
+    from toolkit.cli.serve import lan_address
+
+    found = lan_address()
+    assert found is None or not found.startswith("127.")
+
+
+def test_serve_lan__no_network__clear_error_and_nothing_started(monkeypatch, capsys) -> None:
+    import toolkit.cli.serve as serve
+    from toolkit.cli import main
+
+    monkeypatch.setattr(serve, "lan_address", lambda: None)
+    monkeypatch.setattr(serve.subprocess, "Popen", lambda *a, **k: pytest.fail("nothing may start"))
+    assert main(["serve", "--lan"]) == 1
+    assert "aucune adresse de réseau local" in capsys.readouterr().err

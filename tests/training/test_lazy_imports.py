@@ -1,7 +1,7 @@
 """Page kernels start light: the workshop apps load neither SciPy nor Matplotlib at import.
 
-Each phone in a live workshop is a Voilà kernel of its own and a room starts a dozen at once
-on the trainer's machine; SciPy and Matplotlib were a third of each kernel's start-up time.
+The trainer's page is a Voilà kernel and the room's pages live in the server process;
+SciPy and Matplotlib, needed only for the export, were a third of a kernel's start-up time.
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ def _loaded_after(statement: str) -> list[str]:
 
 
 def test_workshop_apps__import__leaves_scipy_and_matplotlib_unloaded():
-    assert _loaded_after("from toolkit.apps.workshop import participant_app, trainer_app") == []
+    assert _loaded_after("from toolkit.apps.workshop import trainer_app") == []
+
+
+def test_room_handlers__import__leaves_scipy_and_matplotlib_unloaded():
+    assert _loaded_after("from toolkit.apps.room import room_handlers\nroom_handlers") == []
 
 
 def test_training_package__statistics_name__loads_scipy_on_first_use():

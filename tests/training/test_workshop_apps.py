@@ -1,4 +1,5 @@
-"""The workshop apps driven from Python: one trainer, three participants, one database."""
+"""The trainer's control panel driven from Python, with participants answering through the
+store (their phone page is tested in tests/training/test_room_screens.py and tests/browser)."""
 
 from __future__ import annotations
 
@@ -7,187 +8,191 @@ import html
 import pytest
 
 from tests.training.conftest import MODULES_DIR
-from toolkit.apps.workshop import ParticipantApp, ParticipantState, TrainerApp, TrainerState
+from toolkit.apps.workshop import TrainerApp, TrainerState
 from toolkit.apps.workshop.common import Poller
-from toolkit.apps.workshop.views import (
-    BranchingView,
-    QuizView,
-    RewritingView,
-    RolePlayView,
-    SatisfactionView,
-    ScaleView,
-)
+from toolkit.apps.workshop.trainer import exercise_label, export_dir
 from toolkit.i18n import t
+from toolkit.training.loader import load_module
+
+JOIN_URL = "http://192.168.1.20:8866/salle"
 
 
 @pytest.fixture
 def room(training_store, module_file):
     engine = training_store.engine
-    trainer = TrainerApp(engine, modules=[module_file()], poll=False)
+    trainer = TrainerApp(engine, modules=[module_file()], join_url=JOIN_URL, poll=False)
     trainer.open_button.click()
-    people = []
-    for name in ("Awa", "Bruno", "<b>Chloé</b>"):
-        app = ParticipantApp(engine, code=trainer.session_code, poll=False)
-        app.pseudonym.value = name
-        app.join_button.click()
-        people.append(app)
+    code = trainer.session_code
+    people = [trainer.sessions.join(code, name) for name in ("Awa", "Bruno", "<b>Chloé</b>")]
     trainer.refresh()
     return trainer, people
 
 
-def launch(trainer, people, exercise, phase=None):
+def launch(trainer, exercise, phase="none"):
     trainer.exercise.value = exercise
     trainer.phase.value = phase
     trainer.launch_button.click()
-    for app in people:
-        app.refresh()
+    return trainer.sessions.info(trainer.session_code).run
 
 
-def test_trainer__lists_participants_escaped(room):
-    trainer, people = room
+def answer(trainer, person, run, item, value):
+    trainer.sessions.answer(trainer.session_code, person, run.id, item, value)
+    trainer.refresh()
+
+
+def test_trainer__lists_participants_escaped_and_pluralised(room):
+    trainer, _people = room
     assert trainer.state is TrainerState.OPEN
-    assert "Participants : 3" in trainer.participants_html.value
+    assert "3 participants :" in trainer.participants_html.value
     assert "&lt;b&gt;Chloé&lt;/b&gt;" in trainer.participants_html.value
     assert "<b>Chloé" not in trainer.participants_html.value
-    assert all(app.state is ParticipantState.WAITING for app in people)
+
+
+def test_trainer__room_block__code_address_qr_and_projector_link(room):
+    trainer, _people = room
+    block = trainer.room_html.value
+    code = trainer.session_code
+    assert f"<div class='wk-code'>{code}</div>" in block
+    assert "192.168.1.20:8866/salle" in block
+    assert "<svg" in block
+    assert f"../../salle/{code}/projection" in block
+    assert "ipynb" not in block
+    assert "wk-warn" not in block
+
+
+def test_trainer__served_on_loopback__says_phones_cannot_join(training_store, module_file):
+    trainer = TrainerApp(
+        training_store.engine,
+        modules=[module_file()],
+        join_url="http://127.0.0.1:8866/salle",
+        poll=False,
+    )
+    trainer.open_button.click()
+    assert "make atelier" in trainer.room_html.value
+
+
+def test_trainer__title_once__exercise_names_not_doubled():
+    module = load_module(MODULES_DIR / "01_cadre_posture.yaml")
+    labels = [exercise_label(i, e, "fr") for i, e in enumerate(module.exercises, start=1)]
+    assert labels[0] == "1. Quiz : les principes de la médiation sociale"
+    assert not any("Quiz — Quiz" in label or "— Jugement" in label for label in labels)
+    assert not any("Scénario à embranchements — Scénario" in label for label in labels)
+
+
+def test_trainer__buttons_show_their_whole_label(room):
+    trainer, _people = room
+    for button in (trainer.export_button, trainer.close_button, trainer.next_button):
+        assert button.layout.width == "auto"
 
 
 def test_trainer__launch_without_choosing__launches_first_exercise(room):
-    trainer, people = room
+    trainer, _people = room
     trainer.launch_button.click()
-    people[0].refresh()
-    assert isinstance(people[0].view, QuizView)
+    assert trainer.sessions.info(trainer.session_code).run.exercise_id == "quiz1"
     assert trainer.status.value == ""
-
-
-def test_participant__wrong_code__shows_coded_error(training_store):
-    app = ParticipantApp(training_store.engine, code="AAAAAA", poll=False)
-    app.pseudonym.value = "Awa"
-    app.join_button.click()
-    assert "T101" in app.status.value
-    assert app.state is ParticipantState.JOINING
 
 
 def test_quiz__answers_feed_hidden_then_revealed_chart(room):
     trainer, people = room
-    launch(trainer, people, "quiz1")
-    views = [app.view for app in people]
-    assert all(isinstance(v, QuizView) for v in views)
-    for view, pick in zip(views, ["a", "a", "b"], strict=True):
-        view.selectors["q1"].value = pick
-        view.buttons["q1"].click()
-    assert "Bonne réponse" in views[0].feedbacks["q1"].value
-    assert "bien" in views[0].feedbacks["q1"].value
-    trainer.refresh()
+    run = launch(trainer, "quiz1")
+    for person, pick in zip(people, ["a", "a", "b"], strict=True):
+        answer(trainer, person, run, "q1", pick)
     assert t("workshop.trainer.answers", "fr", n=3) in trainer.run_html.value
+    assert "3 participants ont répondu" in trainer.run_html.value
     assert "wk-hidden" in trainer.chart.value
     trainer.reveal_button.click()
     assert "data-option='a' data-value='2'" in trainer.chart.value
     assert "data-option='b' data-value='1'" in trainer.chart.value
     trainer.reset_button.click()
     assert html.escape(t("workshop.trainer.answers", "fr", n=0)) in trainer.run_html.value
-    for app in people:
-        app.refresh()
-    assert people[0].view is not views[0]
 
 
-def test_branching__play_to_ending_updates_endings_chart(room):
+def test_next_previous__follow_the_agenda_and_keep_answers(room):
     trainer, people = room
-    launch(trainer, people, "scen")
-    view = people[0].view
-    assert isinstance(view, BranchingView)
-    view.choice_buttons[0].click()
-    assert "Il sourit" in view.consequence.value
-    view.choice_buttons[1].click()
-    assert "Score : 2 / 2" in view.scene.value
-    people[1].view.choice_buttons[1].click()
+    trainer.next_button.click()
+    info = trainer.sessions.info(trainer.session_code)
+    assert (info.run.exercise_id, info.run.phase) == ("assessment", "pre")
+    assert "Test avant / après (avant)" in trainer.run_html.value
+    trainer.next_button.click()
+    run = trainer.sessions.info(trainer.session_code).run
+    answer(trainer, people[0], run, "q1", "a")
+    trainer.next_button.click()
+    trainer.previous_button.click()
+    assert "1 participant a répondu" in trainer.run_html.value
+
+
+def test_judgement__chart_labels_by_letter(room):
+    trainer, people = room
+    run = launch(trainer, "sjt")
+    answer(trainer, people[0], run, "pick", {"best": "a", "worst": "d"})
     trainer.reveal_button.click()
-    assert "data-option='fin_bien' data-value='1'" in trainer.chart.value
-    assert "data-option='fin_mal' data-value='1'" in trainer.chart.value
-    view.choice_buttons[0].click()  # "Rejouer"
-    assert "Début" in view.scene.value
+    assert "A. A" in trainer.chart.value
+    assert "data-option='a' data-value='1'" in trainer.chart.value
 
 
-def test_pre_test__no_correction_shown(room):
+def test_rewriting__moderation_names_the_prompt_not_its_id(room):
     trainer, people = room
-    launch(trainer, people, "assessment", phase="pre")
-    view = people[0].view
-    view.selectors["t1"].value = "b"
-    view.buttons["t1"].click()
-    assert "Bonne" not in view.feedbacks["t1"].value
-    assert "enregistrées" in view.feedbacks["t1"].value
-
-
-def test_rewriting__moderated_text_escaped_and_anonymous(room):
-    trainer, people = room
-    launch(trainer, people, "desc")
-    view = people[2].view
-    assert isinstance(view, RewritingView)
-    view.texts["p1"].value = "Quand <img src=x onerror=alert(1)> arrive"
-    view.checks["p1"][0].value = True
-    view.buttons["p1"].click()
-    assert "Quand…" in view.models["p1"].value
-    trainer.refresh()
+    run = launch(trainer, "desc")
+    answer(
+        trainer, people[2], run, "p1", {"text": "Quand <img src=x onerror=alert(1)>", "checked": []}
+    )
     row = trainer.moderation.children[1]
-    assert "&lt;img" in row.children[0].value
-    assert "Chloé" not in row.children[0].value
+    label = row.children[0].value
+    assert "« Vous êtes nuls »" in label
+    assert "(p1)" not in label
+    assert "&lt;img" in label
+    assert "Chloé" not in label
     row.children[1].click()  # show
     assert "&lt;img src=x" in trainer.shown_texts.value
     assert "<img" not in trainer.shown_texts.value
 
 
-def test_role_play__observer_grid_and_printable_briefs(room):
+def test_role_play__observer_grid_charted_and_printable_briefs(room):
     trainer, people = room
-    launch(trainer, people, "jeu")
+    run = launch(trainer, "jeu")
     assert "download=" in trainer.extras.value
-    view = people[0].view
-    assert isinstance(view, RolePlayView)
-    view.role.value = "party_a"
-    assert "Brief A &lt;b&gt;" in view.brief.value
-    assert view.grid_box.layout.display == "none"
-    view.role.value = "observer"
-    assert view.grid_box.layout.display == "flex"
-    view.grid[0].value = True
-    view.button.click()
+    answer(trainer, people[0], run, "grid", {"checked": ["reformule"], "comment": "Bien"})
     trainer.reveal_button.click()
     assert "data-option='reformule' data-value='1'" in trainer.chart.value
+    assert "Commentaire" in trainer.moderation.children[1].children[0].value
 
 
-def test_scale__profile_shown_and_mean_charted(room):
+def test_scale__mean_charted(room):
     trainer, people = room
-    launch(trainer, people, "echelle", phase="pre")
-    view = people[0].view
-    assert isinstance(view, ScaleView)
-    view.items["i1"].value = 4
-    view.items["i2"].value = 4
-    view.button.click()
-    assert "2.5" in view.profile.value
+    run = launch(trainer, "echelle", phase="pre")
+    answer(trainer, people[0], run, "i1", 4)
+    answer(trainer, people[0], run, "i2", 4)
     trainer.reveal_button.click()
     assert "data-value='2.5'" in trainer.chart.value
 
 
-def test_satisfaction_and_export(room, tmp_path, monkeypatch):
+def test_satisfaction_and_export__message_names_the_real_folder(room, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_EXPORT_DIR", str(tmp_path / "exports"))
     trainer, people = room
-    launch(trainer, people, "satisfaction")
-    view = people[0].view
-    assert isinstance(view, SatisfactionView)
-    for toggle in view.items.values():
-        toggle.value = 5
-    view.button.click()
+    run = launch(trainer, "satisfaction")
+    for item in ("useful", "clear", "pace", "practice", "recommend"):
+        answer(trainer, people[0], run, item, 5)
     trainer.reveal_button.click()
     assert "data-value='5.0'" in trainer.chart.value
     trainer.export_button.click()
-    written = sorted(p.name for p in (tmp_path / "exports" / trainer.session_code).iterdir())
+    folder = tmp_path / "exports" / trainer.session_code
+    written = sorted(p.name for p in folder.iterdir())
     assert written == ["objectives.csv", "prepost.csv", "satisfaction.csv"]
+    assert html.escape(str(folder)) in trainer.extras.value
 
 
-def test_close__participants_see_the_end(room):
-    trainer, people = room
+def test_export_dir__default_is_the_projects_data_exports(monkeypatch):
+    monkeypatch.delenv("TOOLKIT_EXPORT_DIR", raising=False)
+    folder = export_dir()
+    assert folder.is_absolute()
+    assert folder == (MODULES_DIR.parent / "data" / "exports").resolve()
+
+
+def test_close__panel_closed_and_controls_hidden(room):
+    trainer, _people = room
     trainer.close_button.click()
-    people[0].refresh()
-    assert people[0].state is ParticipantState.CLOSED
     assert trainer.state is TrainerState.CLOSED
+    assert trainer.controls.layout.display == "none"
 
 
 def test_trainer__bundled_modules_offered(training_store):

@@ -1,11 +1,16 @@
 """``toolkit serve``: the apps of ``notebooks/`` served by Voilà (index, collection, fieldwork…).
 
-Voilà runs as a child process of the environment's Python; the database URL, the journal
-and the surveys folder reach every kernel through the environment (``TOOLKIT_DATABASE_URL``,
-``TOOLKIT_JOURNAL``, ``TOOLKIT_SURVEYS``), as absolute paths since kernels run in
+Voilà runs as a child process of the environment's Python; the database URL, the journal,
+the surveys folder, the exports folder and the participants' address reach every kernel
+through the environment (``TOOLKIT_DATABASE_URL``, ``TOOLKIT_JOURNAL``, ``TOOLKIT_SURVEYS``,
+``TOOLKIT_EXPORT_DIR``, ``TOOLKIT_ROOM_URL``), as absolute paths since kernels run in
 ``notebooks/``. Only 127.0.0.1 is served without a token; any other address gets one (given
 with ``--token`` or generated and printed in the URL), and requests without it get Voilà's
-login page.
+login page, except the workshop room's participant page (``/salle``), which asks only for a
+valid room code.
+
+``--lan`` serves a workshop room: it binds the machine's local-network address, prints the
+participants' address with its QR code, and says how to check that phones can reach it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,11 +30,21 @@ import urllib.request
 import webbrowser
 from pathlib import Path
 
+from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.cli import add_db_argument
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t
 
-__all__ = ["LOCAL_HOSTS", "PRELOADED", "build_command", "register", "run", "voila_config"]
+__all__ = [
+    "LOCAL_HOSTS",
+    "PRELOADED",
+    "build_command",
+    "lan_address",
+    "register",
+    "room_url",
+    "run",
+    "voila_config",
+]
 
 #: Addresses served without a token.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -40,10 +56,9 @@ PRELOADED = (
     "collecte.ipynb",
     "terrain.ipynb",
     "formation_animateur.ipynb",
-    "formation_participant.ipynb",
 )
-#: Seconds a page waits for its kernel: twelve phones joining a workshop at once on a
-#: two-core server took 32-40 s each (benchmarks/README.md), too close to Voilà's 60 s.
+#: Seconds a page waits for its kernel on a loaded two-core server (Voilà's default is 60 s;
+#: workshop phones no longer start kernels, but several trainers or mediators may at once).
 KERNEL_STARTUP_TIMEOUT = 180
 DEFAULT_PORT = 8866
 
@@ -52,7 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve", help=t("cli.serve.help"), description=t("cli.serve.help")
     )
-    parser.add_argument("--host", default="127.0.0.1", help=t("cli.serve.host"))
+    parser.add_argument("--host", default=None, help=t("cli.serve.host"))
+    parser.add_argument("--lan", action="store_true", help=t("cli.serve.lan"))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=t("cli.serve.port"))
     add_db_argument(parser)
     parser.add_argument("--token", default=None, help=t("cli.serve.token"))
@@ -147,13 +163,60 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def lan_address() -> str | None:
+    """This machine's IPv4 address on the local network, ``None`` if it has none.
+
+    The address the system would use to leave the machine (a UDP socket "connected" to a
+    documentation address: nothing is sent), else one of the host name's addresses.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            found = probe.getsockname()[0]
+        except OSError:
+            found = None
+    if found and not found.startswith(("127.", "0.")):
+        return found
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return None
+    for info in infos:
+        address = str(info[4][0])
+        if not address.startswith(("127.", "0.")):
+            return address
+    return None
+
+
+def room_url(host: str, port: int) -> str:
+    """The workshop room's address for phones (``http://HOST:PORT/salle``)."""
+    return f"http://{_url_host(host)}:{port}/{ROOM_PATH}"
+
+
+def _announce_room(participants: str, *, reachable: bool) -> None:
+    """Say where phones join a workshop (with a QR code) and how to check the network."""
+    from toolkit.apps.room import qr_terminal
+
+    if not reachable:
+        print(t("cli.serve.room_local", url=participants), flush=True)
+        return
+    print(t("cli.serve.room", url=participants), flush=True)
+    print(qr_terminal(participants), flush=True)
+    print(t("cli.serve.room_check", url=participants), flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from toolkit.collect import project_root, surveys_dir
 
     if not 0 < args.port < 65536:
         raise ToolkitError(t("cli.serve.bad_port", port=args.port))
+    lan = lan_address() if args.lan or args.host in ANY_ADDRESS else None
+    if args.lan and lan is None and not args.host:
+        raise ToolkitError(t("cli.serve.no_lan"))
+    host = args.host or (lan if args.lan else "127.0.0.1")
+    args.host = host
     token = args.token
-    if args.host not in LOCAL_HOSTS and not token:
+    if host not in LOCAL_HOSTS and not token:
         token = secrets.token_urlsafe(24)
     url = _database_url(args.db)
     journal = _journal_path(url)
@@ -167,7 +230,10 @@ def run(args: argparse.Namespace) -> int:
             "VOILA_APP_IP": "127.0.0.1" if args.host in ANY_ADDRESS else args.host,
         }
     )
+    env.setdefault("TOOLKIT_EXPORT_DIR", str((project_root() / "data" / "exports").resolve()))
     shown_host = args.host if args.host not in ANY_ADDRESS else "127.0.0.1"
+    participants = room_url(lan if args.host in ANY_ADDRESS and lan else shown_host, args.port)
+    env[ROOM_URL_ENV] = participants
     index = f"http://{_url_host(shown_host)}:{args.port}/voila/render/index.ipynb"
     if token:
         index += f"?token={token}"
@@ -201,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
                 print(t("cli.serve.url", url=index), flush=True)
                 if token:
                     print(t("cli.serve.token_notice"), flush=True)
+                _announce_room(participants, reachable=args.host not in LOCAL_HOSTS)
                 if args.open:
                     webbrowser.open(index)
             return process.wait()

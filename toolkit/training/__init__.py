@@ -4,8 +4,9 @@ Public names: :func:`load_module`, :func:`validate` (also used by ``toolkit vali
 files recognised by :func:`is_module_file`: top-level ``kind: training_module``) and
 :func:`prepost`.
 
-The statistics (SciPy) and the profile plot (Matplotlib) load on first use: each participant's
-phone page is a kernel of its own, and a room of twelve starts twelve at once.
+The statistics (SciPy) and the profile plot (Matplotlib) load on first use: the trainer's
+page is a Voilà kernel that only needs them for the export, and the server process that
+serves the participants' phones needs them never.
 """
 
 import importlib

@@ -8,9 +8,24 @@ from toolkit.i18n import t
 from toolkit.training.model import Branching, Exercise, Judgement, Quiz, RolePlay, Scale
 from toolkit.training.sessions import SATISFACTION_ITEMS
 
-__all__ = ["TALLY_COLUMNS", "tally"]
+__all__ = ["TALLY_COLUMNS", "letter", "tally"]
 
 TALLY_COLUMNS = ["group", "group_label", "option", "label", "value", "correct", "kind"]
+
+
+def letter(index: int) -> str:
+    """``A``, ``B``… for the response at ``index`` (``AA`` after ``Z``): responses are shown
+    by position, never by their ids.
+
+    >>> letter(0), letter(4), letter(26)
+    ('A', 'E', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def tally(
@@ -57,8 +72,8 @@ def tally(
         for which, key in (("best", exercise.best), ("worst", exercise.worst)):
             chosen = [p[which] for p in picks]
             label = t(f"training.{which}", lang)
-            for r in exercise.responses:
-                count(which, label, r.id, f"{r.id}. {r.text.get(lang)}", chosen, r.id == key)
+            for i, r in enumerate(exercise.responses):
+                count(which, label, r.id, f"{letter(i)}. {r.text.get(lang)}", chosen, r.id == key)
     elif isinstance(exercise, Branching):
         reached = [p["ending"] for p in values.get("path", [])]
         best = exercise.max_score

@@ -1,4 +1,4 @@
-"""Live-workshop state kept in the store, shared by the trainer's and participants' kernels.
+"""Live-workshop state kept in the store, shared by the trainer's kernel and the room's pages.
 
 A trainer opens a session on a module and gets a room code; participants join with the code
 and a pseudonym (no account; joining again with the same pseudonym resumes). The trainer
@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.errors import Problem, TrainingError
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.training import tables as tb
+from toolkit.training.agenda import agenda, position
 from toolkit.training.loader import loads_module
 from toolkit.training.model import (
     Branching,
@@ -274,6 +275,80 @@ class LiveSessions:
             self._bump(conn, info.code, current_run=run_id)
         return Run(int(run_id), exercise_id, phase, False)
 
+    def latest_run(self, code: str) -> Run | None:
+        """The last run launched in the session, on screen or not (``None`` before any)."""
+        query = (
+            select(tb.runs)
+            .where(tb.runs.c.session_code == normalise_code(code))
+            .order_by(tb.runs.c.id.desc())
+            .limit(1)
+        )
+        with read_connection(self.engine) as conn:
+            r = conn.execute(query).first()
+        return None if r is None else Run(r.id, r.exercise_id, r.phase, bool(r.revealed))
+
+    def show(self, code: str, exercise_id: str, *, phase: str | None = None) -> Run:
+        """Put an exercise back on the screens: its latest run (answers and chart kept) if it
+        was launched before, else a new run (see :meth:`launch`)."""
+        info = self.info(code)
+        if info.status != "open":
+            raise _error("T102", "code", code=info.code)
+        query = (
+            select(tb.runs)
+            .where(
+                tb.runs.c.session_code == info.code,
+                tb.runs.c.exercise_id == exercise_id,
+                tb.runs.c.phase.is_(None) if phase is None else tb.runs.c.phase == phase,
+            )
+            .order_by(tb.runs.c.id.desc())
+            .limit(1)
+        )
+        with write_connection(self.engine) as conn:
+            r = conn.execute(query).first()
+            if r is not None:
+                self._bump(conn, info.code, current_run=r.id)
+                return Run(r.id, r.exercise_id, r.phase, bool(r.revealed))
+        return self.launch(info.code, exercise_id, phase=phase)
+
+    def step(self, code: str, offset: int) -> Run | None:
+        """Move ``offset`` steps along the module's agenda (+1 next, -1 previous).
+
+        From nothing on screen, the move starts from the last run launched (before any run,
+        *next* shows the first step). Past the last step the screens are cleared and
+        :meth:`finished` becomes true; *previous* from there shows the last step again.
+        """
+        info = self.info(code)
+        steps = agenda(info.module)
+        run = info.run or self.latest_run(info.code)
+        if run is None:
+            here = -1
+        else:
+            found = position(steps, run.exercise_id, run.phase)
+            here = -1 if found is None else found
+            if info.run is None and here == len(steps) - 1 and self.finished(info.code):
+                here = len(steps)
+        target = max(here + offset, 0)
+        if target >= len(steps):
+            self.stop(info.code)
+            return None
+        step = steps[target]
+        return self.show(info.code, step.exercise_id, phase=step.phase)
+
+    def finished(self, code: str) -> bool:
+        """True when the agenda was run to its end: nothing on screen, and the last run
+        launched is the agenda's last step (or the session is closed)."""
+        info = self.info(code)
+        if info.status == "closed":
+            return True
+        if info.run is not None:
+            return False
+        last = self.latest_run(info.code)
+        final = agenda(info.module)[-1]
+        return last is not None and (last.exercise_id, last.phase) == (
+            final.exercise_id,
+            final.phase,
+        )
+
     def stop(self, code: str) -> None:
         """Take the current exercise off the screens (answers are kept)."""
         with write_connection(self.engine) as conn:
@@ -356,6 +431,7 @@ class LiveSessions:
     ) -> tuple[object, float | None, str]:
         """Validate an answer; return (value to store, score, moderation state)."""
         bad = _error("T107", item, got=value)
+        _check_length(item, value)
         exercise = info.exercise
         if exercise is None:
             if item in SATISFACTION_ITEMS and _is_int(value, *SATISFACTION_RANGE):
@@ -498,6 +574,16 @@ class LiveSessions:
 
 def _is_int(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_length(item: str, value: object) -> None:
+    """T112 for a text over :data:`MAX_TEXT` (the message gives lengths, never the text)."""
+    texts = [value] if isinstance(value, str) else []
+    if isinstance(value, dict):
+        texts = [v for v in value.values() if isinstance(v, str)]
+    for text in texts:
+        if len(text.strip()) > MAX_TEXT:
+            raise _error("T112", item, length=len(text.strip()), maximum=MAX_TEXT)
 
 
 def _is_text(value: object) -> bool:

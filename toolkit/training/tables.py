@@ -1,7 +1,7 @@
 """SQLAlchemy Core tables of the live workshops (created by store migration ``0002``).
 
-Each Voilà page runs in its own kernel, so everything a trainer and the participants share
-lives here: the session (room code, module text, the exercise on screen), who joined, each
+The trainer's Voilà page runs in its own kernel and the participants' pages in the server
+process, so everything they share lives here: the session (room code, module text, the exercise on screen), who joined, each
 launched exercise (a *run*) and the answers. ``training_sessions.revision`` grows at every
 change so that views polling once a second re-read the rest only when something moved.
 """

@@ -1,12 +1,19 @@
-"""The Voilà application run by ``toolkit serve``: Voilà itself, with ``/`` opening the index.
+"""The Voilà application run by ``toolkit serve``: Voilà itself, plus the workshop room.
 
 Run as ``python -m toolkit.apps.common.server NOTEBOOK_DIR [voila options]``; every Voilà
-option works unchanged. The only addition is a redirect from the root URL to
-``voila/render/index.ipynb`` so that a mediator typing the server's address lands on the
-app index rather than on a file listing (the listing stays at ``voila/tree``).
+option works unchanged. Additions:
+
+- the root URL redirects to ``voila/render/index.ipynb``, so that a mediator typing the
+  server's address lands on the app index rather than on a file listing (the listing stays
+  at ``voila/tree``);
+- the workshop room (:mod:`toolkit.apps.room`): the participants' light page at ``salle``
+  (no kernel per phone, no token: a room code) and the projector's page (token required);
+- the former participants' notebook address redirects to ``salle``, query kept.
 """
 
 from __future__ import annotations
+
+import os
 
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
@@ -16,22 +23,33 @@ __all__ = ["INDEX_PAGE", "ToolkitVoila", "main"]
 
 #: The page the root URL opens.
 INDEX_PAGE = "voila/render/index.ipynb"
+#: Where phones used to open the workshop (a Voilà page with its own kernel).
+FORMER_PARTICIPANT_PAGE = "voila/render/formation_participant.ipynb"
 
 
 class ToolkitVoila(Voila):
-    """Voilà serving a folder of notebooks, whose root URL redirects to the app index."""
+    """Voilà serving a folder of notebooks, with the app index at its root and the room."""
 
     def init_handlers(self) -> list:
+        from toolkit.apps.room import ROOM_PATH, RoomPolicy, room_handlers
+
         handlers = super().init_handlers()
         if self.notebook_path:
             return handlers
-        target = url_path_join(self.base_url, INDEX_PAGE)
+        secret = getattr(self, "cookie_secret", b"") or os.urandom(32)
+        room = room_handlers(self.server_url, RoomPolicy(secret))
         return [
             (
                 url_path_join(self.server_url, "/?"),
                 RedirectHandler,
-                {"url": target, "permanent": False},
+                {"url": url_path_join(self.base_url, INDEX_PAGE), "permanent": False},
             ),
+            (
+                url_path_join(self.server_url, FORMER_PARTICIPANT_PAGE),
+                RedirectHandler,
+                {"url": url_path_join(self.base_url, ROOM_PATH), "permanent": False},
+            ),
+            *room,
             *handlers,
         ]
 

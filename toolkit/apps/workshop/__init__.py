@@ -1,27 +1,15 @@
-"""Live training workshops in Voilà: the trainer's page and the participants' phone page.
+"""The trainer's control panel of a live workshop, a Voilà app (one kernel per trainer).
 
-Each page runs in its own kernel; they share nothing but the store database, which both
-poll about once a second (:class:`~toolkit.apps.workshop.common.Poller`).
+Participants do not get a kernel each: their phones open the room's light page and the
+room is projected from its projector page, both served by the same server process
+(:mod:`toolkit.apps.room`). Everything is shared through the store database.
 """
 
-from toolkit.apps.workshop.participant import ParticipantApp, ParticipantState
 from toolkit.apps.workshop.trainer import TrainerApp, TrainerState
 
-__all__ = [
-    "ParticipantApp",
-    "ParticipantState",
-    "TrainerApp",
-    "TrainerState",
-    "participant_app",
-    "trainer_app",
-]
+__all__ = ["TrainerApp", "TrainerState", "trainer_app"]
 
 
 def trainer_app() -> TrainerApp:
     """The trainer's app for a Voilà page (database from ``TOOLKIT_DATABASE_URL``)."""
     return TrainerApp.from_environment()
-
-
-def participant_app() -> ParticipantApp:
-    """The participant's app for a Voilà page (``?code=ROOM`` prefills the room code)."""
-    return ParticipantApp.from_environment()

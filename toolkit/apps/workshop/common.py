@@ -1,26 +1,21 @@
-"""Pieces shared by the trainer's and the participants' workshop apps."""
+"""Pieces of the trainer's Voilà app: the page's query string, errors, the poller."""
 
 from __future__ import annotations
 
 import contextvars
 import html
-import math
 import os
 import threading
 from collections.abc import Callable
 from urllib.parse import parse_qs
 
-import pandas as pd
-
 from toolkit.errors import ToolkitError
-from toolkit.i18n import set_language, t
+from toolkit.i18n import set_language
 
-__all__ = ["POLL_SECONDS", "Poller", "chart_html", "error_html", "query_params"]
+__all__ = ["POLL_SECONDS", "Poller", "error_html", "query_params"]
 
 #: How often the views look at the database.
 POLL_SECONDS = 1.0
-
-_BAR_COLOURS = {True: "#2e7d32", False: "#1565c0"}
 
 
 def query_params() -> dict[str, str]:
@@ -43,43 +38,6 @@ def error_html(error: ToolkitError) -> str:
     """A coded error as escaped HTML (one problem a line)."""
     lines = [html.escape(p.format()) for p in error.problems] or [html.escape(str(error))]
     return "<div class='wk-error' style='color:#b71c1c'>" + "<br>".join(lines) + "</div>"
-
-
-def chart_html(tally: pd.DataFrame, *, show_key: bool) -> str:
-    """Horizontal bar charts (one per group) as HTML; every label is escaped.
-
-    Each bar carries ``data-option`` and ``data-value`` attributes (the browser tests read
-    them). Counts are scaled to the largest count of the group; means to the group maximum.
-    """
-    parts = ["<div class='wk-chart'>"]
-    for group, rows in tally.groupby("group", sort=False):
-        values = pd.to_numeric(rows["value"], errors="coerce")
-        top = values.max() if values.notna().any() and values.max() > 0 else 1
-        parts.append(
-            f"<div class='wk-group' data-group='{html.escape(str(group))}'>"
-            f"<h4 style='margin:.6em 0 .2em'>{html.escape(str(rows['group_label'].iloc[0]))}</h4>"
-        )
-        for row, value in zip(rows.itertuples(index=False), values, strict=True):
-            shown = (
-                "–"
-                if math.isnan(value)
-                else (f"{value:.1f}" if row.kind == "mean" else f"{int(value)}")
-            )
-            width = 0 if math.isnan(value) else round(100 * value / top)
-            correct = row.correct is True and show_key
-            mark = f" ✓ {html.escape(t('workshop.trainer.correct_mark'))}" if correct else ""
-            colour = _BAR_COLOURS[bool(correct)]
-            parts.append(
-                f"<div class='wk-bar' data-option='{html.escape(str(row.option))}' "
-                f"data-value='{shown}' style='margin:.15em 0'>"
-                f"<div style='font-size:90%'>{html.escape(str(row.label))}{mark}</div>"
-                f"<div style='display:flex;align-items:center;gap:.4em'>"
-                f"<div style='background:{colour};height:1.1em;width:{width}%;min-width:2px'></div>"
-                f"<span class='wk-value'>{shown}</span></div></div>"
-            )
-        parts.append("</div>")
-    parts.append("</div>")
-    return "".join(parts)
 
 
 class Poller:

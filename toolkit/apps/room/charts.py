@@ -1,0 +1,50 @@
+"""Bar charts of a run's answers as HTML, shared by the trainer's page and the projector."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.apps.common.html import esc
+from toolkit.i18n import t
+
+__all__ = ["chart_html"]
+
+
+def chart_html(tally: pd.DataFrame, *, show_key: bool, lang: str | None = None) -> str:
+    """Horizontal bar charts (one per group) as HTML; every label is escaped.
+
+    Each bar carries ``data-option`` and ``data-value`` attributes (the browser tests and
+    the benchmark read them). Counts are scaled to the group's largest count, means to the
+    group's largest mean. Looks come from the page's CSS (classes ``wk-*``); only the bar
+    widths are inline.
+    """
+    parts = ["<div class='wk-chart'>"]
+    for group, rows in tally.groupby("group", sort=False):
+        values = pd.to_numeric(rows["value"], errors="coerce")
+        top = values.max() if values.notna().any() and values.max() > 0 else 1
+        parts.append(
+            f"<div class='wk-group' data-group='{esc(group)}'>"
+            f"<h4 class='wk-group-title'>{esc(rows['group_label'].iloc[0])}</h4>"
+        )
+        for row, value in zip(rows.itertuples(index=False), values, strict=True):
+            missing = math.isnan(value)
+            shown = "–" if missing else (f"{value:.1f}" if row.kind == "mean" else f"{int(value)}")
+            width = 0 if missing else round(100 * value / top)
+            correct = row.correct is True and show_key
+            mark = (
+                f" <span class='wk-mark'>✓ {esc(t('workshop.trainer.correct_mark', lang))}</span>"
+                if correct
+                else ""
+            )
+            parts.append(
+                f"<div class='wk-bar{' wk-correct' if correct else ''}' "
+                f"data-option='{esc(row.option)}' data-value='{shown}'>"
+                f"<div class='wk-label'>{esc(row.label)}{mark}</div>"
+                f"<div class='wk-track'><div class='wk-fill' style='width:{width}%'></div>"
+                f"<span class='wk-value'>{esc(shown.replace('.', ',') if lang != 'en' else shown)}</span></div></div>"
+            )
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
