@@ -220,7 +220,8 @@ answer_sets = st.dictionaries(
 @settings(max_examples=300, deadline=None)
 def test_validate__any_input__never_raises_and_only_answer_codes(answers: dict) -> None:
     result = BARO.validate_answers(answers)
-    assert all(p.code.startswith("A") for p in result.problems)
+    # Answer codes, or L020 for a number past the 64-bit range (a float such as 1e300).
+    assert all(p.code.startswith("A") or p.code == "L020" for p in result.problems)
     assert all(p.message("fr") and p.message("en") for p in result.problems)
     if "gene_bruit" in result.answers:
         assert "bruit" in result.answers.get("problemes", [])

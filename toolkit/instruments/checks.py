@@ -12,10 +12,12 @@ from toolkit.instruments.expr import (
     Call,
     EvaluationError,
     ExpressionSyntaxError,
+    ExpressionTooComplex,
     Name,
     Node,
     Ref,
     Str,
+    UnsupportedRegexError,
     parse,
     references,
     walk,
@@ -24,7 +26,6 @@ from toolkit.instruments.expr.evaluate import compile_regex
 from toolkit.instruments.loader import suggestion
 from toolkit.instruments.model import CHOICE_TYPES, NUMERIC_TYPES, Instrument, Question
 
-MAX_DEPTH = 60
 #: The expression fields of a question, in the order they are checked.
 EXPRESSION_KEYS = (
     "relevant",
@@ -37,21 +38,6 @@ EXPRESSION_KEYS = (
 )
 _COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
 _ARITHMETIC = {"+", "-", "*", "div", "mod"}
-
-
-def _depth(node: Node) -> int:
-    stack = [(node, 1)]
-    deepest = 0
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(current, BinOp):
-            stack += [(current.left, depth + 1), (current.right, depth + 1)]
-        elif isinstance(current, Call):
-            stack += [(a, depth + 1) for a in current.args]
-        elif hasattr(current, "operand"):
-            stack.append((current.operand, depth + 1))
-    return deepest
 
 
 def parse_expressions(
@@ -138,13 +124,13 @@ class _Checker:
                     )
                     break
         for key, text, tree in parse_expressions(question):
+            if isinstance(tree, ExpressionTooComplex):
+                self.problem("I031", question, subject=subject, key=key)
+                continue
             if isinstance(tree, ExpressionSyntaxError):
                 self.problem(
                     "I013", question, subject=subject, key=key, column=tree.column, expression=text
                 )
-                continue
-            if _depth(tree) > MAX_DEPTH:
-                self.problem("I031", question, subject=subject, key=key)
                 continue
             self.check_tree(question, subject, key, tree)
 
@@ -220,6 +206,8 @@ class _Checker:
         if node.name == "regex" and isinstance(node.args[1], Str):
             try:
                 compile_regex(node.args[1].value)
+            except UnsupportedRegexError:
+                self.problem("L010", question, subject=subject, key=key)
             except EvaluationError as exc:
                 self.problem(
                     "I029", question, subject=subject, key=key, error=str(exc.__cause__ or exc)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import InstrumentError, Problem
@@ -29,6 +28,7 @@ from toolkit.instruments.model import (
     Question,
     Quotas,
 )
+from toolkit.reading import ReadError, describe, load_yaml, read_text
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
@@ -118,29 +118,31 @@ _ANALYSIS_KEYS = {"sector", "wave", "weighting", "quotas"}
 _QUOTA_KEYS = {"by", "default_target", "targets"}
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def load(path: str | Path) -> Instrument:
     """Load and check an instrument file; raise :class:`InstrumentError` listing every problem."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InstrumentError(
             problems=[Problem("I001", {"error": str(exc)}, file=source)]
         ) from None
+    except ReadError as exc:
+        raise InstrumentError(problems=exc.problems) from None
     return loads(text, source=source)
 
 
 def loads(text: str, *, source: str | None = None) -> Instrument:
-    """Parse instrument YAML given as text (``source`` names it in messages)."""
+    """Parse instrument YAML given as text (``source`` names it in messages).
+
+    The text is refused before anything is built when it is too large, too deeply nested or
+    when its aliases expand too far (``L001``–``L004``, see :mod:`toolkit.reading`).
+    """
     source = source or "<texte>"
     try:
-        data = _yaml().load(text)
+        data = load_yaml(text, source=source)
+    except ReadError as exc:
+        raise InstrumentError(problems=exc.problems) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -191,11 +193,6 @@ def _line(node: object, key: object = None) -> int | None:
         return lc.line + 1
 
 
-def _describe(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else f"« {value} »"
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
 class _Builder:
     def __init__(self, source: str | None) -> None:
         self.source = source
@@ -239,7 +236,7 @@ class _Builder:
             subject=subject,
             key=key,
             expected=Msg.of(expected),
-            got=_describe(node.get(key)),
+            got=describe(node.get(key)),
         )
 
     def text(self, node: Mapping, key: str, subject: Msg, field: str | None) -> Text | None:
@@ -302,7 +299,7 @@ class _Builder:
     def build(self, data: object) -> Instrument | None:
         subject = Msg.of("subject.instrument")
         if not isinstance(data, Mapping):
-            self.problem("I003", _line(data) or 1, got=_describe(data))
+            self.problem("I003", _line(data) or 1, got=describe(data))
             return None
         node = self.keys(data, _TOP_KEYS, subject, None)
         languages = node.get("languages", ["fr", "en"])
@@ -385,7 +382,7 @@ class _Builder:
                 subject=subject,
                 key=key,
                 expected=Msg.of("expected.list"),
-                got=_describe(raw),
+                got=describe(raw),
             )
             return None
         choices: list[Choice] = []
@@ -400,7 +397,7 @@ class _Builder:
                     subject=subject,
                     key="value",
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             node = self.keys(item, _CHOICE_KEYS, subject, name)
@@ -490,7 +487,7 @@ class _Builder:
                     subject=subject,
                     key="targets",
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             targets.append((tuple((str(k), str(v)) for k, v in cell.items()), target))
@@ -521,7 +518,7 @@ class _Builder:
                     subject=subject,
                     key=key,
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             question = self.question(item, inline_lists, section=section)
