@@ -286,15 +286,20 @@ class _Checker:
                 except ExpressionSyntaxError:
                     continue
         reported: set[frozenset[str]] = set()
-        state: dict[str, int] = {}
-
-        def visit(name: str, path: list[str]) -> None:
-            state[name] = 1
-            path.append(name)
-            for nxt in graph.get(name, []):
-                if nxt not in graph:
-                    continue
-                if state.get(nxt) == 1:
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        # Depth-first search with an explicit stack: a chain of a thousand calculations
+        # must not exhaust Python's recursion limit.
+        for root in graph:
+            if state.get(root) is not None:
+                continue
+            path, pending = [root], [iter(graph[root])]
+            state[root] = 1
+            while pending:
+                nxt = next(pending[-1], None)
+                if nxt is None:
+                    pending.pop()
+                    state[path.pop()] = 2
+                elif nxt in graph and state.get(nxt) == 1:
                     loop = [*path[path.index(nxt) :], nxt]
                     key = frozenset(loop)
                     if key not in reported:
@@ -306,14 +311,10 @@ class _Checker:
                             subject=Msg.of("subject.question", name=question.name),
                             cycle=" → ".join(loop),
                         )
-                elif state.get(nxt) is None:
-                    visit(nxt, path)
-            path.pop()
-            state[name] = 2
-
-        for name in graph:
-            if state.get(name) is None:
-                visit(name, [])
+                elif nxt in graph and state.get(nxt) is None:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    pending.append(iter(graph[nxt]))
 
     def check_analysis(self) -> None:
         meta = self.instrument.analysis

@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.i18n import Msg, Text
+from toolkit.i18n import Msg, Text, t
 from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
@@ -31,6 +32,10 @@ from toolkit.instruments.model import (
 from toolkit.reading import ReadError, describe, load_yaml, read_text
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+#: Problems reported for one file; past it ``L006`` says how many more there are (a file
+#: broken that badly is fixed a hundred problems at a time, and each problem costs a
+#: "did you mean" search among every name when shown).
+MAX_PROBLEMS = 100
 
 #: Spellings users write (XLSForm habits, French words) mapped to the canonical type.
 TYPE_ALIASES = {
@@ -167,16 +172,34 @@ def from_mapping(data: object, *, source: str | None = None) -> Instrument:
         builder.problems.extend(check_instrument(instrument))
     if builder.problems or instrument is None:
         problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.code))
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            summary = Problem("L006", {"count": more}, file=source)
+            problems = [*problems[:MAX_PROBLEMS], summary]
         raise InstrumentError(problems=problems)
     return instrument
 
 
-def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg | str:
-    """A "did you mean" hint for ``word`` among ``candidates``, or an empty string."""
-    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return Msg.of("hint.did_you_mean_ref" if ref else "hint.did_you_mean", name=close[0])
+@dataclass(frozen=True, eq=False)
+class _Suggestion(Msg):
+    """A "did you mean" hint, looked for among the candidates only when the message is shown."""
+
+    word: str = ""
+    candidates: object = ()
+
+    def render(self, lang: str | None = None) -> str:
+        names = [str(c) for c in self.candidates]  # type: ignore[attr-defined]
+        close = difflib.get_close_matches(self.word, names, n=1, cutoff=0.6)
+        return t(self.key, lang, name=close[0]) if close else ""
+
+
+def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg:
+    """A "did you mean" hint for ``word`` among ``candidates`` (empty when none is close).
+
+    ``candidates`` is kept as given, not copied: pass a collection that no longer changes.
+    """
+    key = "hint.did_you_mean_ref" if ref else "hint.did_you_mean"
+    return _Suggestion(key, (), str(word), candidates)
 
 
 def _line(node: object, key: object = None) -> int | None:
