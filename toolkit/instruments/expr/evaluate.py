@@ -524,6 +524,11 @@ def _eval(node: Node, ctx: Context) -> object:
         function = FUNCTIONS.get(node.name)
         if function is None:
             raise EvaluationError(f"unknown function {node.name!r}")
+        count = len(node.args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            raise EvaluationError(f"{node.name}() cannot take {count} arguments")
         if node.name == "if":
             # Only the branch taken is evaluated, as in XPath.
             condition = to_bool(_eval(node.args[0], ctx))
