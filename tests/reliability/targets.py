@@ -70,12 +70,13 @@ def fuzz_settings(examples: int) -> settings:
 
 
 @contextlib.contextmanager
-def watchdog(target: str, seconds: float = HANG_SECONDS) -> Iterator[None]:
+def watchdog(target: str, seconds: float = HANG_SECONDS, *, count: bool = True) -> Iterator[None]:
     """Count one case of ``target`` and fail it with :class:`Hang` past ``seconds``.
 
-    ``seconds`` at 0 leaves the timing to the caller (libFuzzer keeps SIGALRM for its own).
+    ``seconds`` at 0 leaves the timing to the caller (libFuzzer keeps SIGALRM for its own);
+    ``count=False`` guards a further step of a case already counted.
     """
-    COUNTS[target] += 1
+    COUNTS[target] += count
     if seconds <= 0:
         yield
         return

@@ -65,7 +65,7 @@ def _cell(frame: pd.DataFrame, response_id: str, column: str) -> object:
 
 
 @given(texts, texts, texts)
-@fuzz_settings(15)
+@fuzz_settings(10)
 def test_export__hostile_text__every_format_written_and_read_back(
     visite_store: Store, tmp_path: Path, comment: str, contact: str, collector: str
 ) -> None:
@@ -97,4 +97,6 @@ def test_export__hostile_text__every_format_written_and_read_back(
     line = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == response_id)
     cell = line[header.index("commentaire")]
     stored = _cell(frame, response_id, "commentaire")
-    assert cell.value == (None if pd.isna(stored) else xml_text(stored))
+    # XML readers turn every \r\n and lone \r into \n (XML 1.0, 2.11).
+    expected = None if pd.isna(stored) else xml_text(stored).replace("\r\n", "\n")
+    assert cell.value == (expected.replace("\r", "\n") if expected is not None else None)

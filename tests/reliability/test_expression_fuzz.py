@@ -32,13 +32,13 @@ contexts = st.lists(
 
 
 @given(expression_noise, contexts)
-@fuzz_settings(100)
+@fuzz_settings(80)
 def test_expression__any_text__syntax_error_or_value(text: str, values: list) -> None:
     evaluate_expression(text, values)
 
 
 @given(expressions, contexts)
-@fuzz_settings(100)
+@fuzz_settings(80)
 def test_expression__generated__value_or_deliberate_error(text: str, values: list) -> None:
     evaluate_expression(text, values)
 
@@ -74,7 +74,7 @@ raw_answers = st.fixed_dictionaries(
 
 
 @given(expressions, st.lists(raw_answers, min_size=1, max_size=3))
-@fuzz_settings(50)
+@fuzz_settings(30)
 def test_expression__passes_validate__any_answer_checked_with_codes(
     expression: str, answer_sets: list
 ) -> None:

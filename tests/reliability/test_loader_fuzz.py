@@ -70,19 +70,19 @@ def _dump(document: object) -> str:
 
 
 @given(mutated(INSTRUMENT_SEEDS))
-@fuzz_settings(60)
+@fuzz_settings(40)
 def test_instrument_loader__mutated_file__instrument_or_coded_problems(text: str) -> None:
     load_instrument(text)
 
 
 @given(documents)
-@fuzz_settings(80)
+@fuzz_settings(50)
 def test_instrument_loader__random_document__instrument_or_coded_problems(document) -> None:
     load_instrument(_dump({"id": "x", "version": "1", "title": "T", "questions": document}))
     load_instrument(_dump(document))
 
 
 @given(mutated(MODULE_SEEDS))
-@fuzz_settings(25)
+@fuzz_settings(15)
 def test_training_loader__mutated_module__problems_never_an_exception(text: str) -> None:
     validate_module(text)
