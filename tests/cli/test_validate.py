@@ -88,3 +88,8 @@ def test_validate__alias_bomb__coded_problem_exit_1_without_hanging(
     err = capsys.readouterr().err
     assert f"{path}:" in err
     assert " L003 " in err
+
+
+def test_validate__endless_device__l001_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/dev/zero"]) == 1
+    assert "/dev/zero: L001 " in capsys.readouterr().err

@@ -42,7 +42,12 @@ def test_submit__started_at_before_1900__l033(mini_store, answers):
 
 def test_submit__collector_of_201_characters__l031_and_200_accepted(mini_store, answers):
     error = _refused(lambda: mini_store.submit("mini", answers, collector="é" * 201), "L031")
-    assert error.problems[0].params == {"argument": "collector", "length": 201, "limit": 200}
+    problem = error.problems[0]
+    assert (problem.field, problem.params["length"], problem.params["limit"]) == (
+        "collector",
+        201,
+        200,
+    )
     response_id = mini_store.submit("mini", answers, collector="é" * 200)
     assert mini_store.get(response_id).collector == "é" * 200
 
@@ -119,7 +124,7 @@ def test_register__nul_in_title__l030(store, mini):
 def test_limits__messages__french_and_english_name_the_argument(mini_store, answers):
     error = _refused(lambda: mini_store.submit("mini", answers, collector="x" * 300), "L031")
     problem = error.problems[0]
-    assert problem.message("fr") == "« collector » est trop long : 300 caractères, au plus 200"
+    assert problem.message("fr") == "« enquêteur » est trop long : 300 caractères, au plus 200"
     assert problem.message("en") == "'collector' is too long: 300 characters, at most 200"
 
 

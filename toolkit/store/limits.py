@@ -37,26 +37,35 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 METADATA = ("collector", "team", "sector", "wave", "source")
 
 
+def _named(argument: str) -> Msg:
+    """The argument as users know it (« enquêteur », not ``collector``)."""
+    return Msg.of(f"store.argument.{argument}")
+
+
 def text_problem(value: object, argument: str, column: Column) -> Problem | None:
-    """Why ``value`` cannot go into ``column`` (``None`` when it can, or when it is ``None``)."""
+    """Why ``value`` cannot go into ``column`` (``None`` when it can, or when it is ``None``).
+
+    The problem's ``field`` is the argument (``collector``); its message names it in words.
+    """
     if value is None:
         return None
+    name = _named(argument)
     if not isinstance(value, str):
         got = type(value).__name__
         return Problem(
             "S017",
-            {"argument": argument, "expected": Msg.of("store.expected.text"), "got": got},
+            {"argument": name, "expected": Msg.of("store.expected.text"), "got": got},
             field=argument,
         )
     if "\x00" in value:
-        return Problem("L030", {"argument": argument}, field=argument)
+        return Problem("L030", {"argument": name}, field=argument)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return Problem("L032", {"argument": argument}, field=argument)
+        return Problem("L032", {"argument": name}, field=argument)
     limit = getattr(column.type, "length", None)
     if limit is not None and len(value) > limit:
-        params = {"argument": argument, "length": len(value), "limit": limit}
+        params = {"argument": name, "length": len(value), "limit": limit}
         return Problem("L031", params, field=argument)
     return None
 
@@ -69,7 +78,7 @@ def time_problem(value: datetime, argument: str) -> Problem | None:
         stamp = None
     if stamp is None or not EARLIEST <= stamp < LATEST:
         params = {
-            "argument": argument,
+            "argument": _named(argument),
             "got": value.isoformat(),
             "earliest": EARLIEST.year,
             "latest": LATEST.year - 1,
