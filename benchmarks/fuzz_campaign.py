@@ -4,6 +4,7 @@ Usage (from the repository root; runs at ``nice 10`` and stops by itself)::
 
     .venv/bin/python benchmarks/fuzz_campaign.py                   # scale 30, atheris 10 min/target
     .venv/bin/python benchmarks/fuzz_campaign.py --scale 5 --atheris-seconds 60   # quicker
+    .venv/bin/python benchmarks/fuzz_campaign.py --select "import or export" --atheris-seconds 0
 
 1. The hypothesis fuzz tests run with ``TOOLKIT_FUZZ_SCALE`` times their usual number of cases
    (new random cases at every campaign; PostgreSQL variants when ``TOOLKIT_TEST_DATABASE_URL``
@@ -60,7 +61,7 @@ def _nice() -> list[str]:
     return ["nice", "-n", "10"] if os.name == "posix" else []
 
 
-def hypothesis_campaign(scale: float, work: Path) -> dict[str, dict[str, int]]:
+def hypothesis_campaign(scale: float, select: str | None, work: Path) -> dict[str, dict[str, int]]:
     counts = work / "counts.json"
     junit = work / "junit.xml"
     env = {
@@ -79,6 +80,7 @@ def hypothesis_campaign(scale: float, work: Path) -> dict[str, dict[str, int]]:
         "-p",
         "no:cacheprovider",
         f"--junitxml={junit}",
+        *(["-k", select] if select else []),
     ]
     subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
     cases = json.loads(counts.read_text(encoding="utf-8")) if counts.exists() else {}
@@ -136,13 +138,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=30.0)
     parser.add_argument("--atheris-seconds", type=int, default=600)
     parser.add_argument("--skip-hypothesis", action="store_true")
+    parser.add_argument("--select", help="pytest -k expression: only these fuzz tests")
     args = parser.parse_args()
     started = time.time()
     rows: list[tuple[str, str, dict[str, int]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if not args.skip_hypothesis:
-            for target, row in sorted(hypothesis_campaign(args.scale, work).items()):
+            table = hypothesis_campaign(args.scale, args.select, work)
+            for target, row in sorted(table.items()):
                 rows.append(("hypothesis", target, row))
         for target in SEEDS:
             if args.atheris_seconds > 0:
