@@ -275,3 +275,12 @@ def test_parse__487_leading_minus_signs__too_complex_not_recursion_error() -> No
     with pytest.raises(ExpressionTooComplex):
         parse("-" * 487 + "1")
     assert evaluate(parse("-" * 50 + "1"), MappingContext({})) == 1
+
+
+def test_evaluate__datetime_minus_days__date_not_type_error() -> None:
+    # Found by atheris: ``round(${d} - 400)`` with a datetime answer raised TypeError.
+    moment = dt.datetime(2026, 3, 1, 10, 30, tzinfo=dt.UTC)
+    ctx = MappingContext({"d": moment}, today=dt.date(2026, 3, 1))
+    assert evaluate(parse("${d} - 400"), ctx) == dt.date(2025, 1, 25)
+    assert evaluate(parse("${d} - today()"), ctx) == 0
+    assert evaluate(parse("now() - 1"), ctx) == dt.date(2026, 2, 28)

@@ -165,6 +165,8 @@ def to_bool(value: object) -> bool:
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, NodeSet):
         value = value[0] if value else None
+    if isinstance(value, dt.datetime):  # now(): its day (date arithmetic mixes no times)
+        return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _DATE_RE.match(value.strip()):
