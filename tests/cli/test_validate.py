@@ -74,3 +74,22 @@ def test_python_m_toolkit__french_help_by_default() -> None:
     assert result.returncode == 0
     assert "utilisation : toolkit" in result.stdout
     assert "vérifier des fichiers" in result.stdout
+
+
+def test_validate__alias_bomb__coded_problem_exit_1_without_hanging(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path = tmp_path / "bombe.yaml"
+    path.write_text("\n".join([*lines, "id: *a8", "title: *a8"]), encoding="utf-8")
+    assert path.stat().st_size < 1024
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:" in err
+    assert " L003 " in err
+
+
+def test_validate__endless_device__l001_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/dev/zero"]) == 1
+    assert "/dev/zero: L001 " in capsys.readouterr().err

@@ -220,7 +220,8 @@ answer_sets = st.dictionaries(
 @settings(max_examples=300, deadline=None)
 def test_validate__any_input__never_raises_and_only_answer_codes(answers: dict) -> None:
     result = BARO.validate_answers(answers)
-    assert all(p.code.startswith("A") for p in result.problems)
+    # Answer codes, or L020 for a number past the 64-bit range (a float such as 1e300).
+    assert all(p.code.startswith("A") or p.code == "L020" for p in result.problems)
     assert all(p.message("fr") and p.message("en") for p in result.problems)
     if "gene_bruit" in result.answers:
         assert "bruit" in result.answers.get("problemes", [])
@@ -239,3 +240,38 @@ def test_validate__valid_result__is_a_fixed_point(answers: dict) -> None:
         again = BARO.validate_answers(result.answers)
         assert again.ok
         assert again.answers == result.answers
+
+
+# ------------------------------------------------------------------ hostile answers (issue 14)
+
+INTEGER_INSTRUMENT = """\
+id: entier
+version: "1"
+title: Entier
+questions:
+  - {name: n, type: integer, label: N}
+  - {name: t, type: text, label: T, relevant: "${n}"}
+"""
+
+
+@pytest.mark.parametrize("raw", [2**63, -(2**63), "9" * 401, "0" * 5000 + "1" * 20, 1e300])
+def test_validate__integer_past_64_bits__l020_not_a_crash(raw) -> None:
+    result = loads(INTEGER_INSTRUMENT).validate_answers({"n": raw})
+    assert [p.code for p in result.problems] == ["L020"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [(2**63 - 1, 2**63 - 1), (str(-(2**63) + 1), -(2**63) + 1), ("-" + "0" * 5000 + "7", -7)],
+)
+def test_validate__integer_at_the_64_bit_bounds__kept_exact(raw, kept) -> None:
+    result = loads(INTEGER_INSTRUMENT).validate_answers({"n": raw})
+    assert result.ok
+    assert result.answers["n"] == kept
+
+
+def test_validate__401_digit_answer_used_as_a_condition__coded_not_overflow() -> None:
+    instrument = loads(INTEGER_INSTRUMENT)
+    result = instrument.validate_answers({"n": "9" * 401, "t": "x"})
+    assert [p.code for p in result.problems] == ["L020"]
+    assert instrument.validate_answers({"n": 5, "t": "x"}).ok

@@ -17,11 +17,14 @@ from toolkit.instruments.expr import (
     Current,
     EvaluationError,
     ExpressionSyntaxError,
+    ExpressionTooComplex,
     MappingContext,
     Neg,
+    NodeSet,
     Num,
     Ref,
     Str,
+    UnsupportedRegexError,
     evaluate,
     parse,
     references,
@@ -216,3 +219,68 @@ def test_references__in_order_without_repeats() -> None:
 def test_evaluate__invalid_regex__evaluation_error() -> None:
     with pytest.raises(EvaluationError):
         evaluate(parse("regex('x', '(')"), MappingContext({}))
+
+
+# ------------------------------------------------------------------ hostile values (issue 14)
+
+
+@pytest.mark.parametrize(
+    ("expression", "values", "expected"),
+    [
+        ("round(${d}, -400)", {"d": 3.5}, 0),
+        ("round(${d}, 100000000)", {"d": 3.5}, 3.5),
+        ("round(${d}, 400)", {"d": 1e300}, 1e300),
+        ("round(${d}, -2)", {"d": 1234.5}, 1200),
+        ("if(${n}, 'oui', 'non')", {"n": 10**401}, "oui"),
+        ("${n} * ${n}", {"n": 2**62}, 2.0**124),
+        ("${n} + 1", {"n": 10**401}, math.inf),
+        ("int(${d})", {"d": 1e300}, 1e300),
+        ("substr('abc', 1, 1 div 0)", {}, "bc"),
+        ("date(99999999999)", {}, ""),
+        ("sum(${s})", {"s": NodeSet((1e308, 1e308))}, math.inf),
+    ],
+)
+def test_evaluate__extreme_values__bounded_result(expression, values, expected) -> None:
+    assert evaluate(parse(expression), MappingContext(values)) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "values"),
+    [("today() + 99999999999", {}), ("${t} + 1", {"t": "9" * 401})],
+)
+def test_evaluate__past_the_calendar_or_a_double__nan_not_overflow(expression, values) -> None:
+    got = evaluate(parse(expression), MappingContext(values, today=dt.date(2026, 1, 1)))
+    assert math.isnan(got)
+
+
+def test_evaluate__catastrophic_regex__linear_answer_false() -> None:
+    tree = parse("regex(., '^([0-9]+ ?)+$')")
+    # Backtracking engines double their time with each digit here: 5,000 would never end.
+    assert evaluate(tree, MappingContext({}, current="1" * 5000 + "x")) is False
+    assert evaluate(tree, MappingContext({}, current="12 34 56")) is True
+
+
+def test_evaluate__backreference__unsupported_regex_error() -> None:
+    with pytest.raises(UnsupportedRegexError):
+        evaluate(parse("regex(., '(a)\\1')"), MappingContext({}, current="aa"))
+
+
+def test_evaluate__wrong_number_of_arguments__evaluation_error() -> None:
+    for text in ("round()", "if(1)", "regex('a')"):
+        with pytest.raises(EvaluationError):
+            evaluate(parse(text), MappingContext({}))
+
+
+def test_parse__487_leading_minus_signs__too_complex_not_recursion_error() -> None:
+    with pytest.raises(ExpressionTooComplex):
+        parse("-" * 487 + "1")
+    assert evaluate(parse("-" * 50 + "1"), MappingContext({})) == 1
+
+
+def test_evaluate__datetime_minus_days__date_not_type_error() -> None:
+    # Found by atheris: ``round(${d} - 400)`` with a datetime answer raised TypeError.
+    moment = dt.datetime(2026, 3, 1, 10, 30, tzinfo=dt.UTC)
+    ctx = MappingContext({"d": moment}, today=dt.date(2026, 3, 1))
+    assert evaluate(parse("${d} - 400"), ctx) == dt.date(2025, 1, 25)
+    assert evaluate(parse("${d} - today()"), ctx) == 0
+    assert evaluate(parse("now() - 1"), ctx) == dt.date(2026, 2, 28)

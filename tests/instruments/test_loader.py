@@ -202,3 +202,67 @@ def test_load__consent_inside_a_repeat__rejected() -> None:
         "          - {name: accord, type: consent, label: Accord}\n"
     )
     assert _codes(text) == ["I027"]
+
+
+# ------------------------------------------------------------------ hostile files (issue 14)
+
+GROUPS_ALIASING = """\
+id: x
+version: "1"
+title: T
+questions:
+  - name: g1
+    type: group
+    questions: &g1
+      - {name: q1, type: integer, label: Q}
+      - {name: g2, type: group, questions: *g1}
+"""
+
+
+def test_load__groups_aliasing_each_other__l004_not_a_hang() -> None:
+    assert _codes(GROUPS_ALIASING) == ["L004"]
+
+
+def test_load__group_questions_aliased_exponentially__l003() -> None:
+    lines = ["id: x", "version: '1'", "title: T", "questions:"]
+    lines += ["  - {name: g0, type: group, questions: &l0 [{name: q, type: integer}]}"]
+    lines += [
+        f"  - {{name: g{i}, type: group, questions: &l{i} [{', '.join([f'*l{i - 1}'] * 8)}]}}"
+        for i in range(1, 9)
+    ]
+    assert _codes("\n".join(lines)) == ["L003"]
+
+
+def test_load__498_nested_brackets__l002() -> None:
+    assert _codes("questions: " + "[" * 498) == ["L002"]
+
+
+def test_load__huge_value_of_the_wrong_type__message_stays_short() -> None:
+    text = MINIMAL + "languages: &big [" + ", ".join(["[1, 2, 3]"] * 2000) + "]\n"
+    problem = next(p for p in _problems(text) if p.code == "I006")
+    assert len(problem.message("fr")) < 200
+
+
+def test_load__file_larger_than_the_limit__l001(tmp_path: Path) -> None:
+    path = tmp_path / "gros.yaml"
+    path.write_text(MINIMAL + "#" * 1_000_001, encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load(path)
+    assert info.value.codes == ["L001"]
+
+
+def test_load__more_than_100_problems__first_100_and_a_count() -> None:
+    questions = "\n".join(f"  - {{name: q{i}, type: txet}}" for i in range(150))
+    problems = _problems(f"id: x\nversion: '1'\ntitle: T\nquestions:\n{questions}\n")
+    assert [p.code for p in problems] == ["I007"] * 100 + ["L006"]
+    assert problems[-1].message("fr").startswith("50 autres problèmes ne sont pas affichés")
+
+
+def test_load__chain_of_1500_calculations__loads_without_recursion_error() -> None:
+    chain = [
+        f"  - {{name: c{i}, type: calculate, calculation: '${{c{i + 1}}} + 1'}}"
+        for i in range(1499)
+    ]
+    chain.append("  - {name: c1499, type: calculate, calculation: '1'}")
+    instrument = loads("id: x\nversion: '1'\ntitle: T\nquestions:\n" + "\n".join(chain) + "\n")
+    assert len(instrument.fields()) == 1500

@@ -145,3 +145,51 @@ def test_export_csv__read_back_by_plain_import__same_answers(
             assert other.get(rid).answers == original
     finally:
         other.close()
+
+
+# ------------------------------------------------------------------ hostile answers (issue 14)
+
+FORMULA_AFTER_CR = "rien\r=1+1"
+
+
+@pytest.fixture
+def hostile(visite_store: Store) -> Store:
+    answers = {
+        "consentement": True,
+        "date_visite": "2024-03-05",
+        "secteur": "centre",
+        "quartier_agreable": "3",
+        "commentaire": FORMULA_AFTER_CR + "\x0bfin",
+    }
+    visite_store.submit("visite_test", answers, collector="med\r=2+2")
+    return visite_store
+
+
+def test_export_csv__bare_carriage_return__row_kept_whole_formula_inside_its_cell(
+    hostile: Store, tmp_path: Path
+) -> None:
+    store = hostile
+    export_responses(store, "visite_test", tmp_path / "out.csv", format="csv")
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert b'"rien\r=1+1\x0bfin"' in raw
+    assert b'"med\r=2+2"' in raw
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1
+    assert rows[0]["commentaire"] == "rien\r=1+1\x0bfin"
+    assert rows[0]["collector"] == "med\r=2+2"
+    for line in raw.split(b"\r\n")[1:]:
+        assert not line.startswith((b"=", b"+", b"-", b"@"))
+
+
+def test_export_xlsx__control_character__written_line_break_instead(
+    hostile: Store, tmp_path: Path
+) -> None:
+    store = hostile
+    export_responses(store, "visite_test", tmp_path / "out.xlsx", format="xlsx")
+    sheet = load_workbook(tmp_path / "out.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = next(sheet.iter_rows(min_row=2))
+    # \x0b became a line break; XML readers turn the bare \r into one too.
+    assert row[header.index("commentaire")].value == "rien\n=1+1\nfin"
+    assert row[header.index("collector")].data_type == "s"

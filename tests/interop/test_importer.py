@@ -159,3 +159,59 @@ def test_import_file__orphan_repeat_row__coded_error(visite_store: Store, kobo_x
     with pytest.raises(DataImportError) as caught:
         import_file(visite_store, "visite_test", kobo_xlsx)
     assert caught.value.codes == ["X027"]
+
+
+# ------------------------------------------------------------------ hostile files (issue 14)
+
+PLAIN_HEADER = "response_id,collector,team,started_at,consentement,date_visite,secteur,quartier_agreable,nb_personnes"
+PLAIN_ROW = "r-{n},{collector},{team},{started},oui,2024-03-05,centre,3,{people}"
+
+
+@pytest.fixture
+def engine_store(db_url: str, visite) -> Store:
+    from toolkit.store import connect
+
+    store = connect(db_url)
+    store.register(visite)
+    yield store
+    store.close()
+
+
+def _plain(tmp_path: Path, name: str = "plain.csv", **cells: str) -> Path:
+    values = {"collector": "", "team": "", "started": "", "people": "2", **cells}
+    rows = [PLAIN_ROW.format(n=n, **values) for n in (1, 2)]
+    path = tmp_path / name
+    path.write_text("\n".join([PLAIN_HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("cells", "code"),
+    [
+        ({"started": "9999-12-31T23:59:59-05:00"}, "L033"),
+        ({"collector": "c" * 201}, "L031"),
+        ({"team": '"équipe\x00nord"'}, "L030"),
+        ({"people": str(2**63)}, "L020"),
+    ],
+)
+def test_import_file__hostile_cell__every_row_reported_with_its_code_nothing_written(
+    engine_store: Store, tmp_path: Path, cells: dict, code: str
+) -> None:
+    with pytest.raises(DataImportError) as caught:
+        import_file(engine_store, "visite_test", _plain(tmp_path, **cells))
+    assert caught.value.codes == ["X022", "X022"]
+    assert [p.line for p in caught.value.problems] == [2, 3]
+    assert {p.params["reason"].key for p in caught.value.problems} == {code}
+    assert len(engine_store.frame("visite_test")) == 0
+
+
+def test_import_file__file_name_over_45_characters__imported_source_shortened(
+    engine_store: Store, tmp_path: Path
+) -> None:
+    name = "export_barometre_ambiance_quartier_nord_vague_3_2025-06-30.csv"
+    report = import_file(engine_store, "visite_test", _plain(tmp_path, name))
+    assert report.imported == 2
+    source = engine_store.get(report.response_ids[0]).source
+    assert source.startswith("csv:export_barometre")
+    assert source.endswith("06-30.csv")
+    assert len(source) == 50

@@ -167,3 +167,37 @@ def test_is_module_file__recognises_kind(module_file, tmp_path):
     other.write_text("id: barometre\nversion: 1\n", encoding="utf-8")
     assert not is_module_file(other)
     assert not is_module_file(tmp_path / "notes.txt")
+
+
+# ------------------------------------------------------------------ hostile files (issue 14)
+
+ALIAS_BOMB = "\n".join(
+    ["kind: training_module", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    + ["objectives: *a8"]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("kind: training_module\nexercises: " + "[" * 498, "L002"),
+        (ALIAS_BOMB, "L003"),
+        ("kind: training_module\nexercises: &e [*e]\n", "L004"),
+        ("kind: training_module\nduration: 2024-13-45\n", "L005"),
+    ],
+)
+def test_validate__hostile_module__one_coded_problem(tmp_path, text: str, code: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert codes(path) == [code]
+    assert not is_module_file(path)
+    with pytest.raises(TrainingError) as info:
+        load_module(path)
+    assert info.value.codes == [code]
+
+
+def test_load_module__endless_device__l001() -> None:
+    with pytest.raises(TrainingError) as info:
+        load_module("/dev/zero")
+    assert info.value.codes == ["L001"]

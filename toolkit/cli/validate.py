@@ -25,8 +25,9 @@ def _is_training_module(path: Path) -> bool:
     if "training_modules" in path.parts:
         return True
     try:
-        head = path.read_text(encoding="utf-8")[:2000]
-    except (OSError, UnicodeDecodeError):
+        with path.open("rb") as handle:  # the head only: the path may be /dev/zero or huge
+            head = handle.read(2000).decode("utf-8", "ignore")
+    except OSError:
         return False
     return any(line.startswith(("module:", "kind: training_module")) for line in head.splitlines())
 

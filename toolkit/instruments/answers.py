@@ -17,10 +17,15 @@ from dataclasses import dataclass, field
 
 from toolkit.errors import AnswerError, Problem
 from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool, to_number
+from toolkit.instruments.expr.evaluate import INT_LIMIT
 from toolkit.instruments.model import Instrument, Question
 from toolkit.instruments.scope import AnswerScope
 
 MAX_TEXT = 10_000
+#: Whole numbers are kept exact in 64 bits by the store and by pandas ("Int64").
+MAX_INTEGER = INT_LIMIT - 1
+#: Digits of the longest whole number written out (``-9223372036854775807``).
+_MAX_DIGITS = len(str(MAX_INTEGER))
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d+)?)?$")
 _FR_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -75,31 +80,42 @@ def _is_empty(value: object) -> bool:
     return isinstance(value, list | tuple | set | dict) and len(value) == 0
 
 
+def _whole(number: int) -> int:
+    if not -MAX_INTEGER <= number <= MAX_INTEGER:
+        raise _Invalid("L020", limit=MAX_INTEGER)
+    return number
+
+
 def _number(value: object, *, integer: bool) -> int | float:
     if isinstance(value, bool):
         raise _Invalid("A002" if integer else "A003")
     if isinstance(value, int):
-        return value
+        return _whole(value) if integer else float(_whole(value))
     if isinstance(value, float):
-        if math.isinf(value):
+        if math.isinf(value) or math.isnan(value):
             raise _Invalid("A003")
         if integer:
             if not value.is_integer():
                 raise _Invalid("A002")
-            return int(value)
+            return _whole(int(value))
         return value
     text = str(value).strip().replace("\u202f", "").replace(" ", "")
     if integer:
         if not _INT_RE.match(text):
             raise _Invalid("A002")
-        return int(text)
+        digits = text.lstrip("+-").lstrip("0")
+        if len(digits) > _MAX_DIGITS:
+            raise _Invalid("L020", limit=MAX_INTEGER)
+        number = int(digits or "0")
+        return _whole(-number if text.startswith("-") else number)
     try:
         number = float(text.replace(",", "."))
     except ValueError:
         raise _Invalid("A003") from None
     if math.isnan(number) or math.isinf(number):
         raise _Invalid("A003")
-    return int(number) if number.is_integer() and _INT_RE.match(text) else number
+    exact = number.is_integer() and abs(number) <= MAX_INTEGER and _INT_RE.match(text)
+    return int(number) if exact else number
 
 
 def _date(value: object) -> str:
@@ -184,6 +200,9 @@ def _consent(value: object) -> bool:
 def coerce(instrument: Instrument, question: Question, value: object) -> object:
     """Convert one raw answer to its stored type; raise ``_Invalid`` with an answer code."""
     qtype = question.type
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # Beyond any type's range, and str() of it can fail past 4,300 digits.
+        raise _Invalid("L020", limit=MAX_INTEGER)
     if qtype == "integer":
         return _number(value, integer=True)
     if qtype == "decimal":

@@ -12,10 +12,12 @@ from toolkit.instruments.expr import (
     Call,
     EvaluationError,
     ExpressionSyntaxError,
+    ExpressionTooComplex,
     Name,
     Node,
     Ref,
     Str,
+    UnsupportedRegexError,
     parse,
     references,
     walk,
@@ -24,7 +26,6 @@ from toolkit.instruments.expr.evaluate import compile_regex
 from toolkit.instruments.loader import suggestion
 from toolkit.instruments.model import CHOICE_TYPES, NUMERIC_TYPES, Instrument, Question
 
-MAX_DEPTH = 60
 #: The expression fields of a question, in the order they are checked.
 EXPRESSION_KEYS = (
     "relevant",
@@ -37,21 +38,6 @@ EXPRESSION_KEYS = (
 )
 _COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
 _ARITHMETIC = {"+", "-", "*", "div", "mod"}
-
-
-def _depth(node: Node) -> int:
-    stack = [(node, 1)]
-    deepest = 0
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(current, BinOp):
-            stack += [(current.left, depth + 1), (current.right, depth + 1)]
-        elif isinstance(current, Call):
-            stack += [(a, depth + 1) for a in current.args]
-        elif hasattr(current, "operand"):
-            stack.append((current.operand, depth + 1))
-    return deepest
 
 
 def parse_expressions(
@@ -138,13 +124,13 @@ class _Checker:
                     )
                     break
         for key, text, tree in parse_expressions(question):
+            if isinstance(tree, ExpressionTooComplex):
+                self.problem("I031", question, subject=subject, key=key)
+                continue
             if isinstance(tree, ExpressionSyntaxError):
                 self.problem(
                     "I013", question, subject=subject, key=key, column=tree.column, expression=text
                 )
-                continue
-            if _depth(tree) > MAX_DEPTH:
-                self.problem("I031", question, subject=subject, key=key)
                 continue
             self.check_tree(question, subject, key, tree)
 
@@ -220,6 +206,8 @@ class _Checker:
         if node.name == "regex" and isinstance(node.args[1], Str):
             try:
                 compile_regex(node.args[1].value)
+            except UnsupportedRegexError:
+                self.problem("L010", question, subject=subject, key=key)
             except EvaluationError as exc:
                 self.problem(
                     "I029", question, subject=subject, key=key, error=str(exc.__cause__ or exc)
@@ -298,15 +286,20 @@ class _Checker:
                 except ExpressionSyntaxError:
                     continue
         reported: set[frozenset[str]] = set()
-        state: dict[str, int] = {}
-
-        def visit(name: str, path: list[str]) -> None:
-            state[name] = 1
-            path.append(name)
-            for nxt in graph.get(name, []):
-                if nxt not in graph:
-                    continue
-                if state.get(nxt) == 1:
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        # Depth-first search with an explicit stack: a chain of a thousand calculations
+        # must not exhaust Python's recursion limit.
+        for root in graph:
+            if state.get(root) is not None:
+                continue
+            path, pending = [root], [iter(graph[root])]
+            state[root] = 1
+            while pending:
+                nxt = next(pending[-1], None)
+                if nxt is None:
+                    pending.pop()
+                    state[path.pop()] = 2
+                elif nxt in graph and state.get(nxt) == 1:
                     loop = [*path[path.index(nxt) :], nxt]
                     key = frozenset(loop)
                     if key not in reported:
@@ -318,14 +311,10 @@ class _Checker:
                             subject=Msg.of("subject.question", name=question.name),
                             cycle=" → ".join(loop),
                         )
-                elif state.get(nxt) is None:
-                    visit(nxt, path)
-            path.pop()
-            state[name] = 2
-
-        for name in graph:
-            if state.get(name) is None:
-                visit(name, [])
+                elif nxt in graph and state.get(nxt) is None:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    pending.append(iter(graph[nxt]))
 
     def check_analysis(self) -> None:
         meta = self.instrument.analysis

@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.i18n import Msg, Text
+from toolkit.i18n import Msg, Text, t
 from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
@@ -29,8 +29,13 @@ from toolkit.instruments.model import (
     Question,
     Quotas,
 )
+from toolkit.reading import ReadError, describe, load_yaml, read_text
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+#: Problems reported for one file; past it ``L006`` says how many more there are (a file
+#: broken that badly is fixed a hundred problems at a time, and each problem costs a
+#: "did you mean" search among every name when shown).
+MAX_PROBLEMS = 100
 
 #: Spellings users write (XLSForm habits, French words) mapped to the canonical type.
 TYPE_ALIASES = {
@@ -118,29 +123,31 @@ _ANALYSIS_KEYS = {"sector", "wave", "weighting", "quotas"}
 _QUOTA_KEYS = {"by", "default_target", "targets"}
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def load(path: str | Path) -> Instrument:
     """Load and check an instrument file; raise :class:`InstrumentError` listing every problem."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise InstrumentError(
             problems=[Problem("I001", {"error": str(exc)}, file=source)]
         ) from None
+    except ReadError as exc:
+        raise InstrumentError(problems=exc.problems) from None
     return loads(text, source=source)
 
 
 def loads(text: str, *, source: str | None = None) -> Instrument:
-    """Parse instrument YAML given as text (``source`` names it in messages)."""
+    """Parse instrument YAML given as text (``source`` names it in messages).
+
+    The text is refused before anything is built when it is too large, too deeply nested or
+    when its aliases expand too far (``L001``–``L004``, see :mod:`toolkit.reading`).
+    """
     source = source or "<texte>"
     try:
-        data = _yaml().load(text)
+        data = load_yaml(text, source=source)
+    except ReadError as exc:
+        raise InstrumentError(problems=exc.problems) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -165,16 +172,34 @@ def from_mapping(data: object, *, source: str | None = None) -> Instrument:
         builder.problems.extend(check_instrument(instrument))
     if builder.problems or instrument is None:
         problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.code))
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            summary = Problem("L006", {"count": more}, file=source)
+            problems = [*problems[:MAX_PROBLEMS], summary]
         raise InstrumentError(problems=problems)
     return instrument
 
 
-def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg | str:
-    """A "did you mean" hint for ``word`` among ``candidates``, or an empty string."""
-    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return Msg.of("hint.did_you_mean_ref" if ref else "hint.did_you_mean", name=close[0])
+@dataclass(frozen=True, eq=False)
+class _Suggestion(Msg):
+    """A "did you mean" hint, looked for among the candidates only when the message is shown."""
+
+    word: str = ""
+    candidates: object = ()
+
+    def render(self, lang: str | None = None) -> str:
+        names = [str(c) for c in self.candidates]  # type: ignore[attr-defined]
+        close = difflib.get_close_matches(self.word, names, n=1, cutoff=0.6)
+        return t(self.key, lang, name=close[0]) if close else ""
+
+
+def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg:
+    """A "did you mean" hint for ``word`` among ``candidates`` (empty when none is close).
+
+    ``candidates`` is kept as given, not copied: pass a collection that no longer changes.
+    """
+    key = "hint.did_you_mean_ref" if ref else "hint.did_you_mean"
+    return _Suggestion(key, (), str(word), candidates)
 
 
 def _line(node: object, key: object = None) -> int | None:
@@ -189,11 +214,6 @@ def _line(node: object, key: object = None) -> int | None:
         return lc.key(key)[0] + 1
     except (KeyError, IndexError, TypeError, AttributeError):
         return lc.line + 1
-
-
-def _describe(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else f"« {value} »"
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 class _Builder:
@@ -239,7 +259,7 @@ class _Builder:
             subject=subject,
             key=key,
             expected=Msg.of(expected),
-            got=_describe(node.get(key)),
+            got=describe(node.get(key)),
         )
 
     def text(self, node: Mapping, key: str, subject: Msg, field: str | None) -> Text | None:
@@ -302,7 +322,7 @@ class _Builder:
     def build(self, data: object) -> Instrument | None:
         subject = Msg.of("subject.instrument")
         if not isinstance(data, Mapping):
-            self.problem("I003", _line(data) or 1, got=_describe(data))
+            self.problem("I003", _line(data) or 1, got=describe(data))
             return None
         node = self.keys(data, _TOP_KEYS, subject, None)
         languages = node.get("languages", ["fr", "en"])
@@ -385,7 +405,7 @@ class _Builder:
                 subject=subject,
                 key=key,
                 expected=Msg.of("expected.list"),
-                got=_describe(raw),
+                got=describe(raw),
             )
             return None
         choices: list[Choice] = []
@@ -400,7 +420,7 @@ class _Builder:
                     subject=subject,
                     key="value",
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             node = self.keys(item, _CHOICE_KEYS, subject, name)
@@ -490,7 +510,7 @@ class _Builder:
                     subject=subject,
                     key="targets",
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             targets.append((tuple((str(k), str(v)) for k, v in cell.items()), target))
@@ -521,7 +541,7 @@ class _Builder:
                     subject=subject,
                     key=key,
                     expected=Msg.of("expected.mapping"),
-                    got=_describe(item),
+                    got=describe(item),
                 )
                 continue
             question = self.question(item, inline_lists, section=section)

@@ -3,6 +3,12 @@
 Fields marked ``pii`` are left out unless ``include_pii=True``; the report names them so that
 the command can say so. Text cells that a spreadsheet would run as a formula are neutralised
 in CSV and XLSX (:mod:`toolkit.interop.formulas`).
+
+Whatever an answer holds, the files stay well formed: CSV rows end in CRLF (RFC 4180), so that
+a text with a bare carriage return is quoted instead of splitting its row (and the ``=1+1``
+after it cannot start a cell of its own); the control characters that XML cannot hold are
+replaced in XLSX, vertical tab and form feed (Word's line and page breaks) by a line break,
+the others by U+FFFD.
 """
 
 from __future__ import annotations
@@ -19,6 +25,17 @@ from toolkit.instruments import Instrument
 from toolkit.interop.formulas import is_formula_like, neutralise_frame
 
 FORMATS = ("csv", "xlsx", "sav", "parquet")
+#: What XML 1.0 (so XLSX) cannot hold; openpyxl refuses a cell that contains one.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    r"""``text`` with the characters XML cannot hold replaced (see the module's docstring).
+
+    >>> xml_text("ligne 1\x0bligne 2\x01")
+    'ligne 1\nligne 2\ufffd'
+    """
+    return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -89,7 +106,7 @@ def codebook(instrument: Instrument, *, include_pii: bool, lang: str | None = No
 
 def _write_sheet(workbook: object, title: str, frame: pd.DataFrame) -> None:
     sheet = workbook.create_sheet(title)  # type: ignore[attr-defined]
-    sheet.append([str(c) for c in frame.columns])
+    sheet.append([xml_text(str(c)) for c in frame.columns])
     for row_number, values in enumerate(frame.itertuples(index=False), start=2):
         for col_number, value in enumerate(values, start=1):
             if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -99,6 +116,8 @@ def _write_sheet(workbook: object, title: str, frame: pd.DataFrame) -> None:
                 value = value.to_pydatetime()
             elif hasattr(value, "item") and not isinstance(value, str):
                 value = value.item()
+            if isinstance(value, str):
+                value = xml_text(value)
             cell.value = value
             if is_formula_like(value):
                 cell.data_type = "s"  # text, never a formula (see toolkit.interop.formulas)
@@ -218,7 +237,11 @@ def export_responses(
         path.parent.mkdir(parents=True, exist_ok=True)
         if format == "csv":
             neutralise_frame(frame).to_csv(
-                path, sep=sep, index=False, encoding="utf-8-sig" if bom else "utf-8"
+                path,
+                sep=sep,
+                index=False,
+                encoding="utf-8-sig" if bom else "utf-8",
+                lineterminator="\r\n",
             )
         elif format == "parquet":
             frame.to_parquet(path, index=False)

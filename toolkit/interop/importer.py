@@ -22,6 +22,8 @@ from toolkit.i18n import Msg, t
 from toolkit.instruments import Instrument, Question
 from toolkit.interop.records import DIALECTS, KOBO, ODK, ColumnMatcher, Dialect, Record, response_id
 from toolkit.interop.tables import Table, read_tables
+from toolkit.store.schema import responses
+from toolkit.store.writes import row_problems
 
 FORMATS = ("kobo", "odk", "csv")
 #: Columns of the exports that describe the submission, not an answer (never reported).
@@ -250,7 +252,10 @@ class _Import:
                 continue
             seen[rid] = record.row
             result = self.instrument.validate_answers(record.answers)
-            for problem in result.problems:
+            problems = list(result.problems)
+            if result.ok:
+                problems += row_problems(self.instrument, _meta(record), result.answers)
+            for problem in problems:
                 sheet, row = record.sheet, record.row
                 match = _REPEAT_INDEX.match(problem.field or "")
                 if match:
@@ -271,6 +276,27 @@ class _Import:
                 )
             out.append((record, rid))
         return out
+
+
+def _meta(record: Record) -> dict[str, object]:
+    """The metadata of ``record`` as :meth:`Store.submit_many` will get it."""
+    meta = {key: _text(record.meta.get(key)) for key in ("collector", "team", "sector", "wave")}
+    return {**meta, "started_at": record.meta.get("started_at")}
+
+
+def source_label(dialect: str, file_name: str) -> str:
+    """``dialect:file name``, the name shortened in its middle to fit the store's column.
+
+    >>> source_label("kobo", "barometre_ambiance_quartier_nord_vague_3_export_2025-06-30.xlsx")
+    'kobo:barometre_ambiance_quartier_no…025-06-30.xlsx'
+    """
+    label = f"{dialect}:{file_name}"
+    limit = responses.c.source.type.length
+    if len(label) <= limit:
+        return label
+    room = limit - len(dialect) - 2  # the colon and the ellipsis
+    tail = min(len(file_name) // 3, room // 3)
+    return f"{dialect}:{file_name[: room - tail]}…{file_name[len(file_name) - tail :]}"
 
 
 def _link(value: object) -> str | None:
@@ -351,12 +377,8 @@ def import_file(
         {
             "answers": record.answers,
             "response_id": rid,
-            "started_at": record.meta.get("started_at"),
-            "collector": _text(record.meta.get("collector")),
-            "team": _text(record.meta.get("team")),
-            "sector": _text(record.meta.get("sector")),
-            "wave": _text(record.meta.get("wave")),
-            "source": f"{dialect.name}:{path.name}",
+            **_meta(record),
+            "source": source_label(dialect.name, path.name),
         }
         for record, rid in checked
     ]
@@ -378,4 +400,4 @@ def _text(value: object) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-__all__ = ["FORMATS", "ImportReport", "detect_format", "import_file"]
+__all__ = ["FORMATS", "ImportReport", "detect_format", "import_file", "source_label"]

@@ -17,7 +17,7 @@ from toolkit.i18n import t
 from toolkit.instruments import Instrument
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
-from toolkit.store import writes
+from toolkit.store import limits, writes
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
@@ -68,6 +68,8 @@ class Store:
         file adds a version, and new responses go to the latest one registered.
         """
         content_hash = instrument.content_hash
+        title = instrument.title.get(instrument.default_language)
+        limits.raise_for(limits.instrument_problems(instrument.id, instrument.version, title))
         definition = json.dumps(instrument.to_dict(), ensure_ascii=False, sort_keys=True)
         where = (iv.c.instrument_id == instrument.id) & (iv.c.content_hash == content_hash)
         for attempt in (1, 2):
@@ -79,7 +81,7 @@ class Store:
                                 instrument_id=instrument.id,
                                 version=instrument.version,
                                 content_hash=content_hash,
-                                title=instrument.title.get(instrument.default_language),
+                                title=title,
                                 definition=definition,
                                 registered_at=writes.now(),
                             )
@@ -289,6 +291,7 @@ class Store:
             "source": source,
             "draft_page": page if isinstance(page, int) and page > 0 else None,
         }
+        limits.raise_for(limits.metadata_problems(meta))
 
         def write(conn: Connection) -> None:
             now = writes.now()
@@ -348,6 +351,7 @@ class Store:
         """
         response_id = writes.check_uuid(response_id)
         writes.required(by, "by", "store.action.correct")
+        limits.raise_for(limits.audit_problems(by, reason))
         with self._read() as conn:
             current = self._get(conn, response_id)
             instrument = self._load(conn, current.instrument_id, current.content_hash)
@@ -366,6 +370,7 @@ class Store:
             for column, question in writes.derived_metadata(instrument).items()
             if cleaned.get(question) is not None
         }
+        limits.raise_for(limits.metadata_problems(derived))
 
         def write(conn: Connection) -> None:
             existing = writes.fetch_existing(conn, response_id)
@@ -398,6 +403,7 @@ class Store:
         response_id = writes.check_uuid(response_id)
         writes.required(reason, "reason", "store.action.void")
         writes.required(by, "by", "store.action.void")
+        limits.raise_for(limits.audit_problems(by, reason))
 
         def write(conn: Connection) -> None:
             existing = writes.fetch_existing(conn, response_id)

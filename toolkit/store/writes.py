@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument
+from toolkit.store import limits
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
@@ -41,10 +42,12 @@ def now() -> datetime:
 
 
 def utc(value: object, argument: str) -> datetime | None:
+    """``value`` in UTC; refused outside the years the store keeps (``L033``)."""
     if value is None:
         return None
     if not isinstance(value, datetime):
         raise StoreError(problems=[argument_problem(argument, "store.expected.datetime", value)])
+    limits.raise_for(p for p in [limits.time_problem(value, argument)] if p is not None)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -104,6 +107,25 @@ def derived_metadata(instrument: Instrument) -> dict[str, str]:
     return {k: v for k, v in (("sector", meta.sector), ("wave", meta.wave)) if v}
 
 
+def metadata(instrument: Instrument, row: Mapping[str, object], cleaned: Mapping) -> dict:
+    """The text metadata written with a response: given in ``row``, else taken from answers."""
+    meta = {key: row.get(key) for key in limits.METADATA}
+    for column, question in derived_metadata(instrument).items():
+        if meta[column] is None and cleaned.get(question) is not None:
+            meta[column] = answer_text(cleaned[question])
+    return meta
+
+
+def row_problems(instrument: Instrument, row: Mapping[str, object], cleaned: Mapping) -> list:
+    """Why the metadata of ``row`` (answers already ``cleaned``) cannot be written.
+
+    The same checks as :meth:`Store.submit`, for an importer that reports every row.
+    """
+    return limits.metadata_problems(
+        {**metadata(instrument, row, cleaned), "started_at": row.get("started_at")}
+    )
+
+
 def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     response_id = row.get("response_id")
     response_id = str(uuid.uuid4()) if response_id is None else check_uuid(response_id)
@@ -111,10 +133,8 @@ def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     if not result.ok:
         raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
     cleaned = dict(result.answers)
-    meta = {key: row.get(key) for key in ("collector", "team", "sector", "wave", "source")}
-    for column, question in derived_metadata(instrument).items():
-        if meta[column] is None and cleaned.get(question) is not None:
-            meta[column] = answer_text(cleaned[question])
+    limits.raise_for(row_problems(instrument, row, cleaned))
+    meta = metadata(instrument, row, cleaned)
     return Submission(
         response_id=response_id,
         answers=cleaned,

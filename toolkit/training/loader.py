@@ -11,12 +11,12 @@ import functools
 from collections.abc import Mapping
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import Problem, TrainingError
 from toolkit.i18n import LANGUAGES, Text, t
+from toolkit.reading import ReadError, load_yaml, read_text
 from toolkit.training.graph import graph_problems
 from toolkit.training.model import (
     EXERCISE_TYPES,
@@ -90,15 +90,11 @@ _SPECIFIC = {
 }
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def _parse(text: str, reader: Reader) -> object:
     try:
-        return _yaml().load(text)
+        return load_yaml(text, source=reader.file)
+    except ReadError as exc:
+        reader.problems.extend(exc.problems)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         reader.add("T006", line=mark.line + 1 if mark else None, field=None, id=str(exc.problem))
@@ -127,8 +123,8 @@ def is_module_file(path: str | Path) -> bool:
     if path.suffix.lower() not in {".yaml", ".yml"}:
         return False
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError):
+        data = load_yaml(read_text(path), source=str(path))
+    except (OSError, UnicodeDecodeError, YAMLError, ReadError):
         return False
     return is_module_document(data)
 
@@ -165,9 +161,11 @@ def validate(path: str | Path) -> list[Problem]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem("T022", {"detail": str(exc)}, str(path), None, None)]
+    except ReadError as exc:
+        return list(exc.problems)
     return validate_text(text, source=str(path))
 
 
@@ -193,11 +191,13 @@ def load_module(path: str | Path) -> Module:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise TrainingError(
             problems=[Problem("T022", {"detail": str(exc)}, str(path), None, None)]
         ) from exc
+    except ReadError as exc:
+        raise TrainingError(problems=exc.problems) from None
     return loads_module(text, source=str(path))
 
 

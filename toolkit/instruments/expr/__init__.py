@@ -6,6 +6,7 @@ from toolkit.instruments.expr.evaluate import (
     EvaluationError,
     MappingContext,
     NodeSet,
+    UnsupportedRegexError,
     evaluate,
     to_bool,
     to_number,
@@ -25,16 +26,25 @@ from toolkit.instruments.expr.nodes import (
     to_text,
     walk,
 )
-from toolkit.instruments.expr.parser import ExpressionSyntaxError, parse
+from toolkit.instruments.expr.parser import (
+    MAX_DEPTH,
+    MAX_LENGTH,
+    ExpressionSyntaxError,
+    ExpressionTooComplex,
+    parse,
+)
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
     "BinOp",
     "Call",
     "Context",
     "Current",
     "EvaluationError",
     "ExpressionSyntaxError",
+    "ExpressionTooComplex",
     "MappingContext",
     "Name",
     "Neg",
@@ -43,6 +53,7 @@ __all__ = [
     "Num",
     "Ref",
     "Str",
+    "UnsupportedRegexError",
     "evaluate",
     "parse",
     "references",

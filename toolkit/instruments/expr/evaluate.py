@@ -3,6 +3,11 @@
 Values are Python values: ``None`` (no answer), ``str``, ``int``/``float``, ``bool``,
 ``list`` (a multiple-choice answer), ``dict`` (a geopoint), ``datetime.date`` and
 :class:`NodeSet` (the values of a question inside a repeat, seen from outside it).
+
+Every operation is bounded, whatever the answers: integers stay exact below 2⁶³ and become
+floats beyond (so no answer can make an integer of a million digits), ``round()`` takes at
+most :data:`MAX_ROUND_DIGITS` places, dates stay within the calendar, and ``regex()`` runs on
+RE2, whose matching time grows linearly with the answer (no catastrophic backtracking).
 """
 
 from __future__ import annotations
@@ -15,16 +20,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import re2
+
 from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node, Num, Ref, Str
 
 _EPOCH = dt.date(1970, 1, 1)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+#: Integers are exact strictly between -INT_LIMIT and INT_LIMIT (the store's 64-bit range).
+INT_LIMIT = 2**63
+#: ``round(x, n)`` with more places than a double holds gives ``x`` (fewer than minus: 0).
+MAX_ROUND_DIGITS = 308
+_DAYS_MIN = (dt.date.min - _EPOCH).days
+_DAYS_MAX = (dt.date.max - _EPOCH).days
 
 
 class EvaluationError(ValueError):
     """An expression could not be evaluated (e.g. an invalid regular expression)."""
+
+
+class UnsupportedRegexError(EvaluationError):
+    """A valid pattern that RE2 refuses: backreferences, lookaround, repetitions over 1000."""
 
 
 class NodeSet(tuple):
@@ -73,7 +90,7 @@ def to_number(value: object) -> float | int:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float):
-        return value
+        return bounded(value)
     if isinstance(value, dt.datetime):
         return (value - dt.datetime(1970, 1, 1, tzinfo=value.tzinfo)).total_seconds() / 86400
     if isinstance(value, dt.date):
@@ -86,12 +103,22 @@ def to_number(value: object) -> float | int:
             return math.nan
         if math.isinf(number) and not text.lower().lstrip("+-").startswith("inf"):
             return math.nan
-        return (
+        return bounded(
             int(number)
             if number.is_integer() and "." not in text and "e" not in text.lower()
             else number
         )
     return math.nan
+
+
+def bounded(number: int | float) -> int | float:
+    """``number``, as a float when it is an integer outside ±2⁶³ (infinite past a double)."""
+    if isinstance(number, int) and not -INT_LIMIT < number < INT_LIMIT:
+        try:
+            return float(number)
+        except OverflowError:
+            return math.inf if number > 0 else -math.inf
+    return number
 
 
 def to_string(value: object) -> str:
@@ -126,7 +153,9 @@ def to_bool(value: object) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, float):
         return not (value == 0 or math.isnan(value))
     if isinstance(value, list | tuple | dict | str):
         return len(value) > 0
@@ -136,6 +165,8 @@ def to_bool(value: object) -> bool:
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, NodeSet):
         value = value[0] if value else None
+    if isinstance(value, dt.datetime):  # now(): its day (date arithmetic mixes no times)
+        return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and _DATE_RE.match(value.strip()):
@@ -229,14 +260,14 @@ def _arith(op: str, left: object, right: object) -> object:
     if op in ("+", "-") and dleft is not None and isinstance(right, int | float):
         if math.isnan(right) or math.isinf(right):
             return math.nan
-        return dleft + dt.timedelta(days=int(right) if op == "+" else -int(right))
+        return _shift(dleft, int(right) if op == "+" else -int(right))
     a, b = to_number(left), to_number(right)
     if op == "+":
-        return a + b
+        return bounded(a + b)
     if op == "-":
-        return a - b
+        return bounded(a - b)
     if op == "*":
-        return a * b
+        return bounded(a * b)
     if op == "div":
         if b == 0:
             if a == 0 or math.isnan(a):
@@ -249,16 +280,48 @@ def _arith(op: str, left: object, right: object) -> object:
     return _tidy(math.fmod(a, b))
 
 
+def _shift(date: dt.date, days: int) -> dt.date | float:
+    """``date`` moved by ``days``; NaN past the calendar (years 1 to 9999)."""
+    target = (date - _EPOCH).days + days
+    if not _DAYS_MIN <= target <= _DAYS_MAX:
+        return math.nan
+    return _EPOCH + dt.timedelta(days=target)
+
+
 # ---------------------------------------------------------------- functions
 
 
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False
+    return options
+
+
 @functools.lru_cache(maxsize=256)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    """Compile an ODK ``regex()`` pattern (cached); raise EvaluationError when invalid."""
+def compile_regex(pattern: str) -> re2._Regexp:
+    r"""Compile an ODK ``regex()`` pattern with RE2 (cached).
+
+    RE2 matches in time linear in the text, so a pattern such as ``^([0-9]+ ?)+$`` cannot
+    freeze the form however long the answer. Its syntax is Perl's (as ODK's Java and Enketo's
+    JavaScript): ``\d``, ``\w`` and ``\s`` are ASCII, as in ODK.
+
+    Raises
+    ------
+    UnsupportedRegexError
+        A pattern Python's ``re`` accepts but RE2 does not (backreference, lookaround,
+        repetition count over 1000): its matching time could explode.
+    EvaluationError
+        An invalid pattern.
+    """
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return re2.compile(pattern, _re2_options())
+    except (re2.error, ValueError) as exc:
+        reason = exc
+    try:
+        re.compile(pattern)
+    except (re.error, ValueError, OverflowError, RecursionError) as exc:
         raise EvaluationError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    raise UnsupportedRegexError(f"unsupported regular expression {pattern!r}: {reason}")
 
 
 def _f_selected(ctx: Context, items: object, value: object) -> bool:
@@ -290,7 +353,7 @@ def _f_int(ctx: Context, value: object) -> float | int:
     number = to_number(value)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return number
-    return int(number)
+    return bounded(int(number))
 
 
 def _f_round(ctx: Context, value: object, digits: object = 0) -> float | int:
@@ -298,11 +361,26 @@ def _f_round(ctx: Context, value: object, digits: object = 0) -> float | int:
     places = to_number(digits)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return number
-    if isinstance(places, float) and math.isnan(places):
-        return math.nan
-    factor = 10 ** int(places)
+    if isinstance(places, float) and (math.isnan(places) or math.isinf(places)):
+        return math.nan if math.isnan(places) or places < 0 else number
+    places = int(places)
+    if places > MAX_ROUND_DIGITS:
+        return number  # finer than any double: nothing to round
+    if places < -MAX_ROUND_DIGITS:
+        return 0
+    factor = 10**places if places >= 0 else 10.0**places
+    scaled = number * factor
+    if not math.isfinite(scaled):
+        return number
     # XPath rounds half up (towards positive infinity), not half to even.
-    return _tidy(math.floor(number * factor + 0.5) / factor)
+    return _tidy(bounded(math.floor(scaled + 0.5)) / factor)
+
+
+def _position(value: float | int, length: int) -> int:
+    """A string index from a number, clamped to ``0..length`` (infinities included)."""
+    if isinstance(value, float) and math.isinf(value):
+        return length if value > 0 else 0
+    return min(max(int(value), 0), length)
 
 
 def _f_substr(ctx: Context, text: object, start: object, end: object = None) -> str:
@@ -311,7 +389,7 @@ def _f_substr(ctx: Context, text: object, start: object, end: object = None) -> 
     stop = len(string) if end is None else to_number(end)
     if any(isinstance(x, float) and math.isnan(x) for x in (begin, stop)):
         return ""
-    return string[max(int(begin), 0) : max(int(stop), 0)]
+    return string[_position(begin, len(string)) : _position(stop, len(string))]
 
 
 def _numbers(values: tuple[object, ...]) -> list[float | int]:
@@ -323,7 +401,12 @@ def _numbers(values: tuple[object, ...]) -> list[float | int]:
 
 def _f_sum(ctx: Context, values: object) -> float | int:
     numbers = _numbers((values,))
-    return _tidy(math.fsum(numbers)) if numbers else 0
+    if not numbers:
+        return 0
+    try:
+        return _tidy(bounded(math.fsum(numbers)))
+    except (OverflowError, ValueError):  # inf - inf, or a sum past the largest double
+        return _tidy(sum(float(n) for n in numbers))
 
 
 def _f_count(ctx: Context, values: object) -> int:
@@ -353,7 +436,8 @@ def _f_date(ctx: Context, value: object) -> dt.date | str:
     number = to_number(value)
     if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
         return ""
-    return _EPOCH + dt.timedelta(days=int(number))
+    shifted = _shift(_EPOCH, int(number))
+    return "" if isinstance(shifted, float) else shifted
 
 
 @dataclass(frozen=True)
@@ -397,18 +481,31 @@ FUNCTIONS: dict[str, Function] = {
 
 
 def evaluate(node: Node, ctx: Context) -> object:
-    """Evaluate ``node`` in ``ctx``. Unknown functions raise :class:`EvaluationError`."""
+    """Evaluate ``node`` in ``ctx``; every failure is an :class:`EvaluationError`.
+
+    Unknown functions and invalid regular expressions raise it on purpose. Arithmetic is
+    bounded so that nothing else should fail; should a value still break a conversion, the
+    error comes out as an :class:`EvaluationError` too (its ``__cause__`` says which), never
+    as a traceback in front of a mediator.
+    """
     try:
         return _eval(node, ctx)
     except RecursionError as exc:
         raise EvaluationError("expression too deeply nested") from exc
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        if isinstance(exc, EvaluationError):
+            raise
+        raise EvaluationError(f"cannot evaluate: {exc}") from exc
 
 
 def _eval(node: Node, ctx: Context) -> object:
-    if isinstance(node, Num | Str):
+    if isinstance(node, Str):
         return node.value
+    if isinstance(node, Num):
+        return bounded(node.value)
     if isinstance(node, Ref):
-        return ctx.lookup(node.name)
+        value = ctx.lookup(node.name)
+        return bounded(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if isinstance(node, Current):
         return ctx.current
     if isinstance(node, Name):
@@ -429,6 +526,11 @@ def _eval(node: Node, ctx: Context) -> object:
         function = FUNCTIONS.get(node.name)
         if function is None:
             raise EvaluationError(f"unknown function {node.name!r}")
+        count = len(node.args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            raise EvaluationError(f"{node.name}() cannot take {count} arguments")
         if node.name == "if":
             # Only the branch taken is evaluated, as in XPath.
             condition = to_bool(_eval(node.args[0], ctx))

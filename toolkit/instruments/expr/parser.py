@@ -1,16 +1,24 @@
-"""Parse XLSForm expressions with a lark grammar into frozen nodes."""
+"""Parse XLSForm expressions with a lark grammar into frozen nodes.
+
+Parsing is bounded: at most :data:`MAX_LENGTH` characters and :data:`MAX_DEPTH` levels of
+nesting (``ExpressionTooComplex``). The tree is built without recursion, so that no input
+can exhaust Python's stack, and the nesting is measured before anything recursive (the
+evaluator, the printer) walks it; what parses is what the evaluator can run.
+"""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node, Num, Ref, Str
 
 MAX_LENGTH = 4000
+#: Levels of nesting of the node tree (``a + b + c`` is two levels, ``-(-x)`` three).
+MAX_DEPTH = 60
 
 
 class ExpressionSyntaxError(ValueError):
@@ -23,6 +31,26 @@ class ExpressionSyntaxError(ValueError):
         self.found = found
 
 
+class ExpressionTooComplex(ExpressionSyntaxError):
+    """Longer than :data:`MAX_LENGTH` characters or nested deeper than :data:`MAX_DEPTH`."""
+
+
+def depth(node: Node) -> int:
+    """Levels of the tree under ``node`` (1 for a leaf), measured without recursion."""
+    stack = [(node, 1)]
+    deepest = 0
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, BinOp):
+            stack += [(current.left, level + 1), (current.right, level + 1)]
+        elif isinstance(current, Call):
+            stack += [(a, level + 1) for a in current.args]
+        elif isinstance(current, Neg):
+            stack.append((current.operand, level + 1))
+    return deepest
+
+
 @functools.cache
 def _parser() -> Lark:
     grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
@@ -30,7 +58,7 @@ def _parser() -> Lark:
 
 
 @v_args(inline=True)
-class _ToNodes(Transformer):
+class _ToNodes(Transformer_NonRecursive):
     def number(self, token: Token) -> Num:
         text = str(token)
         return Num(float(text) if "." in text else int(text))
@@ -77,7 +105,7 @@ def _chain(op: str, operands: tuple[Node, ...]) -> Node:
 def parse(text: str) -> Node:
     """Parse ``text`` into a node tree; raise :class:`ExpressionSyntaxError` on bad input."""
     if len(text) > MAX_LENGTH:
-        raise ExpressionSyntaxError(text, MAX_LENGTH, text[MAX_LENGTH : MAX_LENGTH + 10])
+        raise ExpressionTooComplex(text, MAX_LENGTH, text[MAX_LENGTH : MAX_LENGTH + 10])
     if not text.strip():
         raise ExpressionSyntaxError(text, 1, "")
     try:
@@ -97,4 +125,7 @@ def parse(text: str) -> Node:
         raise ExpressionSyntaxError(text, column if isinstance(column, int) else 0, found) from exc
     except (LarkError, RecursionError) as exc:
         raise ExpressionSyntaxError(text, 0, "") from exc
-    return _ToNodes().transform(tree)
+    node = _ToNodes().transform(tree)
+    if depth(node) > MAX_DEPTH:
+        raise ExpressionTooComplex(text, 0, "")
+    return node
