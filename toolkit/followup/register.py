@@ -466,7 +466,7 @@ class Register:
             # Another page synchronised the same record at the same moment.
             return None
         owner = self._owner_named_at_meeting(record)
-        if owner:
+        if owner and record.date <= paris_today(moment):
             self.apply(
                 item_id,
                 "name_owner",
