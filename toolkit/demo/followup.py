@@ -35,6 +35,7 @@ import numpy as np
 
 from toolkit.demo.barometre import SECTOR_SHARE, TEAMS
 from toolkit.demo.synthetic import synthetic_answers
+from toolkit.errors import StoreError
 from toolkit.followup import FollowupConflict, FollowupError, Item, Register
 from toolkit.followup.calendar import PARIS, WorkingCalendar
 from toolkit.followup.calendar import today as paris_today
@@ -47,6 +48,9 @@ __all__ = ["COORDINATOR", "DEMO_WEEKS", "FOLLOWED", "MEDIATORS", "fill_followup_
 FOLLOWED = tuple(spec.instrument_id for spec in PARENTS)
 #: Weeks of activity generated before ``today``.
 DEMO_WEEKS = 26
+#: Records are written, and the register synchronised, every this many weeks (as when
+#: someone opens « Suivi » and the new records get their follow-up).
+SYNC_WEEKS = 3
 #: Who hands out the follow-ups nobody holds.
 COORDINATOR = "Nadia F. (coordinatrice)"
 #: The demo mediators of each team (names of :data:`toolkit.demo.barometre.COLLECTORS`).
@@ -163,6 +167,14 @@ class _Writer:
         self.today = today
         self.instruments = instruments
         self.counts: dict[str, int] = {}
+        self.projects: list[tuple[str, str]] = []
+        self.waiting: dict[str, list[dict]] = {}
+
+    def flush(self) -> None:
+        """Store the week's records, one transaction per instrument."""
+        for instrument_id, rows in self.waiting.items():
+            self.store.submit_many(instrument_id, rows)  # type: ignore[attr-defined]
+        self.waiting = {}
 
     def who(self) -> tuple[str, str, str]:
         sector = _pick(self.rng, SECTOR_SHARE)
@@ -183,15 +195,16 @@ class _Writer:
             self.instruments[instrument_id], self.rng, overrides=overrides, today=self.today
         )
         response_id = _uuid(self.rng)
-        self.store.submit(  # type: ignore[attr-defined]
-            instrument_id,
-            answers,
-            response_id=response_id,
-            collector=collector,
-            team=team,
-            sector=sector,
-            started_at=_moment(day, self.rng),
-            source="demo",
+        self.waiting.setdefault(instrument_id, []).append(
+            {
+                "answers": answers,
+                "response_id": response_id,
+                "collector": collector,
+                "team": team,
+                "sector": sector,
+                "started_at": _moment(day, self.rng),
+                "source": "demo",
+            }
         )
         self.counts[instrument_id] = self.counts.get(instrument_id, 0) + 1
         return response_id
@@ -325,7 +338,9 @@ class _Writer:
             "jalons": milestones,
             "statut": "en_cours",
         }
-        self.submit("projet_collectif", day, overrides, sector, team, collector)
+        self.projects.append(
+            (self.submit("projet_collectif", day, overrides, sector, team, collector), collector)
+        )
 
 
 class _Player:
@@ -335,13 +350,18 @@ class _Player:
         self.register = register
         self.rng = rng
         self.today = today
-        self.calendar = WorkingCalendar()
         self.queue: list[tuple[dt.date, int, str, str, dict]] = []
         self.counter = 0
         self.played = 0
 
     def later(self, start: dt.date, low: int, high: int) -> dt.date:
         return start + dt.timedelta(days=int(self.rng.integers(low, high + 1)))
+
+    def slow(self, start: dt.date, low: int, high: int) -> dt.date:
+        """Usually within ``low``–``high`` days; one time in six, weeks later (forgotten)."""
+        if self.rng.random() < 1 / 6:
+            return self.later(start, high + 20, high + 80)
+        return self.later(start, low, high)
 
     def plan(self, day: dt.date, item_id: str, event: str, **fields: object) -> None:
         self.counter += 1
@@ -361,7 +381,7 @@ class _Player:
                     rng, {"kept": 0.55, "partly_kept": 0.18, "broken": 0.17, "unreachable": 0.1}
                 )
             )
-            self.plan(self.later(start, -3, 12), item.item_id, outcome)
+            self.plan(self.slow(start, -3, 10), item.item_id, outcome)
         elif item.kind == "referral":
             if item.state == "proposed":
                 if rng.random() < 0.08:
@@ -419,9 +439,9 @@ class _Player:
                         "reject",
                         reason=_REJECTIONS[int(rng.integers(0, len(_REJECTIONS)))],
                     )
-            elif rng.random() < 0.93:
+            else:
                 self.plan(
-                    self.later(entered, 1, 12),
+                    self.slow(entered, 1, 12),
                     item.item_id,
                     "inform",
                     how=_pick(rng, {"in_person": 0.5, "notice": 0.3, "phone": 0.2}),
@@ -453,11 +473,10 @@ class _Player:
                         reason=_REFUSALS[int(rng.integers(0, len(_REFUSALS)))],
                     )
             elif item.state == "accepted":
-                if rng.random() < 0.85:
-                    self.plan(self.later(start, -10, 20), item.item_id, "complete")
-            elif rng.random() < 0.88:
+                self.plan(self.slow(start, -10, 20), item.item_id, "complete")
+            else:
                 self.plan(
-                    self.later(entered, 3, 20),
+                    self.slow(entered, 3, 20),
                     item.item_id,
                     "tell",
                     how=_pick(rng, {"notice": 0.5, "meeting": 0.3, "in_person": 0.2}),
@@ -530,14 +549,13 @@ def fill_followup_demo(
     # A stream of its own: the same seed as the other demo data must not repeat their ids.
     rng = np.random.default_rng((seed, 13))
     today = today or paris_today()
-    instruments = builtin_instruments()
-    for instrument in instruments.values():
-        store.register(instrument)  # type: ignore[attr-defined]
+    instruments = _instruments(store)
     register = Register(store)
     writer = _Writer(store, rng, today, instruments)
     player = _Player(register, rng, today)
     start = today - dt.timedelta(weeks=weeks)
     project_index = 0
+    calendar = WorkingCalendar()
     # Records already in the store (the generic demo records) are taken in first.
     found = register.sync(now=_moment(today, rng)).created
     for item_id in found:
@@ -550,7 +568,7 @@ def fill_followup_demo(
         monday = start + dt.timedelta(weeks=week)
         for offset in range(7):
             day = monday + dt.timedelta(days=offset)
-            if day > today or not WorkingCalendar().is_working_day(day):
+            if day > today or not calendar.is_working_day(day):
                 continue
             for _ in range(int(rng.poisson(1.9))):
                 writer.intervention(day)
@@ -564,6 +582,10 @@ def fill_followup_demo(
                 writer.project(day, project_index)
                 project_index += 1
         sunday = min(monday + dt.timedelta(days=6), today)
+        if week % SYNC_WEEKS != SYNC_WEEKS - 1 and week != weeks:
+            player.play_until(sunday)
+            continue
+        writer.flush()
         created = register.sync(now=_moment(sunday, rng)).created
         opened += len(created)
         for item_id in created:
@@ -572,7 +594,9 @@ def fill_followup_demo(
                 item = _hand_out(register, item, sunday, rng)
             player.first_step(item)
         player.play_until(sunday)
+    _close_projects(store, writer.projects, today, rng)
     _correct_one_date(store, register, today, rng)
+    register.sync(now=_moment(today, rng))
     return {**writer.counts, "items": opened, "steps": player.played}
 
 
@@ -612,3 +636,36 @@ def _correct_one_date(
         )  # type: ignore[attr-defined]
         register.sync(now=_moment(today, rng))
         return
+
+
+def _close_projects(
+    store: object, projects: list[tuple[str, str]], today: dt.date, rng: np.random.Generator
+) -> None:
+    """Projects whose last milestone is past get their outcome (a correction of the record)."""
+    for response_id, collector in projects:
+        answers = dict(store.get(response_id).answers)  # type: ignore[attr-defined]
+        last = max(dt.date.fromisoformat(m["date_jalon"]) for m in answers["jalons"])
+        if last + dt.timedelta(days=7) > today:
+            continue
+        status = _pick(rng, {"realise": 0.6, "partiel": 0.25, "abandonne": 0.1, "reporte": 0.05})
+        answers["statut"] = status
+        end = min(last + dt.timedelta(days=int(rng.integers(0, 7))), today)
+        answers["date_fin"] = end.isoformat()
+        answers["bilan_texte"] = (
+            "Bonne participation des familles ; à refaire avec plus de partenaires."
+        )
+        if status in ("realise", "partiel"):
+            answers["participants_reels"] = int(rng.integers(15, 120))
+        store.correct(response_id, answers, by=collector, reason="Bilan du projet")  # type: ignore[attr-defined]
+
+
+def _instruments(store: object) -> dict[str, object]:
+    """The follow-up parent instruments: from the store when already registered (``toolkit
+    demo`` has just done it), else read from ``surveys/`` and registered."""
+    try:
+        return {name: store.instrument(name) for name in FOLLOWED}  # type: ignore[attr-defined]
+    except StoreError:
+        found = builtin_instruments()
+        for name in FOLLOWED:
+            store.register(found[name])  # type: ignore[attr-defined]
+        return {name: found[name] for name in FOLLOWED}

@@ -20,7 +20,7 @@ Fields marked ``pii`` never reach an item: frames are read without them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -53,7 +53,8 @@ class ParentSpec:
 
     ``date`` and ``category`` name questions (of the entry when ``repeat`` is set and the
     question belongs to it, else of the record); ``summary`` the text fields joined for the
-    list; ``details`` maps item data keys to questions; ``keep`` filters the rows.
+    list; ``details`` maps item data keys to questions; ``keep`` (question, accepted values)
+    filters the records.
     """
 
     instrument_id: str
@@ -63,15 +64,15 @@ class ParentSpec:
     repeat: str | None = None
     summary: tuple[str, ...] = ()
     details: Mapping[str, str] = field(default_factory=dict)
-    keep: Callable[[Mapping[str, object]], bool] | None = None
+    keep: tuple[str, tuple[object, ...]] | None = None
 
-
-def _agreement(row: Mapping[str, object]) -> bool:
-    return row.get("resultat") in ("R-ACC", "R-ACCP")
-
-
-def _consented(row: Mapping[str, object]) -> bool:
-    return row.get("consentement") is True
+    def columns(self) -> set[str]:
+        """The frame columns this spec reads."""
+        names = {"response_id", "index", "collector", "team", "sector", self.date}
+        names |= {self.category} if self.category else set()
+        names |= set(self.summary) | set(self.details.values())
+        names |= {self.keep[0]} if self.keep else set()
+        return names
 
 
 #: The parent instruments and what their records open.
@@ -82,7 +83,7 @@ PARENTS: tuple[ParentSpec, ...] = (
         date="date_intervention",
         category="type_conflit",
         details={"outcome": "resultat", "mode": "mode", "timing": "temporalite"},
-        keep=_agreement,
+        keep=("resultat", ("R-ACC", "R-ACCP")),
     ),
     ParentSpec(
         "orientation_partenaire",
@@ -95,7 +96,7 @@ PARENTS: tuple[ParentSpec, ...] = (
             "appointment": "date_rdv",
             "referral_type": "type_orientation",
         },
-        keep=_consented,
+        keep=("consentement", (True,)),
     ),
     ParentSpec(
         "diagnostic_marchant",
@@ -164,6 +165,27 @@ def _frames(store: object, spec: ParentSpec) -> pd.DataFrame | None:
     )
 
 
+def _kept(frame: pd.DataFrame, spec: ParentSpec) -> pd.DataFrame:
+    """The rows ``spec`` follows, with only the columns it reads."""
+    if spec.keep is not None:
+        question, accepted = spec.keep
+        if question not in frame.columns:
+            return frame.iloc[0:0]
+        values = frame[question].astype(object)
+        missing = values.isna()
+        frame = frame[
+            ~missing
+            & values.map(
+                lambda v: (
+                    any(v is a or v == a for a in accepted)
+                    if v is not None and v is not pd.NA
+                    else False
+                )
+            ).astype(bool)
+        ]
+    return frame[[c for c in frame.columns if c in spec.columns()]]
+
+
 def parent_records(store: object, specs: tuple[ParentSpec, ...] = PARENTS) -> list[ParentRecord]:
     """Every submitted (not voided) record that calls for a follow-up item, oldest first."""
     found: list[ParentRecord] = []
@@ -171,9 +193,7 @@ def parent_records(store: object, specs: tuple[ParentSpec, ...] = PARENTS) -> li
         frame = _frames(store, spec)
         if frame is None or frame.empty:
             continue
-        for row in _rows(frame):
-            if spec.keep is not None and not spec.keep(row):
-                continue
+        for row in _rows(_kept(frame, spec)):
             date = row.get(spec.date)
             if not isinstance(date, str):
                 continue
