@@ -137,7 +137,8 @@ def test_replay__steps_kept_offline__applied_once_and_conflicts_kept_for_the_per
     assert register.item(second.item_id).state == "broken"  # not overwritten
     assert [s.item_id for s in pending.pending()] == [second.item_id]
     again = replay(register, pending)
-    assert again.applied == () and len(again.conflicts) == 1
+    assert again.applied == ()
+    assert len(again.conflicts) == 1
     pending.done(report.conflicts[0][0].entry)  # the person keeps Yanis's version
     assert pending.pending() == []
 
@@ -154,7 +155,8 @@ def test_replay__database_still_away__stops_and_keeps_everything(tmp_path):
             raise StoreUnavailableError(problems=[Problem("S006", {"url": "x", "detail": "down"})])
 
     report = replay(Away(), pending)
-    assert report.applied == () and len(report.waiting) == 2
+    assert report.applied == ()
+    assert len(report.waiting) == 2
     assert len(pending.pending()) == 2
 
 

@@ -87,14 +87,16 @@ def test_apply__each_step__timestamped_attributed_and_kept_in_history(parents, r
         confirmed_by="person",
     )
     assert item.state == "taken_up"
-    assert item.due_date is None and item.closed_at is not None
+    assert item.due_date is None
+    assert item.closed_at is not None
     history = register.history(item.item_id)
     assert [(e.event, e.from_state, e.to_state, e.version) for e in history] == [
         ("create", None, "proposed", 1),
         ("accept", "proposed", "accepted", 2),
         ("confirm", "accepted", "taken_up", 3),
     ]
-    assert history[1].at == moment and history[1].by == "Yanis K."
+    assert history[1].at == moment
+    assert history[1].by == "Yanis K."
     assert history[2].details["partner"] == "CPAM"
     assert history[2].details["date"] == "2026-03-13"
     assert history[0].by == "Amina B."
@@ -215,7 +217,8 @@ def test_sync__parent_date_corrected__due_recomputed_and_said_in_history(parents
     assert moved.parent_date == D(2026, 2, 23)
     assert moved.due_date == D(2026, 3, 25)
     last = register.history(item.item_id)[-1]
-    assert last.event == "parent_corrected" and last.by == SYSTEM
+    assert last.event == "parent_corrected"
+    assert last.by == SYSTEM
     assert last.details["changed"]["parent_date"] == ["2026-03-02", "2026-02-23"]
     assert last.details["due_date"] == ["2026-04-01", "2026-03-25"]
     assert last.details["corrected_by"] == "Claire D."
@@ -262,7 +265,9 @@ def test_sync__parent_voided__open_item_cancelled(parents, register, store):
     store.void(parent, reason="doublon", by="Claire D.")
     assert register.sync().cancelled == (item.item_id,)
     gone = register.item(item.item_id)
-    assert gone.state == "cancelled" and gone.closed_at is not None and gone.due_date is None
+    assert gone.state == "cancelled"
+    assert gone.closed_at is not None
+    assert gone.due_date is None
     assert register.history(item.item_id)[-1].details == {"reason": "parent_voided"}
 
 
