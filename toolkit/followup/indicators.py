@@ -119,12 +119,9 @@ def _in_period(
         out["_date"] = pd.to_datetime(moment, utc=True).dt.tz_convert(PARIS).dt.date
     else:
         out["_date"] = _dates(out[column])
-    keep = out["_date"].notna()
-    if start is not None:
-        keep &= out["_date"].map(lambda d: d is not None and d >= start)
-    if end is not None:
-        keep &= out["_date"].map(lambda d: d is not None and d <= end)
-    out = out[keep.astype(bool)]
+    first, last = start or dt.date.min, end or dt.date.max
+    keep = [isinstance(d, dt.date) and not pd.isna(d) and first <= d <= last for d in out["_date"]]
+    out = out[np.array(keep, dtype=bool)]
     for name in BY_COLUMNS:
         out[name] = out[name].astype(object).where(out[name].notna(), "")
     return out.reset_index(drop=True)
@@ -309,7 +306,8 @@ def _referrals(
     consent = (
         frame["consentement"].astype(object) if "consentement" in frame else pd.Series(dtype=object)
     )
-    frame = frame[consent.map(lambda v: v is True)].reset_index(drop=True)
+    given = np.array([v is True for v in consent], dtype=bool)
+    frame = frame.loc[given].reset_index(drop=True)
     rows = _distribution(
         "referrals_by_partner_domain",
         frame,
