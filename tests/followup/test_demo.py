@@ -62,7 +62,9 @@ def test_demo__same_seed__same_registers(tmp_path):
     def states(name):
         store = connect(f"sqlite:///{tmp_path / name}")
         fill_followup_demo(store, today=TODAY, weeks=3, seed=4)
-        found = sorted((i.kind, i.state, i.parent_date, i.due_date) for i in Register(store).items())
+        found = sorted(
+            (i.kind, i.state, i.parent_date, i.due_date) for i in Register(store).items()
+        )
         store.close()
         return found
 

@@ -28,10 +28,12 @@ def filled(sqlite_parents, sqlite_register):
     p.intervention("2026-03-06", collector="Amina B.", conflict="CF-REGR")  # due 7 April: this week
     p.referral("2026-03-20", collector="Yanis K.", team="Équipe Centre")  # due 3 April: today
     p.walk("2026-03-02", [("T-ECL", "voirie")], sector="gare")
-    p.meeting("2026-03-25", [{"proposition": "=HYPERLINK(\"http://x\")", "theme": "cadre_vie"}])
+    p.meeting("2026-03-25", [{"proposition": '=HYPERLINK("http://x")', "theme": "cadre_vie"}])
     sqlite_register.sync()
     technical = sqlite_register.items(kind="technical")[0]
-    sqlite_register.assign(technical.item_id, collector=None, by="Nadia F.", expected_version=technical.version)
+    sqlite_register.assign(
+        technical.item_id, collector=None, by="Nadia F.", expected_version=technical.version
+    )
     return sqlite_register
 
 
@@ -57,14 +59,25 @@ def test_write_digest_xlsx__sheets_dates_and_formula_text(filled, tmp_path):
     assert header[:4] == ["Où en est-on", "Échéance", "Jours de retard", "À faire"]
     assert sheet["B2"].value == dt.datetime(2026, 4, 1)
     assert sheet["C2"].value == 2
-    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    cells = [
+        c
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert cells
     assert all(c.data_type == "s" for c in cells)
 
 
 def _calendar(register, **filters):
     items = register.items(open_only=True, **filters)
-    frame = agenda(items, Describer(register.store), today=TODAY, buckets=("overdue", "today", "week", "later"), lang="fr")
+    frame = agenda(
+        items,
+        Describer(register.store),
+        today=TODAY,
+        buckets=("overdue", "today", "week", "later"),
+        lang="fr",
+    )
     raw = ics_calendar(frame, now=dt.datetime(2026, 4, 3, 8, tzinfo=dt.UTC), lang="fr")
     return frame, Calendar.from_ical(raw), raw
 
@@ -89,8 +102,26 @@ def test_ics__due_on_daylight_saving_days__stays_on_that_date():
 
     rows = pd.DataFrame(
         [
-            {"item_id": "a", "version": 2, "due_date": dt.date(2026, 3, 29), "task_label": "x", "category_label": "", "kind_label": "Accord", "state_label": "", "sector_label": ""},
-            {"item_id": "b", "version": 1, "due_date": dt.date(2026, 10, 25), "task_label": "y", "category_label": "", "kind_label": "Accord", "state_label": "", "sector_label": ""},
+            {
+                "item_id": "a",
+                "version": 2,
+                "due_date": dt.date(2026, 3, 29),
+                "task_label": "x",
+                "category_label": "",
+                "kind_label": "Accord",
+                "state_label": "",
+                "sector_label": "",
+            },
+            {
+                "item_id": "b",
+                "version": 1,
+                "due_date": dt.date(2026, 10, 25),
+                "task_label": "y",
+                "category_label": "",
+                "kind_label": "Accord",
+                "state_label": "",
+                "sector_label": "",
+            },
         ]
     )
     raw = ics_calendar(rows, now=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
@@ -125,11 +156,50 @@ def test_cli__digest_ics_indicators_sync__files_written(filled, tmp_path, capsys
     url = str(filled.store.engine.url)
     assert main(["followup", "sync", "--db", url]) == 0
     assert "suivis en cours" in capsys.readouterr().out
-    assert main(["followup", "digest", "--db", url, "--date", "2026-04-03", "-o", str(tmp_path / "d.xlsx")]) == 0
+    assert (
+        main(
+            [
+                "followup",
+                "digest",
+                "--db",
+                url,
+                "--date",
+                "2026-04-03",
+                "-o",
+                str(tmp_path / "d.xlsx"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "d.xlsx").exists()
-    assert main(["followup", "ics", "--db", url, "--collector", "Amina B.", "-o", str(tmp_path / "e.ics")]) == 0
+    assert (
+        main(
+            [
+                "followup",
+                "ics",
+                "--db",
+                url,
+                "--collector",
+                "Amina B.",
+                "-o",
+                str(tmp_path / "e.ics"),
+            ]
+        )
+        == 0
+    )
     assert Calendar.from_ical((tmp_path / "e.ics").read_bytes()).walk("VEVENT")
-    args = ["followup", "indicators", "--db", url, "--start", "2026-03-01", "--by", "team", "-o", str(tmp_path / "i.csv")]
+    args = [
+        "followup",
+        "indicators",
+        "--db",
+        url,
+        "--start",
+        "2026-03-01",
+        "--by",
+        "team",
+        "-o",
+        str(tmp_path / "i.csv"),
+    ]
     assert main(args) == 0
     assert "lignes" in capsys.readouterr().out
 
@@ -137,7 +207,18 @@ def test_cli__digest_ics_indicators_sync__files_written(filled, tmp_path, capsys
 def test_cli__bad_date_or_file__clear_error_no_traceback(filled, tmp_path, capsys):
     url = str(filled.store.engine.url)
     with pytest.raises(SystemExit) as exited:
-        main(["followup", "digest", "--db", url, "--date", "03/04/2026", "-o", str(tmp_path / "d.xlsx")])
+        main(
+            [
+                "followup",
+                "digest",
+                "--db",
+                url,
+                "--date",
+                "03/04/2026",
+                "-o",
+                str(tmp_path / "d.xlsx"),
+            ]
+        )
     assert exited.value.code == 2
     assert "n'est pas une date" in capsys.readouterr().err
     assert main(["followup", "indicators", "--db", url, "-o", str(tmp_path / "i.pdf")]) == 1
