@@ -94,7 +94,9 @@ class FollowupApp:
         self.sector.add_class("mt-sector")
         self._wanted = (team, sector)
         self.labels = [widgets.HTML() for _ in range(3)]
-        self.view = widgets.ToggleButtons(options=[("", v) for v in VIEWS], value="todo")
+        self.view = widgets.ToggleButtons(
+            options=[("", v) for v in VIEWS], value="todo", style={"button_width": "auto"}
+        )
         self.view.add_class("mt-views")
         self.notice = widgets.HTML()
         self.body = widgets.VBox()
@@ -229,12 +231,18 @@ class FollowupApp:
                 (self.tr("followup.app.all_teams"), None),
                 *((x, x) for x in teams),
             ]
-            self.team.value = team if team in teams else None
+            # ``index`` rather than ``value = None``: a drop-down whose value is None shows
+            # an empty box instead of its « all » option.
+            self.team.index = [v for _, v in self.team.options].index(
+                team if team in teams else None
+            )
             self.sector.options = [
                 (self.tr("followup.app.all_sectors"), None),
                 *sorted(((name, code) for code, name in seen.items()), key=lambda p: p[0]),
             ]
-            self.sector.value = sector if sector in seen else None
+            self.sector.index = [v for _, v in self.sector.options].index(
+                sector if sector in seen else None
+            )
         finally:
             self._quiet = False
 

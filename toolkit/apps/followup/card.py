@@ -128,7 +128,8 @@ class ItemCard:
         if row["collector"]:
             facts.append(t("followup.app.held_by", lang, name=row["collector"]))
         lines.append(f'<span class="mt-facts">{esc(" · ".join(facts))}</span>')
-        return '<div class="mt-card-info">' + "<br>".join(lines) + "</div>"
+        item = esc(row["item_id"])
+        return f'<div class="mt-card-info" data-item="{item}">' + "<br>".join(lines) + "</div>"
 
     # ------------------------------------------------------------------ steps
 
