@@ -10,7 +10,9 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from toolkit.apps.followup import default_period
 from toolkit.followup import Register, today
+from toolkit.followup.indicators import indicators
 from toolkit.store import connect
 
 WIDE = "document.documentElement.scrollWidth <= window.innerWidth + 1"
@@ -21,19 +23,29 @@ INDICATOR = {"planned": "agreements_kept_30", "checked_30": "agreements_kept_90"
 
 
 def _overdue_agreement(db_url):
+    """An overdue agreement of the demo that leaves the overdue list once recorded (the
+    90-day check, or a 30-day check whose 90-day date is still ahead), and whose indicator
+    is published for its team (not hidden as a small number)."""
     with connect(db_url) as store:
         items = Register(store).items(kind="agreement", open_only=True)
-    # Overdue now, and not overdue once recorded: the 90-day check, or a 30-day check whose
-    # 90-day date is still ahead.
+        start, end = default_period(today())
+        table = indicators(store, start=start, end=end, by="team")
+    shown = {
+        (row.indicator, row.team)
+        for row in table.itertuples()
+        if row.indicator in INDICATOR.values() and not row.suppressed
+    }
     late = [
         i
         for i in items
         if i.due_date < today()
         and i.collector
+        and i.parent_date >= start
         and (i.state == "checked_30" or i.parent_date + dt.timedelta(days=90) >= today())
+        and (INDICATOR[i.state], i.team) in shown
     ]
     if not late:
-        pytest.skip("the demo has no overdue agreement today")
+        pytest.skip("the demo has no overdue agreement with a published indicator today")
     return late[0]
 
 
@@ -46,11 +58,16 @@ def _button(scope, name):
     return scope.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}$"))
 
 
-def _ratio(page, indicator):
+def _ratio(page, indicator, *, not_text=None):
+    """(numerator, denominator) shown for ``indicator`` (waiting for a new computation when
+    ``not_text`` is the text shown before), and the text itself."""
     block = page.locator(f'[data-indicator="{indicator}"] .mt-ind-ratio')
     expect(block).to_be_visible(timeout=PAGE_MS)
-    numbers = re.findall(r"\d+", block.inner_text())
-    return int(numbers[0]), int(numbers[-1])
+    if not_text is not None:
+        expect(block).not_to_have_text(not_text, timeout=PAGE_MS)
+    text = block.inner_text()
+    numbers = re.findall(r"\d+", text)
+    return (int(numbers[0]), int(numbers[-1])), text
 
 
 def _show(page, view):
@@ -71,7 +88,7 @@ def test_followup__overdue_agreement_recorded__leaves_the_list_and_moves_the_ind
     _shot(page, artifacts, "suivi-1-en-retard-768")
 
     _show(page, "Indicateurs")
-    before = _ratio(page, indicator)
+    before, shown = _ratio(page, indicator)
     _shot(page, artifacts, "suivi-4-indicateurs-768")
 
     _show(page, "En retard / aujourd'hui")
@@ -81,7 +98,7 @@ def test_followup__overdue_agreement_recorded__leaves_the_list_and_moves_the_ind
     expect(page.locator(f'.mt-overdue [data-item="{item.item_id}"]')).to_have_count(0)
 
     _show(page, "Indicateurs")
-    after = _ratio(page, indicator)
+    after, _ = _ratio(page, indicator, not_text=shown)
     assert after == (before[0] + 1, before[1] + 1)
     with connect(served.db_url) as store:
         moved = Register(store).item(item.item_id)

@@ -31,7 +31,7 @@ from toolkit.followup.labels import label
 from toolkit.followup.offline import PendingSteps, replay
 from toolkit.i18n import t
 
-__all__ = ["VIEWS", "FollowupApp", "followup_app", "params_from_query"]
+__all__ = ["VIEWS", "FollowupApp", "default_period", "followup_app", "params_from_query"]
 
 #: The app's screens, in the order of the switch.
 VIEWS = ("todo", "week", "digest", "indicators")
@@ -466,13 +466,10 @@ class FollowupApp:
         self.body.children = [self.digest]
 
     def _render_indicators(self) -> None:
-        today = self.today()
-        if self.start.value is None:
-            self.start.value = (
-                dt.date(today.year, 1, 1) if today.month > 3 else dt.date(today.year - 1, 1, 1)
-            )
-        if self.end.value is None:
-            self.end.value = today
+        # Never show the figures of a previous computation while the new one runs.
+        self.indicators.value = f'<p role="status">{esc(self.tr("followup.app.computing"))}</p>'
+        if self.start.value is None or self.end.value is None:
+            self.start.value, self.end.value = default_period(self.today())
         fields = widgets.VBox(
             [
                 widgets.HTML(
@@ -493,6 +490,7 @@ class FollowupApp:
         """Compute the indicators of the period for the chosen team and sector."""
         from toolkit.followup.indicators import indicators
 
+        self.indicators.value = f'<p role="status">{esc(self.tr("followup.app.computing"))}</p>'
         by = [
             name
             for name, widget in (("sector", self.sector), ("team", self.team))
@@ -518,6 +516,12 @@ class FollowupApp:
             if widget.value is not None:
                 table = table[table[name] == widget.value]
         self.indicators.value = indicators_html(table, lang=self.lang)
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The indicators' period when the screen opens: since 1 January (of last year in the
+    first quarter, when this year has too little yet), to today."""
+    return (dt.date(today.year if today.month > 3 else today.year - 1, 1, 1), today)
 
 
 def _download(content: bytes, filename: str, mime: str, text: str) -> str:
