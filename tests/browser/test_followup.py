@@ -66,8 +66,7 @@ def _ratio(page, indicator, *, not_text=None):
     if not_text is not None:
         expect(block).not_to_have_text(not_text, timeout=PAGE_MS)
     text = block.inner_text()
-    numbers = re.findall(r"\d+", text)
-    return (int(numbers[0]), int(numbers[-1])), text
+    return (int(block.get_attribute("data-num")), int(block.get_attribute("data-den"))), text
 
 
 def _show(page, view):

@@ -169,3 +169,24 @@ def test_pending_steps__line_cut_by_a_crash__ignored(tmp_path):
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"kind": "step", "entry": "b", "item_')
     assert pending.pending() == [step]
+
+
+def test_sync__two_pages_open_at_once__each_record_followed_once(parents, store):
+    for day in ("2026-03-02", "2026-03-03", "2026-03-04"):
+        parents.intervention(day)
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def open_page() -> None:
+        register = Register(store)
+        barrier.wait()
+        reports.append(register.sync())
+
+    threads = [threading.Thread(target=open_page) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(len(r.created) for r in reports) in ([0, 3], [1, 2], [3, 0])
+    assert sum(len(r.created) for r in reports) == 3
+    assert len(Register(store).items()) == 3

@@ -360,13 +360,9 @@ class Register:
         """
         moment = _now(now)
         plan = self._plan(parent_records(self.store, self.parents))
-        created: list[str] = []
         updated: list[str] = []
         cancelled: list[str] = []
-        for record in plan.created:
-            item_id = self._create(record, moment)
-            if item_id is not None:
-                created.append(item_id)
+        created = self._create_all(plan.created, moment)
         for item, record in plan.updated:
             if self._follow_parent(item, record, moment):
                 updated.append(item.item_id)
@@ -409,7 +405,8 @@ class Register:
     def _record_view(record: ParentRecord) -> tuple:
         return (record.date, record.category, record.summary, record.sector, dict(record.details))
 
-    def _create(self, record: ParentRecord, moment: dt.datetime) -> str | None:
+    def _rows(self, record: ParentRecord, moment: dt.datetime) -> tuple[dict, dict]:
+        """The ``followup_items`` and ``followup_history`` rows that open ``record``'s item."""
         kind = record.kind
         state = lifecycles.INITIAL[kind]
         data: dict[str, object] = {
@@ -417,66 +414,85 @@ class Register:
             "entered_on": record.date.isoformat(),
             "steps": [],
         }
-        for key in ("appointment",):
-            if key in record.details:
-                data[key] = record.details[key]
+        if "appointment" in record.details:
+            data["appointment"] = record.details["appointment"]
         due = self.schedule.due(
             kind, state, parent_date=record.date, entered_on=record.date, data=data
         )
         item_id = str(uuid.uuid4())
-        who = record.collector or SYSTEM
-        try:
+        item = {
+            "item_id": item_id,
+            "kind": kind,
+            "state": state,
+            "version": 1,
+            "parent_id": record.parent_id,
+            "parent_instrument": record.instrument_id,
+            "parent_index": record.index,
+            "parent_date": record.date,
+            "due_date": due,
+            "collector": record.collector,
+            "team": record.team,
+            "sector": record.sector,
+            "category": record.category,
+            "summary": record.summary,
+            "data": _encode(data),
+            "created_at": moment,
+            "updated_at": moment,
+        }
+        entry = {
+            "item_id": item_id,
+            "version": 1,
+            "at": moment,
+            "by": record.collector or SYSTEM,
+            "event": "create",
+            "from_state": None,
+            "to_state": state,
+            "details": _encode(
+                {
+                    "parent_date": record.date.isoformat(),
+                    "due_date": due.isoformat() if due else None,
+                }
+            ),
+        }
+        return item, entry
+
+    def _create_all(self, records: list[ParentRecord], moment: dt.datetime) -> list[str]:
+        """Open the items of ``records`` in one transaction (one by one after a race)."""
+        rows = [self._rows(record, moment) for record in records]
+        if not rows:
+            return []
+
+        def write(chunk: list[tuple[dict, dict]]) -> None:
             with write_connection(self.engine) as conn:
-                conn.execute(
-                    insert(items_t).values(
-                        item_id=item_id,
-                        kind=kind,
-                        state=state,
-                        version=1,
-                        parent_id=record.parent_id,
-                        parent_instrument=record.instrument_id,
-                        parent_index=record.index,
-                        parent_date=record.date,
-                        due_date=due,
-                        collector=record.collector,
-                        team=record.team,
-                        sector=record.sector,
-                        category=record.category,
-                        summary=record.summary,
-                        data=_encode(data),
-                        created_at=moment,
-                        updated_at=moment,
-                    )
-                )
-                self._log(
-                    conn,
-                    item_id,
-                    1,
-                    moment,
-                    who,
-                    "create",
-                    None,
-                    state,
-                    {
-                        "parent_date": record.date.isoformat(),
-                        "due_date": due.isoformat() if due else None,
-                    },
-                )
+                conn.execute(insert(items_t), [item for item, _ in chunk])
+                conn.execute(insert(history_t), [entry for _, entry in chunk])
+
+        created: list[str] = []
+        try:
+            write(rows)
+            created = [item["item_id"] for item, _ in rows]
         except IntegrityError:
-            # Another page synchronised the same record at the same moment.
-            return None
-        owner = self._owner_named_at_meeting(record)
-        if owner and record.date <= paris_today(moment):
-            self.apply(
-                item_id,
-                "name_owner",
-                by=who,
-                expected_version=1,
-                date=record.date,
-                now=moment,
-                owner=owner,
-            )
-        return item_id
+            # Another page synchronised some of the same records at the same moment.
+            for row in rows:
+                try:
+                    write([row])
+                except IntegrityError:
+                    continue
+                created.append(row[0]["item_id"])
+        opened = set(created)
+        for record, (item, entry) in zip(records, rows, strict=True):
+            owner = self._owner_named_at_meeting(record)
+            if item["item_id"] in opened and owner and record.date <= paris_today(moment):
+                self.apply(
+                    item["item_id"],
+                    "name_owner",
+                    by=entry["by"],
+                    expected_version=1,
+                    date=record.date,
+                    now=moment,
+                    owner=owner,
+                )
+        return created
 
     def _owner_named_at_meeting(self, record: ParentRecord) -> str | None:
         """The owner a meeting form already named for a proposal, as text (else ``None``)."""

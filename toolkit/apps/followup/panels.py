@@ -127,9 +127,14 @@ def indicators_html(table: pd.DataFrame, *, lang: str) -> str:
                     else f"<div>{esc(t('followup.app.none_yet', lang))}</div>"
                 )
             else:
+                counts = (
+                    f' data-num="{int(first["numerator"])}" data-den="{int(first["denominator"])}"'
+                    if _ratio(first, lang)
+                    else ""
+                )
                 parts.append(
                     f'<div><span class="mt-ind-value">{esc(_value(first, lang))}</span> '
-                    f'<span class="mt-ind-ratio">{esc(_ratio(first, lang))}</span></div>'
+                    f'<span class="mt-ind-ratio"{counts}>{esc(_ratio(first, lang))}</span></div>'
                 )
             parts.append("</div>")
     return "".join(parts)
