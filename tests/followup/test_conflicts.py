@@ -187,6 +187,5 @@ def test_sync__two_pages_open_at_once__each_record_followed_once(parents, store)
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(len(r.created) for r in reports) in ([0, 3], [1, 2], [3, 0])
     assert sum(len(r.created) for r in reports) == 3
     assert len(Register(store).items()) == 3
