@@ -24,6 +24,8 @@ CATALOGUE = (
     "satisfaction_concertation",
     "guide_entretien",
     "evaluation_formation",
+    "reunion_concertation",
+    "projet_collectif",
 )
 TODAY = dt.date(2026, 6, 15)
 
@@ -50,7 +52,7 @@ def _base(instrument: Instrument, seed: int = 1, **overrides: object) -> dict:
 # ------------------------------------------------------------------ the catalogue as a whole
 
 
-def test_surveys__holds_the_nine_catalogue_instruments() -> None:
+def test_surveys__holds_the_catalogue_instruments() -> None:
     assert sorted(p.stem for p in SURVEYS.glob("*.yaml")) == sorted(CATALOGUE)
 
 
@@ -275,3 +277,37 @@ def test_evaluation_formation__before_and_after__linked_by_code(catalogue) -> No
     for answers in (before, after):
         items = ("cap_cadre", "cap_reformuler", "cap_rencontre", "cap_desc", "cap_orienter")
         assert answers["score_auto"] == sum(int(answers[i]) for i in items)
+
+
+def test_reunion_concertation__nobody_but_mediators__rejected(catalogue) -> None:
+    meeting = catalogue["reunion_concertation"]
+    answers = _base(meeting)
+    answers.update(nb_habitants=0, nb_institutions=0, nb_associations=0, nb_bailleurs=0)
+    assert _check(meeting, answers) == {"nb_bailleurs": ["A007"]}
+    assert _check(meeting, {**answers, "nb_habitants": 3}) == {}
+
+
+def test_reunion_concertation__one_entry_per_proposal_and_feedback_not_before(catalogue) -> None:
+    meeting = catalogue["reunion_concertation"]
+    answers = _base(meeting, nb_propositions=2, retour_prevu="oui", date_reunion="2026-05-12")
+    assert len(answers["propositions"]) == 2
+    assert answers["nb_participants"] == sum(
+        answers[k] for k in ("nb_habitants", "nb_institutions", "nb_associations", "nb_bailleurs")
+    )
+    assert _check(meeting, {**answers, "date_retour": "2026-05-11"}) == {"date_retour": ["A007"]}
+
+
+def test_projet_collectif__milestone_before_start__rejected(catalogue) -> None:
+    project = catalogue["projet_collectif"]
+    answers = _base(project, nb_jalons=1, date_debut="2026-04-01")
+    answers["jalons"][0]["date_jalon"] = "2026-03-31"
+    assert _check(project, answers) == {"jalons[0].date_jalon": ["A007"]}
+
+
+def test_projet_collectif__participants_counted_only_once_carried_out(catalogue) -> None:
+    project = catalogue["projet_collectif"]
+    ongoing = validate_answers(project, _base(project, statut="en_cours"), today=TODAY).answers
+    assert not {"participants_reels", "date_fin"} & set(ongoing)
+    done = _base(project, statut="realise")
+    assert done["participants_reels"] >= 0
+    assert "date_fin" in done

@@ -23,15 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from toolkit.demo import DEFAULT_SEED, ensure_demo, fill_demo
+    from toolkit.demo.followup import FOLLOWED, fill_followup_demo
     from toolkit.store import connect
 
     store = connect(args.db)
     seed = DEFAULT_SEED if args.seed is None else args.seed
     fill = ensure_demo if args.if_empty else fill_demo
-    added = fill(store, seed=seed, per_wave=args.per_wave)
+    added = fill(store, seed=seed, per_wave=args.per_wave, skip=FOLLOWED)
     if not added:
         print(t("cli.demo.already", url=store.engine.url.render_as_string(hide_password=True)))
         return 0
+    followup = fill_followup_demo(store, seed=seed)
+    added.update({k: v for k, v in followup.items() if k in FOLLOWED})
     for instrument_id, count in added.items():
         print(t("cli.demo.added", count=count, instrument=instrument_id))
     from toolkit.demo.qual import fill_qual_demo
@@ -39,5 +42,6 @@ def run(args: argparse.Namespace) -> int:
     qual = fill_qual_demo(store, seed=seed)
     if qual:
         print(t("cli.demo.qual", **qual))
+    print(t("followup.demo.added", items=followup["items"], steps=followup["steps"]))
     print(t("cli.demo.where", url=store.engine.url.render_as_string(hide_password=True)))
     return 0

@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import numpy as np
 
@@ -29,13 +30,21 @@ OTHER_DAYS = 30
 
 
 def fill_demo(
-    store, *, seed: int = DEFAULT_SEED, per_wave: int = 400, others: int = OTHER_RESPONSES
+    store,
+    *,
+    seed: int = DEFAULT_SEED,
+    per_wave: int = 400,
+    others: int = OTHER_RESPONSES,
+    skip: Collection[str] = (),
 ) -> dict[str, int]:
     """Register every catalogue instrument and add demo responses; return counts per instrument.
 
     Dates are relative to the moment it runs: the barometer's last wave is in progress (some
     responses today, none in the future), the other instruments' responses spread over the
     last :data:`OTHER_DAYS` days.
+
+    Instruments named in ``skip`` are registered but get no generic responses (their demo
+    records come from a dedicated generator, e.g. :mod:`toolkit.demo.followup`).
     """
     from toolkit.demo.synthetic import synthetic_responses
 
@@ -44,6 +53,8 @@ def fill_demo(
     added: dict[str, int] = {}
     for instrument_id, instrument in builtin_instruments().items():
         store.register(instrument)
+        if instrument_id in skip:
+            continue
         if instrument_id == "barometre_ambiance":
             rows = barometre_rows(instrument, rng, per_wave=per_wave, now=now)
         else:
@@ -64,7 +75,12 @@ def fill_demo(
 
 
 def ensure_demo(
-    store, *, seed: int = DEFAULT_SEED, per_wave: int = 400, others: int = OTHER_RESPONSES
+    store,
+    *,
+    seed: int = DEFAULT_SEED,
+    per_wave: int = 400,
+    others: int = OTHER_RESPONSES,
+    skip: Collection[str] = (),
 ) -> dict[str, int]:
     """Fill the demo data only if the store holds no response yet; return what was added."""
     existing = store.instruments()
@@ -72,4 +88,4 @@ def ensure_demo(
         for instrument in builtin_instruments().values():
             store.register(instrument)
         return {}
-    return fill_demo(store, seed=seed, per_wave=per_wave, others=others)
+    return fill_demo(store, seed=seed, per_wave=per_wave, others=others, skip=skip)

@@ -1,0 +1,300 @@
+"""The register on the store: items opened from parent records, steps, history, corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from toolkit.followup import FollowupError
+from toolkit.followup.labels import SYSTEM
+
+D = dt.date
+
+
+def test_sync__records_that_call_for_follow_up__one_item_each(parents, register):
+    agreement = parents.intervention("2026-03-02", outcome="R-ACC")
+    parents.intervention("2026-03-03", mode="M-TR", outcome="R-APAIS")  # nothing to follow
+    referral = parents.referral("2026-03-04")
+    walk = parents.walk("2026-03-05", [("T-ECL", "voirie"), ("T-ASC", "bailleur")])
+    meeting = parents.meeting("2026-03-06", [{"proposition": "Des bancs", "theme": "cadre_vie"}])
+    project = parents.project("2026-03-09", [("Salle réservée", "2026-04-01")])
+    report = register.sync()
+    assert len(report.created) == 6
+    items = {(i.parent_id, i.parent_index): i for i in register.items()}
+    assert {k for k, _ in items} == {agreement, referral, walk, meeting, project}
+    assert items[(agreement, 0)].kind == "agreement"
+    assert items[(agreement, 0)].category == "CF-BRUIT"
+    assert items[(agreement, 0)].due_date == D(2026, 4, 1)
+    assert items[(referral, 0)].due_date == D(2026, 3, 18)  # 10 working days
+    assert items[(walk, 1)].category == "T-ASC"
+    assert items[(walk, 1)].summary == "Point 1 — Constat"
+    assert items[(meeting, 0)].state == "raised"
+    assert items[(project, 0)].due_date == D(2026, 4, 1)
+    assert all(i.collector == "Amina B." and i.team == "Équipe Centre" for i in items.values())
+    assert register.sync().created == ()
+
+
+def test_sync__referral_without_consent__no_item(parents, register, store):
+    store.submit("orientation_partenaire", {"consentement": False})  # refused: nothing else noted
+    assert register.sync().created == ()
+
+
+def test_sync__owner_named_at_the_meeting__item_starts_with_its_owner(parents, register):
+    parents.meeting(
+        "2026-03-06",
+        [
+            {"proposition": "Repeindre le hall", "theme": "cadre_vie", "porteur": "bailleur"},
+            {
+                "proposition": "Un passage piéton",
+                "theme": "circulation",
+                "porteur": "autre",
+                "porteur_precision": "Département",
+            },
+        ],
+    )
+    register.sync()
+    items = sorted(register.items(), key=lambda i: i.parent_index)
+    assert [i.state for i in items] == ["owner_named", "owner_named"]
+    assert [i.data["owner"] for i in items] == ["Bailleur", "Département"]
+    assert [e.event for e in register.history(items[0].item_id)] == ["create", "name_owner"]
+
+
+def test_apply__each_step__timestamped_attributed_and_kept_in_history(parents, register):
+    parents.referral("2026-03-04", appointment="2026-03-12")
+    register.sync()
+    item = register.items()[0]
+    moment = dt.datetime(2026, 3, 6, 9, 30, tzinfo=dt.UTC)
+    item = register.apply(
+        item.item_id,
+        "accept",
+        by="Yanis K.",
+        expected_version=item.version,
+        date="2026-03-06",
+        now=moment,
+    )
+    assert (item.state, item.due_date) == (
+        "accepted",
+        D(2026, 3, 16),
+    )  # appointment + 2 working days
+    item = register.apply(
+        item.item_id,
+        "confirm",
+        by="Yanis K.",
+        expected_version=item.version,
+        date="2026-03-13",
+        partner="CPAM",
+        confirmed_by="person",
+    )
+    assert item.state == "taken_up"
+    assert item.due_date is None
+    assert item.closed_at is not None
+    history = register.history(item.item_id)
+    assert [(e.event, e.from_state, e.to_state, e.version) for e in history] == [
+        ("create", None, "proposed", 1),
+        ("accept", "proposed", "accepted", 2),
+        ("confirm", "accepted", "taken_up", 3),
+    ]
+    assert history[1].at == moment
+    assert history[1].by == "Yanis K."
+    assert history[2].details["partner"] == "CPAM"
+    assert history[2].details["date"] == "2026-03-13"
+    assert history[0].by == "Amina B."
+
+
+def test_apply__refused_step__nothing_written(parents, register):
+    parents.walk("2026-03-05", [("T-ECL", "voirie")])
+    register.sync()
+    item = register.items()[0]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(item.item_id, "resolve", by="Léa R.", expected_version=item.version)
+    assert caught.value.codes == ["F002"]
+    assert register.item(item.item_id) == item
+    assert len(register.history(item.item_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "fields", "codes"),
+    [
+        ("not_taken_up", {}, ["F003"]),
+        ("not_taken_up", {"reason": "fatigue"}, ["F004"]),
+        ("not_taken_up", {"reason": "other"}, ["F003"]),  # "other" needs its detail
+        ("accept", {"partner": "CCAS"}, ["F013"]),
+    ],
+)
+def test_apply__bad_fields__coded_problems(parents, register, event, fields, codes):
+    parents.referral("2026-03-04")
+    register.sync()
+    item = register.items()[0]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(item.item_id, event, by="Léa R.", expected_version=item.version, **fields)
+    assert caught.value.codes == codes
+
+
+def test_apply__dates__not_future_not_before_parent_answer_due_not_past(parents, register):
+    parents.meeting(
+        "2026-03-06", [{"proposition": "Des bancs", "theme": "cadre_vie", "porteur": "ville"}]
+    )
+    register.sync()
+    item = register.items()[0]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(
+            item.item_id,
+            "accept",
+            by="A",
+            expected_version=item.version,
+            date="2026-03-01",
+            answer_due="2026-05-01",
+        )
+    assert caught.value.codes == ["F006"]
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    with pytest.raises(FollowupError) as caught:
+        register.apply(
+            item.item_id,
+            "accept",
+            by="A",
+            expected_version=item.version,
+            date=future,
+            answer_due=future,
+        )
+    assert caught.value.codes == ["F011"]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(
+            item.item_id,
+            "accept",
+            by="A",
+            expected_version=item.version,
+            date="2026-03-20",
+            answer_due="2026-03-10",
+        )
+    assert caught.value.codes == ["F012"]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(
+            item.item_id,
+            "accept",
+            by="A",
+            expected_version=item.version,
+            date="20/03/2026",
+            answer_due="2026-04-10",
+        )
+    assert caught.value.codes == ["F005"]
+    item = register.apply(
+        item.item_id,
+        "accept",
+        by="A",
+        expected_version=item.version,
+        date="2026-03-20",
+        answer_due="2026-04-10",
+    )
+    assert item.due_date == D(2026, 4, 10)
+
+
+@pytest.mark.parametrize("by", ["", "   ", None])
+def test_apply__nobody_named__f007(parents, register, by):
+    parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    with pytest.raises(FollowupError) as caught:
+        register.apply(item.item_id, "kept", by=by, expected_version=item.version)
+    assert caught.value.codes == ["F007"]
+
+
+def test_item__unknown_id__f001(register):
+    with pytest.raises(FollowupError) as caught:
+        register.item("00000000-0000-4000-8000-000000000000")
+    assert caught.value.codes == ["F001"]
+
+
+def test_sync__parent_date_corrected__due_recomputed_and_said_in_history(parents, register, store):
+    parent = parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    assert item.due_date == D(2026, 4, 1)
+    answers = dict(store.get(parent).answers) | {"date_intervention": "2026-02-23"}
+    store.correct(parent, answers, by="Claire D.", reason="mauvaise date")
+    assert register.sync().updated == (item.item_id,)
+    moved = register.item(item.item_id)
+    assert moved.parent_date == D(2026, 2, 23)
+    assert moved.due_date == D(2026, 3, 25)
+    last = register.history(item.item_id)[-1]
+    assert last.event == "parent_corrected"
+    assert last.by == SYSTEM
+    assert last.details["changed"]["parent_date"] == ["2026-03-02", "2026-02-23"]
+    assert last.details["due_date"] == ["2026-04-01", "2026-03-25"]
+    assert last.details["corrected_by"] == "Claire D."
+    assert register.sync().updated == ()
+
+
+def test_sync__correction_after_first_check__ninety_day_due_follows(parents, register, store):
+    parent = parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    item = register.apply(
+        item.item_id, "kept", by="A", expected_version=item.version, date="2026-04-01"
+    )
+    assert item.due_date == D(2026, 6, 1)
+    answers = dict(store.get(parent).answers) | {
+        "date_intervention": "2026-03-09",
+        "date_suivi": "2026-04-08",
+    }
+    store.correct(parent, answers, by="A", reason="date")
+    register.sync()
+    assert register.item(item.item_id).due_date == D(
+        2026, 6, 8
+    )  # 9 March + 90 days = 7 June, a Sunday
+
+
+def test_sync__appointment_corrected__take_up_check_moves(parents, register, store):
+    parent = parents.referral("2026-03-04", appointment="2026-03-12")
+    register.sync()
+    item = register.items()[0]
+    item = register.apply(
+        item.item_id, "accept", by="A", expected_version=item.version, date="2026-03-05"
+    )
+    assert item.due_date == D(2026, 3, 16)
+    answers = dict(store.get(parent).answers) | {"date_rdv": "2026-03-19"}
+    store.correct(parent, answers, by="A", reason="rdv déplacé")
+    register.sync()
+    assert register.item(item.item_id).due_date == D(2026, 3, 23)
+
+
+def test_sync__parent_voided__open_item_cancelled(parents, register, store):
+    parent = parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    store.void(parent, reason="doublon", by="Claire D.")
+    assert register.sync().cancelled == (item.item_id,)
+    gone = register.item(item.item_id)
+    assert gone.state == "cancelled"
+    assert gone.closed_at is not None
+    assert gone.due_date is None
+    assert register.history(item.item_id)[-1].details == {"reason": "parent_voided"}
+
+
+def test_sync__agreement_corrected_into_a_refusal__item_cancelled(parents, register, store):
+    parent = parents.intervention("2026-03-02")
+    register.sync()
+    answers = dict(store.get(parent).answers) | {"resultat": "R-REFUS"}
+    answers.pop("texte_accord")
+    store.correct(parent, answers, by="A", reason="erreur")
+    report = register.sync()
+    assert len(report.cancelled) == 1
+    assert register.history(report.cancelled[0])[-1].details == {"reason": "parent_changed"}
+
+
+def test_assign__another_mediator__kept_in_history(parents, register):
+    parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    moved = register.assign(
+        item.item_id,
+        collector="Karim S.",
+        team="Équipe Sud",
+        by="Nadia F.",
+        expected_version=item.version,
+    )
+    assert (moved.collector, moved.team, moved.state) == ("Karim S.", "Équipe Sud", "planned")
+    last = register.history(item.item_id)[-1]
+    assert last.event == "assign"
+    assert last.details["collector"] == ["Amina B.", "Karim S."]
+    assert register.items(collector="Karim S.") == [moved]
