@@ -32,9 +32,16 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def xml_text(text: str) -> str:
     r"""``text`` with the characters XML cannot hold replaced (see the module's docstring).
 
+    Carriage returns become line breaks here rather than in the XML reader:
+    whether ``\r`` survives a round trip depends on which XML library openpyxl
+    happens to write with (lxml escapes it, the standard library does not).
+
     >>> xml_text("ligne 1\x0bligne 2\x01")
     'ligne 1\nligne 2\ufffd'
+    >>> xml_text("a\r\nb\rc")
+    'a\nb\nc'
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _NOT_XML.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", text)
 
 
