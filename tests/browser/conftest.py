@@ -173,7 +173,10 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 768, "height": 1024})  # type: ignore[attr-defined]
+    # A French mediator's browser: date pickers read 01/12/2026, not 12/01/2026.
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 768, "height": 1024}, locale="fr-FR"
+    )
     opened = context.new_page()
     opened.set_default_timeout(30_000)
     # A page waits for its kernel; on a loaded two-core machine that can exceed 30 s.
