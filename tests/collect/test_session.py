@@ -130,3 +130,21 @@ def test_void__with_reason__out_of_frame(barometre, session, sqlite_url, complet
     session.submit(form)
     session.void(form.response_id, reason="doublon", by="med07")
     assert _submitted(sqlite_url) == []
+
+
+def test_drafts__instrument_sets_draft_days__expires_after_its_own_period(
+    barometre, sqlite_url, tmp_path
+):
+    import dataclasses
+    import datetime as dt
+
+    weekly = dataclasses.replace(barometre, draft_days=7)
+    session = CollectSession(weekly, url=sqlite_url, journal=Journal(tmp_path / "journal.jsonl"))
+    assert session.draft_days == 7
+    form = Form(weekly, answers={"consentement": True, "secteur": "centre"})
+    assert session.save_draft(form) is True
+    now = dt.datetime.now(dt.UTC)
+    assert [d.response_id for d in session.drafts(now=now + dt.timedelta(days=6))] == [
+        form.response_id
+    ]
+    assert session.drafts(now=now + dt.timedelta(days=8)) == []

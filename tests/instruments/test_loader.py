@@ -266,3 +266,22 @@ def test_load__chain_of_1500_calculations__loads_without_recursion_error() -> No
     chain.append("  - {name: c1499, type: calculate, calculation: '1'}")
     instrument = loads("id: x\nversion: '1'\ntitle: T\nquestions:\n" + "\n".join(chain) + "\n")
     assert len(instrument.fields()) == 1500
+
+
+def test_load__draft_days_given__kept_and_written_back() -> None:
+    instrument = loads("draft_days: 7\n" + MINIMAL)
+    assert instrument.draft_days == 7
+    assert "draft_days: 7" in dumps(instrument)
+    assert loads(dumps(instrument)) == instrument
+
+
+def test_load__draft_days_absent__thirty_days_and_not_written() -> None:
+    instrument = loads(MINIMAL)
+    assert instrument.draft_days == 30
+    assert "draft_days" not in dumps(instrument)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "bientot", "true"])
+def test_load__draft_days_not_a_positive_whole_number__i006_on_its_line(value: str) -> None:
+    problems = _problems(f"draft_days: {value}\n" + MINIMAL)
+    assert [(p.code, p.line) for p in problems] == [("I006", 1)]

@@ -18,11 +18,12 @@ from toolkit.collect.journal import Entry, Journal
 from toolkit.collect.sync import SyncReport, replay
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, StoreUnavailableError
 from toolkit.instruments import Instrument
+from toolkit.instruments.model import DRAFT_DAYS as DEFAULT_DRAFT_DAYS
 
 __all__ = ["DRAFT_DAYS", "CollectSession", "SubmitOutcome"]
 
 #: Days after which an untouched draft is deleted (said on the drafts screen).
-DRAFT_DAYS = 30
+DRAFT_DAYS = DEFAULT_DRAFT_DAYS
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class CollectSession:
     source
         Recorded with each response (``"collect"``).
     draft_days
-        Drafts untouched for longer are deleted (:data:`DRAFT_DAYS` by default).
+        Drafts untouched for longer are deleted (default: the instrument's ``draft_days``,
+        :data:`DRAFT_DAYS` unless its YAML says otherwise).
     """
 
     def __init__(
@@ -72,10 +74,10 @@ class CollectSession:
         journal: Journal | None = None,
         connect: Callable[[str | None], object] | None = None,
         source: str = "collect",
-        draft_days: int = DRAFT_DAYS,
+        draft_days: int | None = None,
     ) -> None:
         self.instrument = instrument
-        self.draft_days = draft_days
+        self.draft_days = instrument.draft_days if draft_days is None else draft_days
         self.url = url or database_url()
         self.journal = journal or Journal()
         self.source = source

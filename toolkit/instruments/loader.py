@@ -20,6 +20,7 @@ from toolkit.i18n import Msg, Text, t
 from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
+    DRAFT_DAYS,
     NUMERIC_TYPES,
     QUESTION_TYPES,
     AnalysisMeta,
@@ -91,6 +92,7 @@ _TOP_KEYS = {
     "description",
     "languages",
     "analysis",
+    "draft_days",
     "choice_lists",
     "sections",
     "questions",
@@ -341,6 +343,10 @@ class _Builder:
         description = self.text(data, "description", subject, None)
         choice_lists = self.choice_lists(data.get("choice_lists"), data)
         analysis = self.analysis(data.get("analysis"), data)
+        draft_days = self.number(data, "draft_days", subject, None)
+        if draft_days is not None and (not isinstance(draft_days, int) or draft_days < 1):
+            self.wrong_type(data, "draft_days", subject, None, "expected.integer")
+            draft_days = None
         if "sections" in node and "questions" in node:
             self.problem(
                 "I027",
@@ -369,6 +375,7 @@ class _Builder:
             description=description,
             choice_lists=choice_lists,
             analysis=analysis,
+            draft_days=DRAFT_DAYS if draft_days is None else draft_days,
             layout=layout,
             source=self.source,
         )

@@ -42,6 +42,8 @@ CONTAINER_TYPES = frozenset({"group", "repeat", "likert_matrix"})
 QUESTION_TYPES = ANSWER_TYPES | CONTAINER_TYPES | {"note"}
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "likert", "likert_matrix"})
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
+#: Default number of days an untouched draft is kept (``draft_days`` of an instrument).
+DRAFT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ class Instrument:
     description: Text | None = None
     choice_lists: Mapping[str, ChoiceList] = field(default_factory=dict)
     analysis: AnalysisMeta = field(default_factory=AnalysisMeta)
+    #: Days an untouched draft of this instrument is kept before the field app deletes it.
+    draft_days: int = DRAFT_DAYS
     layout: str = "sections"
     source: str | None = field(default=None, compare=False)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from toolkit.i18n import Text
-from toolkit.instruments.model import Choice, ChoiceList, Instrument, Question
+from toolkit.instruments.model import DRAFT_DAYS, Choice, ChoiceList, Instrument, Question
 
 
 def _text(value: Text | None) -> dict[str, str] | None:
@@ -116,6 +116,8 @@ def instrument_to_dict(instrument: Instrument) -> dict:
         analysis["quotas"] = quotas
     if analysis:
         out["analysis"] = analysis
+    if instrument.draft_days != DRAFT_DAYS:
+        out["draft_days"] = instrument.draft_days
     shared = {name: _choices(cl) for name, cl in instrument.choice_lists.items() if not cl.inline}
     if shared:
         out["choice_lists"] = shared
