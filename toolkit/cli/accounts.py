@@ -56,7 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar=t("cli.accounts.role_metavar"),
         help=t("cli.accounts.role", known=_known()),
     )
-    add.add_argument("--display-name", help=t("cli.accounts.display_name"))
+    add.add_argument(
+        "--display-name",
+        metavar=t("cli.accounts.display_metavar"),
+        help=t("cli.accounts.display_name"),
+    )
     _password_option(add)
     add.set_defaults(handler=run_add)
 
@@ -94,7 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     for name, alias, active in (("disable", "desactiver", False), ("enable", "activer", True)):
         command = actions.add_parser(
-            name, aliases=[alias], help=t(f"cli.accounts.{name}"), description=t(f"cli.accounts.{name}")
+            name,
+            aliases=[alias],
+            help=t(f"cli.accounts.{name}"),
+            description=t(f"cli.accounts.{name}"),
         )
         command.add_argument("name", metavar=t("cli.accounts.name_metavar"))
         add_db_argument(command)

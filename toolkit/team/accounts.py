@@ -144,9 +144,7 @@ class Accounts:
         """The latest events, newest first: ``at`` (UTC), ``by``, ``action``, ``detail``,
         ``client``."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(events_t).order_by(events_t.c.id.desc()).limit(limit)
-            ).all()
+            rows = conn.execute(select(events_t).order_by(events_t.c.id.desc()).limit(limit)).all()
         return pd.DataFrame(
             [(r.at, r.by, r.action, r.detail, r.client) for r in rows],
             columns=["at", "by", "action", "detail", "client"],
@@ -200,9 +198,7 @@ class Accounts:
         hashed = passwords.hash_password(_check_password(password))
         now = _now()
         with self.engine.begin() as conn:
-            taken = conn.execute(
-                select(accounts_t.c.name).where(accounts_t.c.name == name)
-            ).first()
+            taken = conn.execute(select(accounts_t.c.name).where(accounts_t.c.name == name)).first()
             if taken is not None:
                 raise _fail("U004", name=name)
             conn.execute(
@@ -248,9 +244,7 @@ class Accounts:
             done = conn.execute(
                 update(accounts_t)
                 .where(accounts_t.c.name == key)
-                .values(
-                    **values, generation=accounts_t.c.generation + 1, updated_at=_now()
-                )
+                .values(**values, generation=accounts_t.c.generation + 1, updated_at=_now())
             )
             if done.rowcount != 1:
                 raise _fail("U005", name=key[:80])

@@ -24,6 +24,7 @@ __all__ = [
     "Person",
     "acting_name",
     "current_person",
+    "refused",
 ]
 
 TEAM_ENV = "TOOLKIT_TEAM"
@@ -64,3 +65,10 @@ def acting_name(typed: str, environ: Mapping[str, str] | None = None) -> str:
     """The name written in the audit: the signed-in person's, else what was typed."""
     person = current_person(environ)
     return person.name if person is not None and person.name else typed.strip()
+
+
+def refused(person: Person, action: str, lang: str | None = None) -> str:
+    """The sentence shown when ``person`` may not do ``action`` (``U009``)."""
+    from toolkit.i18n import t
+
+    return t("U009", lang, name=person.name, action=t(f"team.action.{action}", lang))

@@ -35,10 +35,10 @@ class ToolkitVoila(Voila):
     """Voilà serving a folder of notebooks, with the app index at its root and the room."""
 
     def init_handlers(self) -> list:
-        from toolkit.apps.room import ROOM_PATH, RoomPolicy, room_handlers
-
-        from toolkit.apps.team import GuardedVoilaHandler
         from voila.tornado.handler import TornadoVoilaHandler
+
+        from toolkit.apps.room import ROOM_PATH, RoomPolicy, room_handlers
+        from toolkit.apps.team import GuardedVoilaHandler
 
         handlers = [
             (rule[0], GuardedVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
@@ -23,7 +24,13 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit.apps.room.access import Throttle
 from toolkit.apps.team.identity import TeamIdentityProvider, client_address
-from toolkit.apps.team.pages import denied_page, page_csp, signed_in_page, signin_page
+from toolkit.apps.team.pages import (
+    denied_page,
+    error_page,
+    page_csp,
+    signed_in_page,
+    signin_page,
+)
 from toolkit.i18n import LANGUAGES, get_language, t
 from toolkit.team import page_action
 from toolkit.team.person import ROLES_HEADER, USER_HEADER
@@ -89,8 +96,16 @@ class _TeamPage(JupyterHandler):
         # always check it (the session cookie is also SameSite=Lax).
         web.RequestHandler.check_xsrf_cookie(self)
 
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        """A page in the reader's language with a way back to the sign-in (an expired
+        form, a refused request), never Jupyter's English error page or a traceback."""
+        lang = _lang(self)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(error_page(signin=url_path_join(self.base_url, "login"), lang=lang))
+
 
 class SignInHandler(_TeamPage):
+    @allow_unauthenticated
     def get(self) -> None:
         lang = _lang(self)
         user = self.current_user
@@ -122,8 +137,8 @@ class SignInHandler(_TeamPage):
             status,
         )
 
+    @allow_unauthenticated
     async def post(self) -> None:
-        self.check_xsrf_cookie()
         lang = _lang(self)
         name = self.get_argument("username", "").strip()[:64]
         password = self.get_argument("password", "")
@@ -133,8 +148,9 @@ class SignInHandler(_TeamPage):
         if wait > 0:
             minutes = max(1, round(wait / 60 + 0.49))
             await self.team.record(self, name or None, "sign_in_throttled")
-            self._form(lang, name=name, error=t("team.signin.throttled", lang, minutes=minutes),
-                       status=429)
+            self._form(
+                lang, name=name, error=t("team.signin.throttled", lang, minutes=minutes), status=429
+            )
             return
         account = await self._authenticate(name, password)
         if account is None:
@@ -157,8 +173,8 @@ class SignInHandler(_TeamPage):
 
 
 class SignOutHandler(_TeamPage):
+    @allow_unauthenticated
     async def post(self) -> None:
-        self.check_xsrf_cookie()
         user = self.current_user
         self.team.clear_login_cookie(self)
         if user:
@@ -166,6 +182,7 @@ class SignOutHandler(_TeamPage):
             await self.team.record(self, user.username, "signed_out")
         self.redirect(url_path_join(self.base_url, "login") + "?out=1")
 
+    @allow_unauthenticated
     def get(self) -> None:
         # Signing out by a link would let any page sign people out: a form posts instead.
         self.redirect(url_path_join(self.base_url, "login"))

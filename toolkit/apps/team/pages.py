@@ -14,7 +14,7 @@ from toolkit.apps.common.html import esc
 from toolkit.i18n import LANGUAGES, t
 from toolkit.team.roles import ACTIONS, ROLES
 
-__all__ = ["denied_page", "page_csp", "signed_in_page", "signin_page"]
+__all__ = ["denied_page", "error_page", "page_csp", "signed_in_page", "signin_page"]
 
 _OTHER = {"fr": ("en", "English"), "en": ("fr", "Français")}
 
@@ -131,7 +131,13 @@ def _role_labels(roles: object, lang: str) -> str:
 
 
 def denied_page(
-    *, name: str, roles: tuple[str, ...], action: str, home: str, signout: str, xsrf_form: str,
+    *,
+    name: str,
+    roles: tuple[str, ...],
+    action: str,
+    home: str,
+    signout: str,
+    xsrf_form: str,
     lang: str,
 ) -> str:
     """The page shown instead of an app the person's roles do not open."""
@@ -139,11 +145,21 @@ def denied_page(
     needed = [role for role in ROLES if action in ACTIONS[role]]
     body = (
         '<div class="tm-card">'
-        f'<p>{esc(t("team.denied.page", lang, roles=_role_labels(needed, lang)))}</p>'
-        f'<p>{esc(t("team.denied.yours", lang, name=name, roles=_role_labels(roles, lang) or "—"))}</p>'
+        f"<p>{esc(t('team.denied.page', lang, roles=_role_labels(needed, lang)))}</p>"
+        f"<p>{esc(t('team.denied.yours', lang, name=name, roles=_role_labels(roles, lang) or '—'))}</p>"
         f'<a class="tm-button" href="{esc(home)}">{esc(t("team.home", lang))}</a>'
         f'<form method="post" action="{esc(signout)}">{xsrf_form}'
         f'<button type="submit" class="tm-secondary">{esc(t("team.signout_other", lang))}</button>'
         "</form></div>"
     )
     return _document(lang, t("team.denied.title", lang), body, switch="?")
+
+
+def error_page(*, signin: str, lang: str) -> str:
+    """A refused or expired request: say so, and offer the sign-in page again."""
+    lang = _lang(lang)
+    body = (
+        f'<div class="tm-card"><p>{esc(t("team.error.expired", lang))}</p>'
+        f'<a class="tm-button" href="{esc(signin)}">{esc(t("team.signin.again", lang))}</a></div>'
+    )
+    return _document(lang, t("team.error.title", lang), body, switch="?")
