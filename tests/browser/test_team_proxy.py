@@ -197,9 +197,11 @@ def test_proxy__sign_in_over_https__secure_http_only_session(proxied):
     assert {"secure", "httponly", "samesite=lax"} <= flags
 
 
-def _signed_in_page(browser, proxied, name, size=(768, 1024)):
+def _signed_in_page(browser, proxied, name, size=(768, 1024), headers=None):
     context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]}, ignore_https_errors=True
+        viewport={"width": size[0], "height": size[1]},
+        ignore_https_errors=True,
+        extra_http_headers=headers or {},
     )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -213,7 +215,10 @@ def _signed_in_page(browser, proxied, name, size=(768, 1024)):
 
 
 def test_proxy__collect_page__kernel_over_websocket_knows_who_signed_in(browser, proxied):
-    context, page = _signed_in_page(browser, proxied, "awa")
+    # The browser claims to be a coordinator in the headers the server uses for the kernel:
+    # the server overwrites them with the signed-in person's.
+    forged = {"X-Toolkit-User": "chloe", "X-Toolkit-Roles": "coordinator"}
+    context, page = _signed_in_page(browser, proxied, "awa", headers=forged)
     try:
         page.goto(f"{proxied.https}/voila/render/collecte.ipynb?instrument=barometre_ambiance")
         collector = page.locator(".mt-collector input")
