@@ -74,7 +74,7 @@ def test_sign_in__right_password__opens_a_session_and_is_an_event(team_server, a
     assert reply.status == 302
     assert reply.location == "/voila/render/index.ipynb"
     page = client.request("/login")
-    assert "Vous êtes connecté·e : chloe." in page.words
+    assert "Vous êtes connecté·e : chloe." in page.words
     events = accounts.events()
     assert ((events["by"] == "chloe") & (events["action"] == "signed_in")).any()
 
@@ -114,8 +114,8 @@ def test_collector__trainer_page_and_projector__refused(team_server, room, accou
     client.sign_in("awa")
     page = client.request(f"/voila/render/formation_animateur.ipynb?code={code}")
     assert page.status == 403
-    assert "Cette page est réservée aux rôles suivants : formation." in page.words
-    assert "Votre compte (awa) a le rôle : collecte." in page.words
+    assert "Cette page est réservée aux rôles suivants : formation." in page.words
+    assert "Votre compte (awa) a le rôle : collecte." in page.words
     assert client.request(f"/salle/{code}/projection").status == 403
     before = live.info(code).run
     xsrf = client.xsrf()
@@ -182,7 +182,7 @@ def test_disabled_account__open_session__closed_on_every_page(team_server, accou
     accounts.add("dina", PASSWORD, roles=["trainer"], by="test")
     client = Browserless(str(team_server))
     client.sign_in("dina")
-    assert client.request("/login").words.count("connecté·e : dina") == 1
+    assert client.request("/login").words.count("connecté·e : dina") == 1
     accounts.set_active("dina", False, by="test")
     time.sleep(RECHECK_SECONDS + 0.5)
     assert client.request("/voila/tree").status == 302

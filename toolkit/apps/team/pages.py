@@ -46,6 +46,7 @@ button, .tm-button { display: flex; align-items: center; justify-content: center
 .tm-ok { color: #14532d; background: #e8f5ec; border-left: 4px solid #1b7a3d;
   padding: 10px 12px; border-radius: 6px; margin: 0 0 8px; }
 .tm-hint { font-size: 16px; color: #4a5360; margin: 16px 0 0; }
+.tm-card > p:first-child { margin-top: 0; }
 """
 
 
