@@ -3,8 +3,10 @@
 ``toolkit serve`` on a team server passes the signed-in person to each page's kernel
 (``TOOLKIT_TEAM=1``, and the name and roles in ``HTTP_X_TOOLKIT_USER`` and
 ``HTTP_X_TOOLKIT_ROLES``, set by the server itself after sign-in and never taken from the
-browser). Served only to oneself, there is no sign-in: :func:`current_person` is ``None``
-and the apps keep asking for the collector's name as before.
+browser). Under JupyterHub each person has their own server, started by the hub with
+``JUPYTERHUB_USER`` and, from ``deploy/jupyterhub_config.py``, ``TOOLKIT_ROLES``.
+Served only to oneself, there is no sign-in: :func:`current_person` is ``None`` and the
+apps keep asking for the collector's name as before.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ USER_HEADER = "X-Toolkit-User"
 ROLES_HEADER = "X-Toolkit-Roles"
 USER_ENV = "HTTP_X_TOOLKIT_USER"
 ROLES_ENV = "HTTP_X_TOOLKIT_ROLES"
+#: Set by JupyterHub in a person's own server (and so in its kernels).
+HUB_USER_ENV = "JUPYTERHUB_USER"
+HUB_ROLES_ENV = "TOOLKIT_ROLES"
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,11 @@ def current_person(environ: Mapping[str, str] | None = None) -> Person | None:
     env = os.environ if environ is None else environ
     if env.get(TEAM_ENV) != "1":
         return None
-    roles = tuple(r for r in env.get(ROLES_ENV, "").split(",") if r in ROLES)
-    return Person(env.get(USER_ENV, "").strip(), roles if env.get(USER_ENV) else ())
+    name, roles = env.get(USER_ENV, "").strip(), env.get(ROLES_ENV, "")
+    if not name and env.get(HUB_USER_ENV):
+        name, roles = env[HUB_USER_ENV].strip(), env.get(HUB_ROLES_ENV, "")
+    known = tuple(r for r in roles.split(",") if r in ROLES)
+    return Person(name, known if name else ())
 
 
 def acting_name(typed: str, environ: Mapping[str, str] | None = None) -> str:
