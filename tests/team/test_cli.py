@@ -112,3 +112,12 @@ def test_serve__team_asked_without_account__u007(monkeypatch, capsys, db):
     status, _, err = run(monkeypatch, capsys, "serve", "--team", "--db", db)
     assert status == 1
     assert err.startswith("U007")
+
+
+def test_team_mode__database_away__asked_team_kept_else_warned(capsys):
+    from toolkit.cli.serve import team_mode
+
+    away = "postgresql://toolkit@127.0.0.1:1/absent"
+    assert team_mode(away, asked=True) is True
+    assert team_mode(away, asked=False) is False
+    assert "impossible de savoir si elle a des comptes" in capsys.readouterr().err

@@ -231,15 +231,24 @@ def team_mode(url: str, *, asked: bool) -> bool:
     """Whether to serve as a team server: asked for, or the database holds an account.
 
     Raises :class:`ToolkitError` (``U007``) when asked for with no account to sign in with.
+    A database that cannot be reached leaves the choice to ``asked``.
     """
+    from toolkit.errors import StoreUnavailableError
     from toolkit.store import connect
     from toolkit.team import Accounts
 
-    store = connect(url)
     try:
-        found = Accounts(store.engine).any_active()
-    finally:
-        store.close()
+        store = connect(url)
+        try:
+            found = Accounts(store.engine).any_active()
+        finally:
+            store.close()
+    except StoreUnavailableError:
+        # Asked for: serve as a team anyway (sign-in works once the database is back);
+        # otherwise say that accounts could not be checked and serve as before.
+        if not asked:
+            print(t("cli.serve.team_unknown"), file=sys.stderr, flush=True)
+        return asked
     if asked and not found:
         raise ToolkitError(problems=[Problem("U007")])
     return found

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
+from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -31,6 +32,7 @@ from toolkit.apps.team.pages import (
     signed_in_page,
     signin_page,
 )
+from toolkit.errors import StoreError
 from toolkit.i18n import LANGUAGES, get_language, t
 from toolkit.team import page_action
 from toolkit.team.person import ROLES_HEADER, USER_HEADER
@@ -51,6 +53,8 @@ FAILURES_ALLOWED = 10
 FAILURE_WINDOW = 900.0
 _THROTTLE = Throttle(limit=FAILURES_ALLOWED, window=FAILURE_WINDOW)
 _INDEX = "voila/render/index.ipynb"
+#: What :meth:`SignInHandler._authenticate` returns when the database cannot be reached.
+_OFFLINE = object()
 
 
 def _lang(handler: web.RequestHandler) -> str:
@@ -153,6 +157,9 @@ class SignInHandler(_TeamPage):
             )
             return
         account = await self._authenticate(name, password)
+        if account is _OFFLINE:
+            self._form(lang, name=name, error=t("team.signin.offline", lang), status=503)
+            return
         if account is None:
             for key in keys:
                 _THROTTLE.failed(key)
@@ -166,10 +173,13 @@ class SignInHandler(_TeamPage):
     async def _authenticate(self, name: str, password: str) -> object:
         import asyncio
 
-        accounts = self.team.accounts()
-        return await asyncio.get_running_loop().run_in_executor(
-            None, accounts.authenticate, name, password
-        )
+        try:
+            accounts = self.team.accounts()
+            return await asyncio.get_running_loop().run_in_executor(
+                None, accounts.authenticate, name, password
+            )
+        except (StoreError, SQLAlchemyError):
+            return _OFFLINE
 
 
 class SignOutHandler(_TeamPage):

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.utils import url_path_join
+from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
+from toolkit.errors import StoreError
 from toolkit.team import Account, Accounts
 
 __all__ = ["SESSION_DAYS", "TeamIdentityProvider", "TeamUser", "client_address"]
@@ -88,9 +90,14 @@ class TeamIdentityProvider(IdentityProvider):
         seen = cache.get(name)
         if seen is not None and time.monotonic() - seen[0] < RECHECK_SECONDS:
             return seen[1]
-        account = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: self.accounts().get(name)
-        )
+        try:
+            account = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: self.accounts().get(name)
+            )
+        except StoreError:
+            # The database is away: whoever was signed in stays signed in (their answers go
+            # to the journal meanwhile); nobody new can sign in until it is back.
+            return seen[1] if seen is not None else None
         if len(cache) > 10_000:
             cache.clear()
         cache[name] = (time.monotonic(), account)
@@ -105,9 +112,12 @@ class TeamIdentityProvider(IdentityProvider):
     ) -> None:
         """Write an event with the browser's address (in a thread: the store may be remote)."""
         client = client_address(handler)
-        await asyncio.get_running_loop().run_in_executor(
-            None, lambda: self.accounts().record(by, action, detail, client)
-        )
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                None, lambda: self.accounts().record(by, action, detail, client)
+            )
+        except (StoreError, SQLAlchemyError):
+            self.log.warning("team event %s of %s not recorded: the database is away", action, by)
 
     # -- sessions --------------------------------------------------------------------------
     def user_to_cookie(self, user: User) -> str:
