@@ -1,7 +1,10 @@
 """Password hashing with Argon2id (argon2-cffi, the algorithm OWASP recommends first).
 
-The hash string carries its own parameters, so a hash made with older parameters still
-verifies and is replaced at the next sign-in (:func:`needs_rehash`).
+Parameters are OWASP's (Password Storage Cheat Sheet): 19 MiB of memory, 2 passes, one lane.
+argon2-cffi's own defaults (64 MiB, 3 passes, 4 lanes) cost seconds per sign-in on a loaded
+two-core server (``benchmarks/bench_team.py``). The hash string carries its own parameters,
+so a hash made with other parameters still verifies and is replaced at the next sign-in
+(:func:`needs_rehash`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ MAX_LENGTH = 256
 
 @cache
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+    return PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 
 @cache
