@@ -14,6 +14,7 @@ Every sign-in, failure, sign-out and refused page is an event in ``team_events``
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -151,7 +152,7 @@ class SignInHandler(_TeamPage):
         wait = max(_THROTTLE.wait(key) for key in keys)
         if wait > 0:
             minutes = max(1, round(wait / 60 + 0.49))
-            await self.team.record(self, name or None, "sign_in_throttled")
+            await self.team.record(self, None, "sign_in_throttled", name)
             self._form(
                 lang, name=name, error=t("team.signin.throttled", lang, minutes=minutes), status=429
             )
@@ -163,7 +164,8 @@ class SignInHandler(_TeamPage):
         if account is None:
             for key in keys:
                 _THROTTLE.failed(key)
-            await self.team.record(self, name or None, "sign_in_failed")
+            # Nobody is known yet: the name typed is what was tried, not who tried it.
+            await self.team.record(self, None, "sign_in_failed", name)
             self._form(lang, name=name, error=t("team.signin.failed", lang), status=403)
             return
         self.team.open_session(self, account)
@@ -171,8 +173,6 @@ class SignInHandler(_TeamPage):
         self.redirect(_safe_next(self, self.get_argument("next", None)))
 
     async def _authenticate(self, name: str, password: str) -> object:
-        import asyncio
-
         try:
             accounts = self.team.accounts()
             return await asyncio.get_running_loop().run_in_executor(
