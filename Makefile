@@ -24,16 +24,18 @@ $(TESTS): pyproject.toml $(BASE)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-# The browser suite drives Debian's Chromium and the PostgreSQL half of the suite runs on a
-# throwaway cluster of Debian's postgresql; as root (CI, a fresh machine) both are installed here.
+# The browser suite drives Debian's Chromium, the PostgreSQL half of the suite runs on a
+# throwaway cluster of Debian's postgresql, and the team-server tests put Debian's nginx (with a
+# certificate made by openssl) in front of toolkit serve; as root (CI, a fresh machine) they are
+# installed here.
 SYSTEM_DEPS := $(VENV)/.system-deps
 $(SYSTEM_DEPS): | $(BIN)/python
-	@if [ -x /usr/bin/chromium ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/sbin/nginx ] && [ -x /usr/bin/openssl ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium postgresql >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium postgresql nginx openssl >/dev/null; \
 	else \
-	  echo "Les tests demandent les paquets Debian chromium et postgresql : sudo apt-get install chromium postgresql" >&2; exit 1; \
+	  echo "Les tests demandent les paquets Debian chromium, postgresql, nginx et openssl : sudo apt-get install chromium postgresql nginx openssl" >&2; exit 1; \
 	fi
 	touch $@
 

@@ -11,6 +11,12 @@ valid room code.
 
 ``--lan`` serves a workshop room: it binds the machine's local-network address, prints the
 participants' address with its QR code, and says how to check that phones can reach it.
+
+A **team server** (``--team``, or any database that holds an account, see
+``toolkit accounts``) asks everyone to sign in under their own name instead: the token
+is not used, each app opens for the roles that may use it, and every action is recorded
+with who did it (:mod:`toolkit.apps.team`). Its pages get no preheated kernels, since a
+kernel must know who opened its page before it runs.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ from pathlib import Path
 
 from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.cli import add_db_argument
-from toolkit.errors import ToolkitError
+from toolkit.errors import Problem, ToolkitError
 from toolkit.i18n import t
+from toolkit.team.person import TEAM_ENV
 
 __all__ = [
     "LOCAL_HOSTS",
@@ -43,6 +50,7 @@ __all__ = [
     "register",
     "room_url",
     "run",
+    "team_mode",
     "voila_config",
 ]
 
@@ -61,6 +69,8 @@ PRELOADED = (
 #: workshop phones no longer start kernels, but several trainers or mediators may at once).
 KERNEL_STARTUP_TIMEOUT = 180
 DEFAULT_PORT = 8866
+#: The identity provider of a team server (sign-in per person instead of the token).
+TEAM_IDENTITY = "toolkit.apps.team.identity.TeamIdentityProvider"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,12 +85,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--pool", type=int, default=1, metavar="N", help=t("cli.serve.pool"))
     parser.add_argument("--cull", type=int, default=900, metavar="S", help=t("cli.serve.cull"))
     parser.add_argument("--open", action="store_true", help=t("cli.serve.open"))
+    parser.add_argument("--team", action="store_true", help=t("cli.serve.team"))
     parser.set_defaults(handler=run)
+    from toolkit.cli import accounts
+
+    accounts.register(subparsers)
 
 
-def voila_config(*, pool: int, cull: int) -> dict:
+def voila_config(*, pool: int, cull: int, team: bool = False) -> dict:
     """The ``voila.json`` written for the child: preheated pools for :data:`PRELOADED` pages
-    only (not for every notebook of the folder), idle kernels culled after ``cull`` seconds."""
+    only (not for every notebook of the folder), idle kernels culled after ``cull`` seconds;
+    on a ``team`` server, the identity of team accounts and the signed-in person passed to
+    each kernel (and no pool)."""
     config: dict = {
         "VoilaExecutor": {"startup_timeout": KERNEL_STARTUP_TIMEOUT},
         "MappingKernelManager": {
@@ -89,6 +105,12 @@ def voila_config(*, pool: int, cull: int) -> dict:
             "cull_connected": False,
         },
     }
+    if team:
+        from toolkit.team.person import ROLES_HEADER, USER_HEADER
+
+        config["Voila"] = {"identity_provider_class": TEAM_IDENTITY}
+        config["VoilaConfiguration"] = {"http_header_envs": [USER_HEADER, ROLES_HEADER]}
+        return config
     if pool > 0:
         pools = {"default": {"pool_size": 0}}
         pools.update({name: {"pool_size": pool} for name in PRELOADED})
@@ -205,6 +227,33 @@ def _announce_room(participants: str, *, reachable: bool) -> None:
     print(t("cli.serve.room_check", url=participants), flush=True)
 
 
+def team_mode(url: str, *, asked: bool) -> bool:
+    """Whether to serve as a team server: asked for, or the database holds an account.
+
+    Raises :class:`ToolkitError` (``U007``) when asked for with no account to sign in with.
+    A database that cannot be reached leaves the choice to ``asked``.
+    """
+    from toolkit.errors import StoreUnavailableError
+    from toolkit.store import connect
+    from toolkit.team import Accounts
+
+    try:
+        store = connect(url)
+        try:
+            found = Accounts(store.engine).any_active()
+        finally:
+            store.close()
+    except StoreUnavailableError:
+        # Asked for: serve as a team anyway (sign-in works once the database is back);
+        # otherwise say that accounts could not be checked and serve as before.
+        if not asked:
+            print(t("cli.serve.team_unknown"), file=sys.stderr, flush=True)
+        return asked
+    if asked and not found:
+        raise ToolkitError(problems=[Problem("U007")])
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     from toolkit.collect import project_root, surveys_dir
 
@@ -215,10 +264,11 @@ def run(args: argparse.Namespace) -> int:
         raise ToolkitError(t("cli.serve.no_lan"))
     host = args.host or (lan if args.lan else "127.0.0.1")
     args.host = host
-    token = args.token
-    if host not in LOCAL_HOSTS and not token:
-        token = secrets.token_urlsafe(24)
     url = _database_url(args.db)
+    team = team_mode(url, asked=args.team)
+    token = None if team else args.token
+    if host not in LOCAL_HOSTS and not token and not team:
+        token = secrets.token_urlsafe(24)
     journal = _journal_path(url)
     notebooks = Path(os.environ.get("TOOLKIT_NOTEBOOKS") or project_root() / "notebooks").resolve()
     env = dict(os.environ)
@@ -230,6 +280,10 @@ def run(args: argparse.Namespace) -> int:
             "VOILA_APP_IP": "127.0.0.1" if args.host in ANY_ADDRESS else args.host,
         }
     )
+    if team:
+        env[TEAM_ENV] = "1"
+    else:
+        env.pop(TEAM_ENV, None)
     env.setdefault("TOOLKIT_EXPORT_DIR", str((project_root() / "data" / "exports").resolve()))
     shown_host = args.host if args.host not in ANY_ADDRESS else "127.0.0.1"
     participants = room_url(lan if args.host in ANY_ADDRESS and lan else shown_host, args.port)
@@ -248,7 +302,8 @@ def run(args: argparse.Namespace) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="toolkit-voila-") as config_dir:
         Path(config_dir, "voila.json").write_text(
-            json.dumps(voila_config(pool=args.pool, cull=args.cull)), encoding="utf-8"
+            json.dumps(voila_config(pool=args.pool, cull=args.cull, team=team)),
+            encoding="utf-8",
         )
         command = build_command(
             notebooks, host=args.host, port=args.port, token=token, config_dir=Path(config_dir)
@@ -267,6 +322,8 @@ def run(args: argparse.Namespace) -> int:
                 print(t("cli.serve.url", url=index), flush=True)
                 if token:
                     print(t("cli.serve.token_notice"), flush=True)
+                if team:
+                    print(t("cli.serve.team_notice"), flush=True)
                 _announce_room(participants, reachable=args.host not in LOCAL_HOSTS)
                 if args.open:
                     webbrowser.open(index)

@@ -45,6 +45,7 @@ from toolkit.collect import (
 from toolkit.errors import StoreError, ToolkitError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument
+from toolkit.team import acting_name
 
 __all__ = [
     "AUTOSAVE_SECONDS",
@@ -262,7 +263,7 @@ class CollectApp:
             return False
         start.start_message.value = ""
         meta = Metadata(
-            collector=start.collector.value.strip(),
+            collector=acting_name(start.collector.value),
             team=start.team.value.strip() or None,
             wave=start.wave.value.strip() or current_wave(),
             started_at=dt.datetime.now(dt.UTC),
@@ -378,7 +379,7 @@ class CollectApp:
     def start_correction(self) -> bool:
         """Open the chosen submitted response in the form to correct it."""
         screen = self.responses_screen
-        if not screen.response_list.value or screen.by() is None:
+        if not screen.response_list.value or screen.by("correct") is None:
             return False
         try:
             self.form = self.session.load(screen.response_list.value)

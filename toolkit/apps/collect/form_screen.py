@@ -16,6 +16,8 @@ from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
 from toolkit.collect import FormState
 from toolkit.errors import StoreUnavailableError
+from toolkit.team import acting_name, current_person
+from toolkit.team.person import refused
 
 if TYPE_CHECKING:
     from toolkit.apps.collect.app import CollectApp
@@ -190,7 +192,11 @@ class FormScreen:
                 self._pending.cancel()
                 self._pending = None
             if app.mode is Mode.CORRECT:
-                by = app.start_screen.collector.value.strip()
+                person = current_person()
+                if person is not None and not person.may("correct"):
+                    renderer.message.value = message("error", refused(person, "correct", app.lang))
+                    return app.form.state
+                by = acting_name(app.start_screen.collector.value)
                 if not by:
                     renderer.message.value = message(
                         "error", app.tr("collect.start.collector_required")

@@ -14,6 +14,8 @@ from toolkit.apps.common.html import esc
 from toolkit.collect import short_reference
 from toolkit.collect.labels import value_label
 from toolkit.errors import StoreError, ToolkitError
+from toolkit.team import acting_name, current_person
+from toolkit.team.person import refused
 
 if TYPE_CHECKING:
     from toolkit.apps.collect.app import CollectApp
@@ -82,9 +84,14 @@ class ResponsesScreen:
             widgets.HBox([self.void_button, self.back_button]),
         ]
 
-    def by(self) -> str | None:
-        """The collector's pseudonym, required to correct or void."""
-        by = self.app.start_screen.collector.value.strip()
+    def by(self, action: str) -> str | None:
+        """Who corrects or voids (``action``): on a team server the signed-in person, if
+        their roles allow it; otherwise the collector's pseudonym, required."""
+        person = current_person()
+        if person is not None and not person.may(action):
+            self.list_message.value = message("error", refused(person, action, self.app.lang))
+            return None
+        by = acting_name(self.app.start_screen.collector.value)
         if not by:
             self.list_message.value = message(
                 "error", self.app.tr("collect.start.collector_required")
@@ -95,7 +102,7 @@ class ResponsesScreen:
     def void(self) -> bool:
         """Void the chosen response; a reason is required."""
         app = self.app
-        by = self.by()
+        by = self.by("void")
         if not self.response_list.value or by is None:
             return False
         reason = self.void_reason.value.strip()

@@ -11,6 +11,7 @@ from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
 from toolkit.collect import current_wave
 from toolkit.instruments import Question
+from toolkit.team import current_person
 
 if TYPE_CHECKING:
     from toolkit.apps.collect.app import CollectApp
@@ -63,6 +64,13 @@ class StartScreen:
         self.responses_button = nav_button(icon="pencil")
         self.responses_button.on_click(lambda _b: app.show_responses())
         self.start_message = widgets.HTML()
+        self.person = current_person()
+        if self.person is not None:
+            # A team server: the signed-in person collects, under their own name.
+            self.collector.value = self.person.name
+            self.collector.disabled = True
+            if not self.person.may("correct"):
+                self.responses_button.layout.display = "none"
         for widget, name in (
             (self.collector, "collector"),
             (self.team, "team"),

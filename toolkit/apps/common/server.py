@@ -8,7 +8,11 @@ option works unchanged. Additions:
   at ``voila/tree``);
 - the workshop room (:mod:`toolkit.apps.room`): the participants' light page at ``salle``
   (no kernel per phone, no token: a room code) and the projector's page (token required);
-- the former participants' notebook address redirects to ``salle``, query kept.
+- the former participants' notebook address redirects to ``salle``, query kept;
+- the app pages go through :class:`~toolkit.apps.team.GuardedVoilaHandler`: on a team
+  server (``toolkit serve`` then sets the identity provider to
+  :class:`~toolkit.apps.team.TeamIdentityProvider`) each app opens only for the roles that
+  may use it, and its kernel learns who opened it.
 """
 
 from __future__ import annotations
@@ -31,9 +35,15 @@ class ToolkitVoila(Voila):
     """Voilà serving a folder of notebooks, with the app index at its root and the room."""
 
     def init_handlers(self) -> list:
-        from toolkit.apps.room import ROOM_PATH, RoomPolicy, room_handlers
+        from voila.tornado.handler import TornadoVoilaHandler
 
-        handlers = super().init_handlers()
+        from toolkit.apps.room import ROOM_PATH, RoomPolicy, room_handlers
+        from toolkit.apps.team import GuardedVoilaHandler
+
+        handlers = [
+            (rule[0], GuardedVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler else rule
+            for rule in super().init_handlers()
+        ]
         if self.notebook_path:
             return handlers
         secret = getattr(self, "cookie_secret", b"") or os.urandom(32)

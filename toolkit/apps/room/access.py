@@ -5,13 +5,14 @@
   request carries it (header ``X-Room-Pass``); it opens that room only, and nothing of the
   Voilà server (index, collection, store, notebooks, kernels), which keeps demanding its token.
 - A **trainer** is whoever the Jupyter server itself authenticated (its token, or the cookie
-  set when the token was given once); the projector view and its controls ask for that.
+  set when the token was given once); the projector view and its controls ask for that. On
+  a team server (:mod:`toolkit.apps.team`) people sign in under their own name and only
+  an account with the trainer role passes: the token opens nothing there.
 - **Guessing codes**: a join with an unknown or closed code counts as a failure for the
   client's address; after :data:`FAILURES_ALLOWED` failures in :data:`FAILURE_WINDOW`
   seconds the address is refused (HTTP 429) until the window has passed.
 
-Sign-in per person and roles (collector, coordinator, trainer) are meant to extend
-:meth:`RoomPolicy.trainer`; the handlers ask nothing of anyone outside this module.
+The handlers ask nothing of anyone outside this module.
 """
 
 from __future__ import annotations
@@ -168,7 +169,11 @@ class RoomPolicy:
         """Let through whoever the Jupyter server authenticated (403 for anyone else).
 
         ``user`` is the handler's ``current_user``: with a token, only its holder; served
-        on 127.0.0.1 without a token, everyone on this machine (Voilà's own rule).
+        on 127.0.0.1 without a token, everyone on this machine (Voilà's own rule); on a team
+        server, a signed-in person whose roles include ``trainer``.
         """
         if not user:
+            raise Denied(403, "room.error.trainer")
+        roles = getattr(user, "roles", None)
+        if roles is not None and "trainer" not in roles:
             raise Denied(403, "room.error.trainer")

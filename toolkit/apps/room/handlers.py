@@ -375,6 +375,9 @@ class ProjectorControl(_TrainerApi):
             self.reply({"message": error.problems[0].message(lang)}, 409)
             return
         hub.touched(code)
+        record = getattr(self.identity_provider, "record", None)
+        if record is not None:
+            await record(self, self.current_user.username, "room_control", f"{code} {action}")
         self.reply({"ok": True})
 
 
