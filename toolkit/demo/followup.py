@@ -643,7 +643,7 @@ def _close_projects(
 ) -> None:
     """Projects whose last milestone is past get their outcome (a correction of the record)."""
     for response_id, collector in projects:
-        answers = dict(store.get(response_id).answers)  # type: ignore[attr-defined]
+        answers = dict(store.get(response_id, include_pii=True).answers)  # type: ignore[attr-defined]
         last = max(dt.date.fromisoformat(m["date_jalon"]) for m in answers["jalons"])
         if last + dt.timedelta(days=7) > today:
             continue
