@@ -21,12 +21,12 @@ from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
     DRAFT_DAYS,
+    LEGAL_BASES,
     NUMERIC_TYPES,
     QUESTION_TYPES,
     AnalysisMeta,
     Choice,
     ChoiceList,
-    LEGAL_BASES,
     Instrument,
     PrivacyMeta,
     Question,
@@ -497,7 +497,9 @@ class _Builder:
         node = self.keys(raw, _PRIVACY_KEYS, subject, None)
         days = node.get("retention_days")
         if days is not None and (
-            isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RETENTION_DAYS
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= MAX_RETENTION_DAYS
         ):
             self.problem(
                 "P010",

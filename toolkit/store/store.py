@@ -20,7 +20,7 @@ from toolkit.store import frame as frames
 from toolkit.store import limits, pii, writes
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.keyfile import PiiKey
-from toolkit.store.pii_tables import privacy_log
+from toolkit.store.pii_tables import PRIVACY_ACTIONS, privacy_log
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
@@ -659,9 +659,17 @@ class Store:
     # ------------------------------------------------------------------ personal data
 
     def erase(
-        self, response_ids: Sequence[str], *, by: str, reason: str | None = None, action="erasure"
+        self,
+        response_ids: Sequence[str],
+        *,
+        by: str,
+        reason: str | None = None,
+        action: str = "erasure",
     ) -> int:
         """Erase responses for good (right to erasure, end of retention); return how many.
+
+        ``action`` is what the privacy log records: ``erasure`` (a person's request) or
+        ``purge`` (past the retention period).
 
         Their answers, ``pii`` answers and audit trail are deleted; the row itself stays
         as an empty voided shell (instrument, dates, collector: nothing about the
@@ -674,6 +682,9 @@ class Store:
         StoreError
             ``S004`` an id is not a UUID, ``S003`` unknown response, ``S009`` no ``by``.
         """
+        if action not in ("erasure", "purge"):
+            known = "erasure, purge"
+            raise StoreError(problems=[Problem("P022", {"action": action, "known": known})])
         ids = [writes.check_uuid(r) for r in response_ids]
         writes.required(by, "by", "store.action.erase")
         limits.raise_for(limits.audit_problems(by, reason))
@@ -723,6 +734,9 @@ class Store:
         reason: str | None = None,
     ) -> None:
         """Record in ``privacy_log`` that a privacy operation (an access request) took place."""
+        if action not in PRIVACY_ACTIONS:
+            known = ", ".join(PRIVACY_ACTIONS)
+            raise StoreError(problems=[Problem("P022", {"action": action, "known": known})])
         writes.required(by, "by", "store.action.erase")
         limits.raise_for(limits.audit_problems(by, reason))
         self._write(
