@@ -20,7 +20,9 @@ __all__ = ["access_report", "write_access_report"]
 
 def _answers(instrument: Instrument, answers: dict, lang: str | None) -> list[str]:
     lines: list[str] = []
-    for question in instrument.fields():
+    for question in instrument.questions():
+        if not (question.holds_answer or question.type == "repeat"):
+            continue
         if instrument.repeat_of(question.name) is not None or question.name not in answers:
             continue
         label = question.label.get(lang) if question.label is not None else question.name
