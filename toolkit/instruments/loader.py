@@ -530,10 +530,14 @@ class _Builder:
             ):
                 self.wrong_type(raw, key, subject, None, "expected.list")
                 value = []
-            lists[key] = tuple(v.strip() for v in value)
+            lists[key] = tuple(str(v).strip() for v in value)
+        purpose = self.text(raw, "purpose", subject, None)
+        if purpose is not None:
+            # Plain str: a folded YAML scalar (>-) would not write back otherwise.
+            purpose = Text.of({lang: str(text) for lang, text in purpose.to_plain().items()})
         return PrivacyMeta(
             retention_days=days,
-            purpose=self.text(raw, "purpose", subject, None),
+            purpose=purpose,
             legal_basis=basis,
             recipients=lists["recipients"],
             categories=lists["categories"],
