@@ -82,7 +82,7 @@ def _frames(store, rows: int) -> tuple[float, float]:
             frame = store.frame("barometre_ambiance", include_pii=include)
             best = min(best, time.perf_counter() - start)
         results.append(best)
-    if frame["contact_email"].isna().any():
+    if frame["contact_email"].notna().sum() < rows:
         raise SystemExit("include_pii frame lost e-mails")
     return results[0], results[1]
 
