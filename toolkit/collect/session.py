@@ -289,7 +289,7 @@ class CollectSession:
     def recent(self, limit: int = 20) -> list[dict]:
         """The latest submitted responses (for correction and voiding), newest first."""
         frame = self._call(
-            lambda s: s.frame(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
+            lambda s: s.frame(self.instrument.id)  # type: ignore[attr-defined]
         )
         frame = frame.sort_values("submitted_at", ascending=False).head(limit)  # type: ignore[attr-defined]
         columns = ["response_id", "collector", "sector", "wave", "started_at", "submitted_at"]

@@ -622,7 +622,7 @@ def _correct_one_date(
     for item in register.items(kind="agreement", open_only=True):
         if item.state != "planned" or item.collector is None:
             continue
-        record = store.get(item.parent_id)  # type: ignore[attr-defined]
+        record = store.get(item.parent_id, include_pii=True)  # type: ignore[attr-defined]
         answers = dict(record.answers)
         corrected = item.parent_date - dt.timedelta(days=7)
         answers["date_intervention"] = corrected.isoformat()
