@@ -201,3 +201,13 @@ def test_cli_privacy__access_erase_purge_register(residents, db_url, tmp_path, c
     assert "Visite à domicile" in register.read_text(encoding="utf-8")
     assert main(["privacy", "erase", "--value", "nobody", "--by", "DPO", "--db", db_url]) == 1
     assert "P021" in capsys.readouterr().err
+
+
+def test_export__include_pii_decrypts__default_leaves_out(residents, tmp_path):
+    from toolkit.interop.exports import export_responses
+
+    store = residents[0]
+    export_responses(store, "visite", tmp_path / "plain.csv", format="csv")
+    export_responses(store, "visite", tmp_path / "nominatif.csv", format="csv", include_pii=True)
+    assert "0700000000" not in (tmp_path / "plain.csv").read_text(encoding="utf-8")
+    assert "0700000000" in (tmp_path / "nominatif.csv").read_text(encoding="utf-8")
