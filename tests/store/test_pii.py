@@ -75,11 +75,36 @@ def test_audit__submit_and_correct__never_receives_pii(mini_store, answers):
     assert list(mini_store.audit(response_id)["action"]) == ["submitted", "corrected"]
 
 
-def test_correct__pii_left_out__deleted(mini_store, answers):
+def test_correct__from_response_read_without_pii__pii_kept(mini_store, answers):
     response_id = mini_store.submit("mini", answers)
-    without = {k: v for k, v in answers.items() if k != "nom"}
-    mini_store.correct(response_id, without, by="coord")
+    corrected = dict(mini_store.get(response_id).answers) | {"age": 41}
+    mini_store.correct(response_id, corrected, by="coord")
+    stored = mini_store.get(response_id, include_pii=True).answers
+    assert (stored["nom"], stored["age"]) == (NAME, 41)
+
+
+def test_correct__pii_given_as_none__cleared(mini_store, answers):
+    response_id = mini_store.submit("mini", answers)
+    mini_store.correct(response_id, answers | {"nom": None}, by="coord")
+    assert "nom" not in mini_store.get(response_id, include_pii=True).answers
     assert _count(mini_store, pii_answers) == 0
+
+
+def test_correct__repeat_entries_without_pii__each_keeps_its_own(db_url):
+    store = connect(db_url)
+    store.register(loads(WITH_REPEAT))
+    answers = {
+        "lieu": "gare",
+        "nb": 2,
+        "personnes": [{"prenom": "Inès", "age": 30}, {"prenom": "Yanis", "age": 12}],
+    }
+    response_id = store.submit("visite", answers)
+    corrected = dict(store.get(response_id).answers)
+    corrected["personnes"] = [{"age": 31}, {"age": 12}]
+    store.correct(response_id, corrected, by="coord")
+    entries = store.get(response_id, include_pii=True).answers["personnes"]
+    assert entries == [{"prenom": "Inès", "age": 31}, {"prenom": "Yanis", "age": 12}]
+    store.close()
 
 
 def test_void__response_with_pii__pii_deleted(mini_store, answers):

@@ -18,7 +18,7 @@ from toolkit.instruments import Instrument
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii_tables import pii_answers as pii_t
 
-__all__ = ["delete_pii", "merge", "pii_names", "read_pii", "split", "write_pii"]
+__all__ = ["delete_pii", "keep_absent", "merge", "pii_names", "read_pii", "split", "write_pii"]
 
 
 def pii_names(instrument: Instrument) -> dict[str | None, set[str]]:
@@ -72,6 +72,28 @@ def merge(clear: Mapping[str, object], secret: Mapping[str, object]) -> dict:
                 for entry, piece in zip(entries, value + [{}] * len(entries), strict=False)
             ]
         else:
+            whole[name] = value
+    return whole
+
+
+def keep_absent(answers: Mapping[str, object], stored: Mapping[str, object]) -> dict:
+    """``answers`` with the stored ``pii`` answers they leave out put back.
+
+    A correction built from a response read without its ``pii`` answers keeps them; a key
+    given (even ``None``) replaces the stored value. In a repeat group, each entry gets back
+    the ``pii`` items of the stored entry at the same position.
+    """
+    whole = dict(answers)
+    for name, value in stored.items():
+        entries = whole.get(name)
+        if isinstance(value, list) and isinstance(entries, list):
+            whole[name] = [
+                {**{k: v for k, v in piece.items() if k not in entry}, **entry}
+                if isinstance(entry, Mapping) and isinstance(piece, Mapping)
+                else entry
+                for entry, piece in zip(entries, value + [{}] * len(entries), strict=False)
+            ]
+        elif name not in whole:
             whole[name] = value
     return whole
 

@@ -351,8 +351,9 @@ class Store:
         """Replace the answers of a submitted response, keeping the old ones in the audit trail.
 
         ``answers`` is the full corrected set, validated against the version the response was
-        answered with: ``pii`` answers left out are deleted, so start from
-        ``get(response_id, include_pii=True)`` to keep them. Sector and wave follow the answers when the instrument takes them from
+        answered with. ``pii`` answers it leaves out are kept as stored (so that a correction
+        may start from ``get(response_id)``, read without them); give a ``pii`` field, even
+        as ``None``, to change it. Sector and wave follow the answers when the instrument takes them from
         a question.
 
         Raises
@@ -368,13 +369,15 @@ class Store:
         with self._read() as conn:
             current = self._get(conn, response_id)
             instrument = self._load(conn, current.instrument_id, current.content_hash)
+            stored = pii.read_pii(conn, self.key, [response_id]).get(response_id, {})
         if current.status != "submitted":
             raise StoreError(
                 problems=[
                     writes.status_problem(response_id, current.status, "store.action.correct")
                 ]
             )
-        result = instrument.validate_answers(writes.plain_answers(answers))
+        whole = pii.keep_absent(writes.plain_answers(answers), stored)
+        result = instrument.validate_answers(whole)
         if not result.ok:
             raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
         cleaned, secret = pii.split(instrument, dict(result.answers))
