@@ -45,7 +45,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from toolkit.instruments import Instrument, load  # noqa: E402
-from toolkit.store import Store, connect  # noqa: E402
+from toolkit.store import KEY_ENV_VAR, Store, connect, create_key  # noqa: E402
 from toolkit.store.engine import resolve_url  # noqa: E402
 from toolkit.store.frame import gc_paused  # noqa: E402
 from toolkit.store.schema import responses  # noqa: E402
@@ -326,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
 
     kinds = ["sqlite"] + (["postgresql"] if args.pg else [])
     with tempfile.TemporaryDirectory(prefix="bench_store_") as tmp:
+        # Barometer answers may carry an e-mail (pii): encrypted with a throwaway key.
+        os.environ.setdefault(KEY_ENV_VAR, str(create_key(Path(tmp) / "pii.key")[0]))
         for kind in kinds:
             print(f"\n== {kind}")
             parts = (

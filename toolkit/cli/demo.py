@@ -24,9 +24,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from toolkit.demo import DEFAULT_SEED, ensure_demo, fill_demo
     from toolkit.demo.followup import FOLLOWED, fill_followup_demo
-    from toolkit.store import connect
+    from toolkit.store import connect, create_key
 
-    store = connect(args.db)
+    # The demo answers include personal ones (pii): their key is made beside the data, once.
+    key_path, created = create_key()
+    if created:
+        print(t("cli.privacy.key_created", path=str(key_path)))
+    store = connect(args.db, key_file=key_path)
     seed = DEFAULT_SEED if args.seed is None else args.seed
     fill = ensure_demo if args.if_empty else fill_demo
     added = fill(store, seed=seed, per_wave=args.per_wave, skip=FOLLOWED)

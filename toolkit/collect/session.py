@@ -261,7 +261,9 @@ class CollectSession:
         forms: list[Form] = []
         seen: set[str] = set()
         try:
-            stored = self._call(lambda s: s.drafts(self.instrument.id))  # type: ignore[attr-defined]
+            stored = self._call(
+                lambda s: s.drafts(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
+            )
         except StoreUnavailableError:
             stored = []
         for response in stored:  # type: ignore[union-attr]
@@ -287,7 +289,7 @@ class CollectSession:
     def recent(self, limit: int = 20) -> list[dict]:
         """The latest submitted responses (for correction and voiding), newest first."""
         frame = self._call(
-            lambda s: s.frame(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
+            lambda s: s.frame(self.instrument.id)  # type: ignore[attr-defined]
         )
         frame = frame.sort_values("submitted_at", ascending=False).head(limit)  # type: ignore[attr-defined]
         columns = ["response_id", "collector", "sector", "wave", "started_at", "submitted_at"]
@@ -295,7 +297,9 @@ class CollectSession:
 
     def load(self, response_id: str) -> Form:
         """A form holding a stored response (to correct it)."""
-        response = self._call(lambda s: s.get(response_id))  # type: ignore[attr-defined]
+        response = self._call(
+            lambda s: s.get(response_id, include_pii=True)  # type: ignore[attr-defined]
+        )
         return Form.resume(self.instrument, response)
 
     def correct(self, form: Form, *, by: str, reason: str | None = None) -> SubmitOutcome:

@@ -622,7 +622,7 @@ def _correct_one_date(
     for item in register.items(kind="agreement", open_only=True):
         if item.state != "planned" or item.collector is None:
             continue
-        record = store.get(item.parent_id)  # type: ignore[attr-defined]
+        record = store.get(item.parent_id, include_pii=True)  # type: ignore[attr-defined]
         answers = dict(record.answers)
         corrected = item.parent_date - dt.timedelta(days=7)
         answers["date_intervention"] = corrected.isoformat()
@@ -643,7 +643,7 @@ def _close_projects(
 ) -> None:
     """Projects whose last milestone is past get their outcome (a correction of the record)."""
     for response_id, collector in projects:
-        answers = dict(store.get(response_id).answers)  # type: ignore[attr-defined]
+        answers = dict(store.get(response_id, include_pii=True).answers)  # type: ignore[attr-defined]
         last = max(dt.date.fromisoformat(m["date_jalon"]) for m in answers["jalons"])
         if last + dt.timedelta(days=7) > today:
             continue

@@ -14,11 +14,13 @@ from toolkit.instruments.loader import load, loads
 from toolkit.instruments.model import (
     ANSWER_TYPES,
     CONTAINER_TYPES,
+    LEGAL_BASES,
     QUESTION_TYPES,
     AnalysisMeta,
     Choice,
     ChoiceList,
     Instrument,
+    PrivacyMeta,
     Question,
     Quotas,
 )
@@ -28,12 +30,14 @@ from toolkit.instruments.writer import dump, dumps
 __all__ = [
     "ANSWER_TYPES",
     "CONTAINER_TYPES",
+    "LEGAL_BASES",
     "QUESTION_TYPES",
     "AnalysisMeta",
     "AnswerScope",
     "Choice",
     "ChoiceList",
     "Instrument",
+    "PrivacyMeta",
     "Question",
     "Quotas",
     "ValidationResult",

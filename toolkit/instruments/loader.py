@@ -21,12 +21,14 @@ from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
     DRAFT_DAYS,
+    LEGAL_BASES,
     NUMERIC_TYPES,
     QUESTION_TYPES,
     AnalysisMeta,
     Choice,
     ChoiceList,
     Instrument,
+    PrivacyMeta,
     Question,
     Quotas,
 )
@@ -93,6 +95,7 @@ _TOP_KEYS = {
     "languages",
     "analysis",
     "draft_days",
+    "privacy",
     "choice_lists",
     "sections",
     "questions",
@@ -123,6 +126,9 @@ _QUESTION_KEYS = {
 _CHOICE_KEYS = {"value", "label", "missing", "filter"}
 _ANALYSIS_KEYS = {"sector", "wave", "weighting", "quotas"}
 _QUOTA_KEYS = {"by", "default_target", "targets"}
+_PRIVACY_KEYS = {"retention_days", "purpose", "legal_basis", "recipients", "categories"}
+#: Longest retention period accepted (a century: beyond it a typo is more likely than a plan).
+MAX_RETENTION_DAYS = 36_500
 
 
 def load(path: str | Path) -> Instrument:
@@ -347,6 +353,7 @@ class _Builder:
         if draft_days is not None and (not isinstance(draft_days, int) or draft_days < 1):
             self.wrong_type(data, "draft_days", subject, None, "expected.integer")
             draft_days = None
+        privacy = self.privacy(data.get("privacy"), data)
         if "sections" in node and "questions" in node:
             self.problem(
                 "I027",
@@ -376,6 +383,7 @@ class _Builder:
             choice_lists=choice_lists,
             analysis=analysis,
             draft_days=DRAFT_DAYS if draft_days is None else draft_days,
+            privacy=privacy,
             layout=layout,
             source=self.source,
         )
@@ -477,6 +485,62 @@ class _Builder:
             wave=self.string(raw, "wave", subject, None),
             weighting=tuple(str(w) for w in weighting),
             quotas=quotas,
+        )
+
+    def privacy(self, raw: object, parent: Mapping) -> PrivacyMeta:
+        subject = Msg.of("subject.privacy")
+        if raw is None:
+            return PrivacyMeta()
+        if not isinstance(raw, Mapping):
+            self.wrong_type(parent, "privacy", subject, None, "expected.mapping")
+            return PrivacyMeta()
+        node = self.keys(raw, _PRIVACY_KEYS, subject, None)
+        days = node.get("retention_days")
+        if days is not None and (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= MAX_RETENTION_DAYS
+        ):
+            self.problem(
+                "P010",
+                _line(raw, "retention_days"),
+                None,
+                subject=subject,
+                got=describe(days),
+                maximum=MAX_RETENTION_DAYS,
+            )
+            days = None
+        basis = self.string(raw, "legal_basis", subject, None)
+        if basis is not None and basis not in LEGAL_BASES:
+            self.problem(
+                "P011",
+                _line(raw, "legal_basis"),
+                None,
+                subject=subject,
+                got=basis,
+                known=", ".join(LEGAL_BASES),
+                suggestion=suggestion(basis, set(LEGAL_BASES)),
+            )
+            basis = None
+        lists: dict[str, tuple[str, ...]] = {}
+        for key in ("recipients", "categories"):
+            value = node.get(key, [])
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.strip() for v in value
+            ):
+                self.wrong_type(raw, key, subject, None, "expected.list")
+                value = []
+            lists[key] = tuple(str(v).strip() for v in value)
+        purpose = self.text(raw, "purpose", subject, None)
+        if purpose is not None:
+            # Plain str: a folded YAML scalar (>-) would not write back otherwise.
+            purpose = Text.of({lang: str(text) for lang, text in purpose.to_plain().items()})
+        return PrivacyMeta(
+            retention_days=days,
+            purpose=purpose,
+            legal_basis=basis,
+            recipients=lists["recipients"],
+            categories=lists["categories"],
         )
 
     def quotas(self, raw: object, parent: Mapping, subject: Msg) -> Quotas | None:

@@ -161,6 +161,33 @@ class AnalysisMeta:
     quotas: Quotas | None = None
 
 
+#: Legal bases of a processing (GDPR art. 6.1), as written in an instrument's ``privacy`` block.
+LEGAL_BASES = (
+    "consentement",
+    "contrat",
+    "obligation_legale",
+    "interets_vitaux",
+    "mission_interet_public",
+    "interet_legitime",
+)
+
+
+@dataclass(frozen=True)
+class PrivacyMeta:
+    """What the processing register needs and cannot be read from the questions.
+
+    ``retention_days``: how long submitted responses are kept (``toolkit privacy purge``);
+    ``purpose``, ``legal_basis`` (one of :data:`LEGAL_BASES`), ``recipients`` and extra data
+    ``categories`` feed the register entry (``toolkit privacy registre``).
+    """
+
+    retention_days: int | None = None
+    purpose: Text | None = None
+    legal_basis: str | None = None
+    recipients: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Instrument:
     """A validated, immutable instrument. Build it with :func:`toolkit.instruments.load`."""
@@ -176,6 +203,7 @@ class Instrument:
     #: Days an untouched draft of this instrument is kept before the field app deletes it.
     draft_days: int = DRAFT_DAYS
     layout: str = "sections"
+    privacy: PrivacyMeta = field(default_factory=PrivacyMeta)
     source: str | None = field(default=None, compare=False)
 
     # ----------------------------------------------------------- navigation

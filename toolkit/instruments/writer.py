@@ -87,6 +87,22 @@ def _matrix_item(question: Question) -> dict:
     return out
 
 
+def _privacy(instrument: Instrument) -> dict:
+    meta = instrument.privacy
+    out: dict = {}
+    if meta.retention_days is not None:
+        out["retention_days"] = meta.retention_days
+    if meta.purpose is not None:
+        out["purpose"] = _text(meta.purpose)
+    if meta.legal_basis is not None:
+        out["legal_basis"] = meta.legal_basis
+    if meta.recipients:
+        out["recipients"] = list(meta.recipients)
+    if meta.categories:
+        out["categories"] = list(meta.categories)
+    return out
+
+
 def instrument_to_dict(instrument: Instrument) -> dict:
     """The whole instrument in its YAML shape."""
     out: dict = {
@@ -118,6 +134,9 @@ def instrument_to_dict(instrument: Instrument) -> dict:
         out["analysis"] = analysis
     if instrument.draft_days != DRAFT_DAYS:
         out["draft_days"] = instrument.draft_days
+    privacy = _privacy(instrument)
+    if privacy:
+        out["privacy"] = privacy
     shared = {name: _choices(cl) for name, cl in instrument.choice_lists.items() if not cl.inline}
     if shared:
         out["choice_lists"] = shared

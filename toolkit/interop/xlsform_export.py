@@ -47,6 +47,7 @@ MARKERS = {
         "mediation_title",
         "mediation_description",
         "mediation_analysis",
+        "mediation_privacy",
         "mediation_layout",
         "mediation_inline",
     ),
@@ -236,6 +237,9 @@ class _Sheets:
         analysis = instrument_to_dict(instrument).get("analysis")
         if analysis:
             row["mediation_analysis"] = _json(analysis)
+        privacy = instrument_to_dict(instrument).get("privacy")
+        if privacy:
+            row["mediation_privacy"] = _json(privacy)
         inline = [name for name, cl in instrument.choice_lists.items() if cl.inline]
         if inline:
             row["mediation_inline"] = " ".join(inline)

@@ -741,6 +741,9 @@ class _Reader:
         analysis = self.settings_json(form, "mediation_analysis")
         if analysis:
             out["analysis"] = analysis
+        privacy = self.settings_json(form, "mediation_privacy")
+        if privacy:
+            out["privacy"] = privacy
         if lists:
             out["choice_lists"] = lists
         layout = form.get("mediation_layout")

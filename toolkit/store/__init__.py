@@ -7,17 +7,32 @@ typed frames the analysis works on.
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy.engine import URL
 
 from toolkit.store.engine import DEFAULT_SQLITE_PATH, ENV_VAR, make_engine, resolve_url
+from toolkit.store.keyfile import DEFAULT_KEY_PATH, KEY_ENV_VAR, PiiKey, create_key
 from toolkit.store.migrate import upgrade
 from toolkit.store.response import Response
 from toolkit.store.store import Store
 
-__all__ = ["DEFAULT_SQLITE_PATH", "ENV_VAR", "Response", "Store", "connect"]
+__all__ = [
+    "DEFAULT_KEY_PATH",
+    "DEFAULT_SQLITE_PATH",
+    "ENV_VAR",
+    "KEY_ENV_VAR",
+    "PiiKey",
+    "Response",
+    "Store",
+    "connect",
+    "create_key",
+]
 
 
-def connect(url: str | URL | None = None) -> Store:
+def connect(
+    url: str | URL | None = None, *, key_file: str | os.PathLike[str] | None = None
+) -> Store:
     """Open the store, creating or upgrading its schema (Alembic migrations to the head).
 
     Parameters
@@ -26,6 +41,10 @@ def connect(url: str | URL | None = None) -> Store:
         A SQLAlchemy URL: ``sqlite:///path/to/file.sqlite`` or
         ``postgresql://user:password@host:5432/db`` (run through psycopg 3). Default:
         ``TOOLKIT_DATABASE_URL``, else the SQLite file ``./data/toolkit.sqlite``.
+    key_file
+        The file of the key that encrypts ``pii`` answers. Default: ``TOOLKIT_PII_KEY_FILE``,
+        else ``./data/pii.key`` (see :mod:`toolkit.store.keyfile`). It is read only when
+        personal answers are written or read; ``P001`` when it is needed and missing.
 
     Raises
     ------
@@ -54,9 +73,10 @@ def connect(url: str | URL | None = None) -> Store:
     0   gare  2026-T4                 3                            8
     """
     engine = make_engine(resolve_url(url))
+    key = PiiKey(key_file)
     try:
-        upgrade(engine)
+        upgrade(engine, key)
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine)
+    return Store(engine, key)

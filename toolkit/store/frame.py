@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from toolkit.errors import Problem, StoreError
 from toolkit.instruments import Instrument
 from toolkit.instruments.model import Question
 from toolkit.store.columns import TIME_UNIT, field_columns
+from toolkit.store.pii import merge
 from toolkit.store.schema import responses as resp
 
 __all__ = [
@@ -130,6 +131,17 @@ def _transpose(rows: Sequence[Row], width: int) -> list[Sequence[object]]:
     return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
 
 
+def _with_pii(
+    ids: Sequence[str], records: list[dict], secrets: Mapping[str, dict] | None
+) -> list[dict]:
+    if not secrets:
+        return records
+    return [
+        merge(record, secrets[rid]) if rid in secrets else record
+        for rid, record in zip(ids, records, strict=True)
+    ]
+
+
 def _strings(values: Sequence[object]) -> object:
     return pd.array(list(values), dtype="string")
 
@@ -162,8 +174,12 @@ def build_frame(
     *,
     include_pii: bool,
     labels: bool,
+    pii: Mapping[str, dict] | None = None,
 ) -> pd.DataFrame:
-    """The wide frame of ``rows`` (from :func:`submitted_query`), typed per the column contract."""
+    """The wide frame of ``rows`` (from :func:`submitted_query`), typed per the column contract.
+
+    ``pii`` maps response ids to their decrypted ``pii`` answers (with ``include_pii``).
+    """
     (ids, hashes, collectors, teams, sectors, waves, started, submitted, texts) = _transpose(
         rows, 9
     )
@@ -178,9 +194,8 @@ def build_frame(
         "started_at": started_at,
         "submitted_at": submitted_at,
     }
-    _add_fields(
-        columns, instrument, _fields(instrument, None, include_pii), decode_answers(texts), labels
-    )
+    records = _with_pii(ids, decode_answers(texts), pii)
+    _add_fields(columns, instrument, _fields(instrument, None, include_pii), records, labels)
     return pd.DataFrame(columns)
 
 
@@ -215,6 +230,7 @@ def build_repeat_frame(
     *,
     include_pii: bool,
     labels: bool,
+    pii: Mapping[str, dict] | None = None,
 ) -> pd.DataFrame:
     """One row per entry of ``repeat``: ``response_id``, ``index`` (0-based) then its fields.
 
@@ -224,7 +240,9 @@ def build_repeat_frame(
     ids, *_, texts = _transpose(rows, 9)
     entries = [
         (response_id, index, entry)
-        for response_id, answers in zip(ids, decode_answers(texts), strict=True)
+        for response_id, answers in zip(
+            ids, _with_pii(ids, decode_answers(texts), pii), strict=True
+        )
         for index, entry in enumerate(answers.get(repeat) or ())
     ]
     columns: dict[str, object] = {

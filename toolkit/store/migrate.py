@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 
 from toolkit.errors import Problem, StoreError
 from toolkit.store.engine import write_connection
+from toolkit.store.keyfile import PiiKey
 
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "head_revisions", "upgrade"]
 
@@ -33,8 +34,11 @@ def head_revisions() -> tuple[str, ...]:
     return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, key: PiiKey | None = None) -> None:
     """Run ``alembic upgrade heads`` on ``engine`` inside one write transaction.
+
+    ``key`` encrypts the ``pii`` answers that older revisions kept in clear (migration
+    ``0009``); it is read only when there are some.
 
     Concurrent callers wait for each other (SQLite write lock, PostgreSQL advisory lock), so
     that several processes may open a fresh database at once.
@@ -54,6 +58,7 @@ def upgrade(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
             )
         config.attributes["connection"] = connection
+        config.attributes["pii_key"] = key if key is not None else PiiKey()
         try:
             command.upgrade(config, "heads")
         except CommandError as error:

@@ -17,8 +17,10 @@ from toolkit.i18n import t
 from toolkit.instruments import Instrument
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
-from toolkit.store import limits, writes
+from toolkit.store import limits, pii, writes
 from toolkit.store.engine import read_connection, write_connection
+from toolkit.store.keyfile import PiiKey
+from toolkit.store.pii_tables import PRIVACY_ACTIONS, privacy_log
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
@@ -40,10 +42,15 @@ class Store:
     ----------
     engine
         A SQLAlchemy engine whose database is already migrated to the newest revision.
+    key
+        The key of the ``pii`` answers (default: :class:`~toolkit.store.keyfile.PiiKey` at
+        ``TOOLKIT_PII_KEY_FILE``, else ``data/pii.key``); read only when personal answers are
+        written or explicitly read.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key: PiiKey | None = None) -> None:
         self.engine = engine
+        self.key = key if key is not None else PiiKey()
         self._cache: dict[str, Instrument] = {}
 
     def close(self) -> None:
@@ -248,7 +255,9 @@ class Store:
         def write(conn: Connection) -> None:
             now = writes.now()
             for submission in submissions:
-                writes.write_submission(conn, instrument_id, content_hash, submission, now)
+                writes.write_submission(
+                    conn, self.key, instrument_id, content_hash, submission, now
+                )
 
         self._write(write)
         return [s.response_id for s in submissions]
@@ -281,7 +290,8 @@ class Store:
         response_id = writes.check_uuid(response_id)
         plain = writes.plain_answers(answers)
         with self._read() as conn:
-            _, content_hash, _ = self._instrument(conn, instrument_id, None)
+            instrument, content_hash, _ = self._instrument(conn, instrument_id, None)
+        plain, secret = pii.split(instrument, plain)
         meta = {
             "collector": collector,
             "team": team,
@@ -309,6 +319,7 @@ class Store:
                         **meta,
                     )
                 )
+                pii.write_pii(conn, self.key, response_id, secret, now)
                 writes.audit(conn, response_id, now, collector, "created", None, encoded, None)
                 return
             writes.check_same_instrument(existing, response_id, instrument_id)
@@ -324,6 +335,7 @@ class Store:
                 .where(resp.c.response_id == response_id)
                 .values(content_hash=content_hash, answers=encoded, updated_at=now, **changes)
             )
+            pii.write_pii(conn, self.key, response_id, secret, now)
 
         self._write(write)
         return response_id
@@ -339,7 +351,9 @@ class Store:
         """Replace the answers of a submitted response, keeping the old ones in the audit trail.
 
         ``answers`` is the full corrected set, validated against the version the response was
-        answered with. Sector and wave follow the answers when the instrument takes them from
+        answered with. ``pii`` answers it leaves out are kept as stored (so that a correction
+        may start from ``get(response_id)``, read without them); give a ``pii`` field, even
+        as ``None``, to change it. Sector and wave follow the answers when the instrument takes them from
         a question.
 
         Raises
@@ -355,16 +369,18 @@ class Store:
         with self._read() as conn:
             current = self._get(conn, response_id)
             instrument = self._load(conn, current.instrument_id, current.content_hash)
+            stored = pii.read_pii(conn, self.key, [response_id]).get(response_id, {})
         if current.status != "submitted":
             raise StoreError(
                 problems=[
                     writes.status_problem(response_id, current.status, "store.action.correct")
                 ]
             )
-        result = instrument.validate_answers(writes.plain_answers(answers))
+        whole = pii.keep_absent(writes.plain_answers(answers), stored)
+        result = instrument.validate_answers(whole)
         if not result.ok:
             raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
-        cleaned = dict(result.answers)
+        cleaned, secret = pii.split(instrument, dict(result.answers))
         derived = {
             column: writes.answer_text(cleaned.get(question))
             for column, question in writes.derived_metadata(instrument).items()
@@ -379,7 +395,8 @@ class Store:
                 raise StoreError(
                     problems=[writes.status_problem(response_id, status, "store.action.correct")]
                 )
-            if json.loads(existing.answers) == cleaned:
+            stored = pii.read_pii(conn, self.key, [response_id]).get(response_id, {})
+            if json.loads(existing.answers) == cleaned and stored == secret:
                 return
             now = writes.now()
             encoded = writes.encode(cleaned)
@@ -388,12 +405,15 @@ class Store:
                 .where(resp.c.response_id == response_id)
                 .values(answers=encoded, updated_at=now, **derived)
             )
+            pii.write_pii(conn, self.key, response_id, secret, now)
             writes.audit(conn, response_id, now, by, "corrected", existing.answers, encoded, reason)
 
         self._write(write)
 
     def void(self, response_id: str, *, reason: str, by: str) -> None:
         """Withdraw a response (draft or submitted) from every frame; the audit keeps it.
+
+        Its ``pii`` answers are deleted: nothing will use them any more.
 
         Raises
         ------
@@ -421,6 +441,7 @@ class Store:
                 .where(resp.c.response_id == response_id)
                 .values(status="voided", void_reason=reason, updated_at=now)
             )
+            pii.delete_pii(conn, [response_id])
             writes.audit(conn, response_id, now, by, "voided", existing.answers, None, reason)
 
         self._write(write)
@@ -447,6 +468,7 @@ class Store:
                 deleted.append(False)
                 return
             conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
+            pii.delete_pii(conn, [response_id])
             conn.execute(
                 delete(resp).where((resp.c.response_id == response_id) & (resp.c.status == "draft"))
             )
@@ -457,8 +479,10 @@ class Store:
 
     # ------------------------------------------------------------------ reading responses
 
-    def get(self, response_id: str) -> Response:
+    def get(self, response_id: str, *, include_pii: bool = False) -> Response:
         """The response with this id, whatever its status.
+
+        Its ``pii`` answers are left out unless ``include_pii`` (then decrypted with the key).
 
         Raises
         ------
@@ -467,13 +491,18 @@ class Store:
         """
         response_id = writes.check_uuid(response_id)
         with self._read() as conn:
-            return self._get(conn, response_id)
+            found = self._get(conn, response_id)
+            return self._with_pii(conn, [found])[0] if include_pii else found
 
     def drafts(
-        self, instrument_id: str | None = None, *, collector: str | None = None
+        self,
+        instrument_id: str | None = None,
+        *,
+        collector: str | None = None,
+        include_pii: bool = False,
     ) -> list[Response]:
         """Unfinished responses, most recently saved first, optionally for one instrument or
-        one collector."""
+        one collector (``pii`` answers only with ``include_pii``)."""
         query = writes.response_query().where(resp.c.status == "draft")
         if instrument_id is not None:
             query = query.where(resp.c.instrument_id == instrument_id)
@@ -481,7 +510,8 @@ class Store:
             query = query.where(resp.c.collector == collector)
         query = query.order_by(resp.c.updated_at.desc(), resp.c.response_id)
         with self._read() as conn:
-            return [writes.response(row) for row in conn.execute(query)]
+            found = [writes.response(row) for row in conn.execute(query)]
+            return self._with_pii(conn, found) if include_pii else found
 
     def audit(self, response_id: str) -> pd.DataFrame:
         """The history of a response, oldest first.
@@ -541,15 +571,16 @@ class Store:
         wave
             Keep only this wave (or these waves).
         include_pii
-            Keep the fields marked ``pii`` (left out by default).
+            Keep the fields marked ``pii`` (left out by default; decrypted with the key).
         labels
             Choice columns carry the labels in the current language instead of the codes.
         """
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
             return frames.build_frame(
-                instrument, rows, versions, include_pii=include_pii, labels=labels
+                instrument, rows, versions, include_pii=include_pii, labels=labels, pii=secrets
             )
 
     def repeat_frame(
@@ -572,8 +603,9 @@ class Store:
             instrument, _, _ = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
             return frames.build_repeat_frame(
-                instrument, repeat, rows, include_pii=include_pii, labels=labels
+                instrument, repeat, rows, include_pii=include_pii, labels=labels, pii=secrets
             )
 
     def counts(
@@ -626,6 +658,135 @@ class Store:
         )
         with self._read() as conn:
             return [row[0] for row in conn.execute(query)]
+
+    # ------------------------------------------------------------------ personal data
+
+    def erase(
+        self,
+        response_ids: Sequence[str],
+        *,
+        by: str,
+        reason: str | None = None,
+        action: str = "erasure",
+    ) -> int:
+        """Erase responses for good (right to erasure, end of retention); return how many.
+
+        ``action`` is what the privacy log records: ``erasure`` (a person's request) or
+        ``purge`` (past the retention period).
+
+        Their answers, ``pii`` answers and audit trail are deleted; the row itself stays
+        as an empty voided shell (instrument, dates, collector: nothing about the
+        respondent), so that records linked to it keep their key. ``privacy_log`` records
+        that the erasure happened, by whom, when, and how many responses, nothing else.
+        Responses already erased are not counted again.
+
+        Raises
+        ------
+        StoreError
+            ``S004`` an id is not a UUID, ``S003`` unknown response, ``S009`` no ``by``.
+        """
+        if action not in ("erasure", "purge"):
+            known = "erasure, purge"
+            raise StoreError(problems=[Problem("P022", {"action": action, "known": known})])
+        ids = [writes.check_uuid(r) for r in response_ids]
+        writes.required(by, "by", "store.action.erase")
+        limits.raise_for(limits.audit_problems(by, reason))
+        erased: list[int] = []
+
+        def write(conn: Connection) -> None:
+            erased.clear()
+            found = {
+                row.response_id: row
+                for row in conn.execute(
+                    select(resp.c.response_id, resp.c.instrument_id, resp.c.answers).where(
+                        resp.c.response_id.in_(ids)
+                    )
+                )
+            }
+            missing = [r for r in ids if r not in found]
+            if missing:
+                raise StoreError(problems=[Problem("S003", {"response_id": missing[0]})])
+            now = writes.now()
+            per_instrument: dict[str, int] = {}
+            for response_id in dict.fromkeys(ids):
+                row = found[response_id]
+                already = row.answers == "{}" and not writes.has_pii(conn, response_id)
+                conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
+                pii.delete_pii(conn, [response_id])
+                conn.execute(
+                    update(resp)
+                    .where(resp.c.response_id == response_id)
+                    .values(status="voided", answers="{}", void_reason=None, updated_at=now)
+                )
+                if not already:
+                    per_instrument[row.instrument_id] = per_instrument.get(row.instrument_id, 0) + 1
+            for instrument_id, count in sorted(per_instrument.items()):
+                self._log(conn, now, by, action, instrument_id, count, reason)
+            erased.append(sum(per_instrument.values()))
+
+        self._write(write)
+        return erased[-1]
+
+    def log_privacy(
+        self,
+        action: str,
+        *,
+        by: str,
+        instrument_id: str | None = None,
+        n_responses: int = 0,
+        reason: str | None = None,
+    ) -> None:
+        """Record in ``privacy_log`` that a privacy operation (an access request) took place."""
+        if action not in PRIVACY_ACTIONS:
+            known = ", ".join(PRIVACY_ACTIONS)
+            raise StoreError(problems=[Problem("P022", {"action": action, "known": known})])
+        writes.required(by, "by", "store.action.erase")
+        limits.raise_for(limits.audit_problems(by, reason))
+        self._write(
+            lambda conn: self._log(
+                conn, writes.now(), by, action, instrument_id, n_responses, reason
+            )
+        )
+
+    def privacy_log(self) -> pd.DataFrame:
+        """Erasures, purges and access requests, oldest first: ``at``, ``by``, ``action``,
+        ``instrument_id``, ``n_responses``, ``reason``."""
+        columns = ["at", "by", "action", "instrument_id", "n_responses", "reason"]
+        with self._read() as conn:
+            rows = conn.execute(
+                select(*(privacy_log.c[c] for c in columns)).order_by(privacy_log.c.id)
+            ).all()
+        table = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+        table["at"] = pd.to_datetime(table["at"], utc=True)
+        return table.astype({"n_responses": "int64"})
+
+    @staticmethod
+    def _log(conn, at, by, action, instrument_id, count, reason) -> None:
+        conn.execute(
+            insert(privacy_log).values(
+                at=at,
+                by=by,
+                action=action,
+                instrument_id=instrument_id,
+                n_responses=count,
+                reason=reason,
+            )
+        )
+
+    def _with_pii(self, conn: Connection, found: list[Response]) -> list[Response]:
+        secrets = pii.read_pii(conn, self.key, [r.response_id for r in found])
+        return [
+            replace(r, answers=pii.merge(r.answers, secrets[r.response_id]))
+            if r.response_id in secrets
+            else r
+            for r in found
+        ]
+
+    def _frame_pii(self, conn: Connection, instrument_id: str) -> dict[str, dict]:
+        ids = select(resp.c.response_id).where(
+            resp.c.instrument_id == instrument_id, resp.c.status == "submitted"
+        )
+        return pii.read_pii(conn, self.key, ids)
 
     # ------------------------------------------------------------------ internals
 

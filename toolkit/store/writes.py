@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -13,7 +13,9 @@ from sqlalchemy import Connection, Row, insert, select, update
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument
-from toolkit.store import limits
+from toolkit.store import limits, pii
+from toolkit.store.keyfile import PiiKey
+from toolkit.store.pii_tables import pii_answers as pii_t
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
@@ -22,7 +24,8 @@ from toolkit.store.schema import responses as resp
 
 @dataclass(frozen=True)
 class Submission:
-    """A validated response ready to be written."""
+    """A validated response ready to be written: ``answers`` without the ``pii`` fields,
+    which are in ``pii`` (written encrypted)."""
 
     response_id: str
     answers: dict
@@ -35,6 +38,7 @@ class Submission:
     submitted_at: datetime | None = None
     """When it was submitted, for responses that come from elsewhere (demo data, a file of
     past responses); ``None`` means now."""
+    pii: dict = field(default_factory=dict)
 
 
 def now() -> datetime:
@@ -135,9 +139,11 @@ def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     cleaned = dict(result.answers)
     limits.raise_for(row_problems(instrument, row, cleaned))
     meta = metadata(instrument, row, cleaned)
+    clear, secret = pii.split(instrument, cleaned)
     return Submission(
         response_id=response_id,
-        answers=cleaned,
+        answers=clear,
+        pii=secret,
         started_at=utc(row.get("started_at"), "started_at"),
         submitted_at=utc(row.get("submitted_at"), "submitted_at"),
         **meta,  # type: ignore[arg-type]
@@ -163,7 +169,12 @@ def check_same_instrument(existing: Row, response_id: str, instrument_id: str) -
 
 
 def write_submission(
-    conn: Connection, instrument_id: str, content_hash: str, sub: Submission, now: datetime
+    conn: Connection,
+    key: PiiKey,
+    instrument_id: str,
+    content_hash: str,
+    sub: Submission,
+    now: datetime,
 ) -> None:
     existing = fetch_existing(conn, sub.response_id)
     encoded = encode(sub.answers)
@@ -184,6 +195,7 @@ def write_submission(
         conn.execute(
             insert(resp).values(response_id=sub.response_id, instrument_id=instrument_id, **values)
         )
+        pii.write_pii(conn, key, sub.response_id, sub.pii, now)
         audit(conn, sub.response_id, now, sub.collector, "submitted", None, encoded, None)
         return
     check_same_instrument(existing, sub.response_id, instrument_id)
@@ -191,13 +203,28 @@ def write_submission(
         if values["started_at"] is None:
             values["started_at"] = existing.started_at
         conn.execute(update(resp).where(resp.c.response_id == sub.response_id).values(**values))
+        pii.write_pii(conn, key, sub.response_id, sub.pii, now)
         audit(
             conn, sub.response_id, now, sub.collector, "submitted", existing.answers, encoded, None
         )
         return
-    if sub.answers in (json.loads(existing.answers), first_submission(conn, sub.response_id)):
+    if sub.answers == json.loads(existing.answers):
+        if sub.pii:
+            same = pii.read_pii(conn, key, [sub.response_id]).get(sub.response_id) == sub.pii
+        else:
+            same = not has_pii(conn, sub.response_id)
+        if same:
+            return
+    elif sub.answers == first_submission(conn, sub.response_id):
+        # Corrected since: a late retry of the first submission changes nothing.
         return
     raise ConflictError(problems=[Problem("S005", {"response_id": sub.response_id})])
+
+
+def has_pii(conn: Connection, response_id: str) -> bool:
+    """Whether personal answers are stored for this response."""
+    found = select(pii_t.c.response_id).where(pii_t.c.response_id == response_id)
+    return conn.execute(found).first() is not None
 
 
 def first_submission(conn: Connection, response_id: str) -> dict | None:

@@ -1,0 +1,50 @@
+"""Right to erasure (GDPR art. 17): a person's responses and workshop participations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, insert
+
+from toolkit.errors import Problem, StoreError
+from toolkit.privacy.subject import Subject
+from toolkit.store import Store
+from toolkit.store.engine import write_connection
+from toolkit.store.pii_tables import privacy_log
+from toolkit.training import tables as training
+
+__all__ = ["erase_subject"]
+
+
+def erase_subject(store: Store, subject: Subject, *, by: str, reason: str | None = None) -> int:
+    """Erase everything held about ``subject``; return how many records went.
+
+    Responses are erased by :meth:`toolkit.store.Store.erase` (answers, ``pii`` answers and
+    audit trail gone); workshop participations lose their answers and pseudonym. The privacy
+    log keeps that an erasure happened, by whom, when and how many records: nothing else.
+
+    Raises
+    ------
+    StoreError
+        ``P021`` when nothing is held about the subject, ``S009`` without ``by``.
+    """
+    if subject.empty:
+        raise StoreError(problems=[Problem("P021", {})])
+    count = store.erase(subject.response_ids, by=by, reason=reason) if subject.response_ids else 0
+    if subject.participant_ids:
+        ids = list(subject.participant_ids)
+        with write_connection(store.engine) as conn:
+            conn.execute(delete(training.answers).where(training.answers.c.participant_id.in_(ids)))
+            conn.execute(delete(training.participants).where(training.participants.c.id.in_(ids)))
+            conn.execute(
+                insert(privacy_log).values(
+                    at=dt.datetime.now(dt.UTC),
+                    by=by,
+                    action="erasure",
+                    instrument_id=None,
+                    n_responses=len(ids),
+                    reason=reason,
+                )
+            )
+        count += len(ids)
+    return count

@@ -1,0 +1,82 @@
+"""Retention periods (GDPR art. 5.1.e): responses older than their instrument allows are erased."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from toolkit.store import Store
+from toolkit.store.schema import instrument_versions, responses
+
+__all__ = ["purge"]
+
+
+def _expired(store: Store, instrument_id: str, cutoff: dt.datetime) -> list[str]:
+    when = func.coalesce(responses.c.submitted_at, responses.c.updated_at)
+    query = (
+        select(responses.c.response_id)
+        .where(
+            responses.c.instrument_id == instrument_id,
+            when < cutoff,
+            responses.c.answers != "{}",
+        )
+        .order_by(when)
+    )
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def purge(
+    store: Store, *, by: str, now: dt.datetime | None = None, dry_run: bool = False
+) -> pd.DataFrame:
+    """Erase the responses kept longer than their instrument's ``privacy.retention_days``.
+
+    A response's age counts from its submission (a draft's or a voided response's from its
+    last change). Instruments without a retention period are listed and left alone. Each
+    instrument purged leaves one line in the privacy log (``purge``, by whom, when, how many).
+
+    Parameters
+    ----------
+    by
+        Who runs the purge (recorded in the privacy log).
+    now
+        The moment the periods are counted back from (default: now, UTC).
+    dry_run
+        Count what would be erased and erase nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per registered instrument, sorted by id: ``instrument_id``,
+        ``retention_days`` (NA when none is set), ``cutoff`` (UTC, NaT without a period),
+        ``n_expired`` (responses past the period), ``n_erased`` (0 in a dry run).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    with store.engine.connect() as conn:
+        ids = sorted(set(conn.execute(select(instrument_versions.c.instrument_id)).scalars()))
+    rows = []
+    for instrument_id in ids:
+        days = store.instrument(instrument_id).privacy.retention_days
+        if days is None:
+            rows.append((instrument_id, None, None, 0, 0))
+            continue
+        cutoff = now - dt.timedelta(days=days)
+        expired = _expired(store, instrument_id, cutoff)
+        erased = 0
+        if expired and not dry_run:
+            erased = store.erase(expired, by=by, reason=f"retention_days={days}", action="purge")
+        rows.append((instrument_id, days, cutoff, len(expired), erased))
+    table = pd.DataFrame(
+        rows, columns=["instrument_id", "retention_days", "cutoff", "n_expired", "n_erased"]
+    )
+    table["cutoff"] = pd.to_datetime(table["cutoff"], utc=True)
+    return table.astype(
+        {
+            "instrument_id": "string",
+            "retention_days": "Int64",
+            "n_expired": "int64",
+            "n_erased": "int64",
+        }
+    )

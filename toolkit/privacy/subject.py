@@ -1,0 +1,108 @@
+"""Who a privacy request is about: one response, everyone whose ``pii`` answer matches, or a
+workshop pseudonym."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from toolkit.errors import Problem, StoreError
+from toolkit.store import Store
+from toolkit.store.pii import read_pii
+from toolkit.store.pii_tables import pii_answers
+from toolkit.store.schema import responses
+from toolkit.training import tables as training
+
+__all__ = ["Subject", "find_subject", "normalise"]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The records a request concerns: response ids and workshop participant ids."""
+
+    response_ids: tuple[str, ...] = ()
+    participant_ids: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.response_ids and not self.participant_ids
+
+
+def normalise(value: str) -> str:
+    """A value as compared for a match: case, accents, spaces and ``.-/`` do not count.
+
+    >>> normalise("06 12.34-56 78") == normalise("0612345678")
+    True
+    >>> normalise("Inès DURAND") == normalise("ines durand")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    kept = (c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in kept if c not in " \t.-/_()")
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+
+
+def find_subject(
+    store: Store,
+    *,
+    response_id: str | None = None,
+    value: str | None = None,
+    pseudonym: str | None = None,
+) -> Subject:
+    """The records about one person, found by any of the three keys given.
+
+    Parameters
+    ----------
+    response_id
+        One response (the id a respondent was given, or found in a list).
+    value
+        A ``pii`` answer such as a phone number or a name: every response whose ``pii``
+        answers hold it (compared with :func:`normalise`; every token is decrypted).
+    pseudonym
+        A workshop pseudonym: every participation under it, whatever the session.
+
+    Raises
+    ------
+    StoreError
+        ``P020`` when no key is given, ``S004``/``S003`` for a bad or unknown response id.
+    """
+    if response_id is None and not value and not pseudonym:
+        raise StoreError(problems=[Problem("P020", {})])
+    ids: set[str] = set()
+    if response_id is not None:
+        ids.add(store.get(response_id).response_id)
+    participants: tuple[str, ...] = ()
+    with store.engine.connect() as conn:
+        if value:
+            target = normalise(value)
+            secrets = read_pii(conn, store.key, select(pii_answers.c.response_id))
+            ids.update(
+                rid
+                for rid, secret in secrets.items()
+                if any(normalise(s) == target for s in _strings(secret))
+            )
+        if pseudonym:
+            name = " ".join(pseudonym.split())
+            found = conn.execute(
+                select(training.participants.c.id).where(training.participants.c.pseudonym == name)
+            ).scalars()
+            participants = tuple(sorted(found))
+        ordered = conn.execute(
+            select(responses.c.response_id)
+            .where(responses.c.response_id.in_(ids))
+            .order_by(responses.c.instrument_id, responses.c.updated_at)
+        ).scalars()
+        return Subject(response_ids=tuple(ordered), participant_ids=participants)
