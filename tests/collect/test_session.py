@@ -1,5 +1,6 @@
 """Sending responses: idempotent submit, the journal when the database cannot be reached."""
 
+import json
 import sqlite3
 
 import pytest
@@ -148,3 +149,41 @@ def test_drafts__instrument_sets_draft_days__expires_after_its_own_period(
         form.response_id
     ]
     assert session.drafts(now=now + dt.timedelta(days=8)) == []
+
+
+def test_submit__database_unreachable_with_pii__journal_holds_no_clear_pii_and_replays_it(
+    barometre, tmp_path, complete_answers
+):
+    # The journal and the store use the same key file (the suite's throwaway one).
+    journal = Journal(tmp_path / "journal.jsonl")
+    down = CollectSession(barometre, url="postgresql://nobody@127.0.0.1:1/none", journal=journal)
+    answers = {**complete_answers, "participer_reunion": "oui", "contact_email": "awa@exemple.fr"}
+    form = Form(barometre, answers=answers)
+    assert down.submit(form).journaled
+    raw = (tmp_path / "journal.jsonl").read_text(encoding="utf-8")
+    assert "awa@exemple.fr" not in raw
+    assert "contact_email" not in json.loads(raw.splitlines()[0])["answers"]
+    reread = Journal(tmp_path / "journal.jsonl")
+    [entry] = reread.pending()
+    assert entry.answers["contact_email"] == "awa@exemple.fr"
+    url = f"sqlite:///{tmp_path / 'toolkit.sqlite'}"
+    back = CollectSession(barometre, url=url, journal=reread)
+    assert back.sync().sent == [form.response_id]
+    with connect(url) as store:
+        stored = store.get(form.response_id, include_pii=True)
+    assert stored.answers["contact_email"] == "awa@exemple.fr"
+
+
+def test_submit__database_unreachable_with_pii_and_no_key__p001_and_nothing_journaled(
+    barometre, tmp_path, complete_answers
+):
+    from toolkit.errors import StoreError
+    from toolkit.store.keyfile import PiiKey
+
+    journal = Journal(tmp_path / "journal.jsonl", key=PiiKey(tmp_path / "absent.key"))
+    down = CollectSession(barometre, url="postgresql://nobody@127.0.0.1:1/none", journal=journal)
+    answers = {**complete_answers, "participer_reunion": "oui", "contact_email": "awa@exemple.fr"}
+    with pytest.raises(StoreError) as info:
+        down.submit(Form(barometre, answers=answers))
+    assert [p.code for p in info.value.problems] == ["P001"]
+    assert not (tmp_path / "journal.jsonl").exists()

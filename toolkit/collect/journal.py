@@ -10,6 +10,11 @@ Entry kinds: ``submit`` (a finished response), ``draft`` (unfinished answers), `
 the line keeps the problem codes, the response stays in the journal), ``superseded`` (a newer
 state of the response made the entry obsolete), ``discarded`` (the mediator gave the draft up,
 or it expired).
+
+``pii`` answers never reach the file in clear: :meth:`Journal.keep` takes them apart
+(``secret``) and writes them as one Fernet token made with the same key file as the store's
+(:class:`~toolkit.store.keyfile.PiiKey`); reading the entry back decrypts them. A journal that
+holds personal answers therefore needs that key to be replayed, exactly as the store does.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from toolkit.store.keyfile import PiiKey
+from toolkit.store.pii import merge
 
 __all__ = ["ENV_VAR", "Entry", "Journal", "default_journal_path"]
 
@@ -71,10 +79,16 @@ class Journal:
     ----------
     path
         The journal file (created with its folder on first write).
+    key
+        The key of the ``pii`` answers (default: the store's key file); read only when an
+        entry carries personal answers.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, key: PiiKey | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else default_journal_path()
+        self.key = key if key is not None else PiiKey()
 
     def __repr__(self) -> str:
         return f"Journal({str(self.path)!r})"
@@ -106,31 +120,44 @@ class Journal:
         response_id: str,
         answers: Mapping[str, object],
         meta: Mapping[str, object],
+        *,
+        secret: Mapping[str, object] | None = None,
     ) -> Entry:
-        """Journal a response (``kind`` = ``submit`` or ``draft``) and return its entry."""
+        """Journal a response (``kind`` = ``submit`` or ``draft``) and return its entry.
+
+        ``answers`` are written as they are; ``secret`` (the ``pii`` answers, see
+        :func:`toolkit.store.pii.split`) only encrypted. The entry returned holds both.
+
+        Raises
+        ------
+        StoreError
+            ``P001``/``P002`` when there are personal answers and the key cannot be read:
+            nothing is written (the screen says the response was not kept).
+        """
         if kind not in ("submit", "draft"):
             raise ValueError(f"kind must be 'submit' or 'draft'; got {kind!r}")
-        entry = Entry(
-            entry=uuid.uuid4().hex,
+        record: dict[str, object] = {
+            "kind": kind,
+            "entry": uuid.uuid4().hex,
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+            "instrument_id": instrument_id,
+            "response_id": response_id,
+            "answers": dict(answers),
+            "meta": {k: v for k, v in meta.items() if v is not None},
+        }
+        if secret:
+            record["pii"] = self.key.encrypt(json.loads(json.dumps(dict(secret), default=_plain)))
+            record["pii_key"] = self.key.key_id
+        self.append(record)
+        return Entry(
+            entry=str(record["entry"]),
             kind=kind,
             instrument_id=instrument_id,
             response_id=response_id,
-            answers=dict(answers),
-            meta={k: v for k, v in meta.items() if v is not None},
-            at=dt.datetime.now(dt.UTC).isoformat(),
+            answers=merge(answers, secret or {}),
+            meta=dict(record["meta"]),  # type: ignore[call-overload]
+            at=str(record["at"]),
         )
-        self.append(
-            {
-                "kind": kind,
-                "entry": entry.entry,
-                "at": entry.at,
-                "instrument_id": instrument_id,
-                "response_id": response_id,
-                "answers": entry.answers,
-                "meta": entry.meta,
-            }
-        )
-        return entry
 
     def acknowledge(
         self, entry: Entry, *, kind: str = "synced", codes: tuple[str, ...] = ()
@@ -171,7 +198,7 @@ class Journal:
                             kind=str(record["kind"]),
                             instrument_id=str(record["instrument_id"]),
                             response_id=str(record["response_id"]),
-                            answers=dict(record.get("answers") or {}),
+                            answers=self._answers(record),
                             meta=dict(record.get("meta") or {}),
                             at=str(record.get("at", "")),
                         )
@@ -179,6 +206,16 @@ class Journal:
                 except (KeyError, TypeError, ValueError):
                     continue
         return out
+
+    def _answers(self, record: Mapping[str, object]) -> dict:
+        """The entry's answers, its ``pii`` answers decrypted back in (``P001``/``P003``
+        raised when the key is missing or is not the one they were written with)."""
+        answers = dict(record.get("answers") or {})  # type: ignore[call-overload]
+        token = record.get("pii")
+        if not isinstance(token, str):
+            return answers
+        key_id = record.get("pii_key")
+        return merge(answers, self.key.decrypt(token, key_id if isinstance(key_id, str) else None))
 
     def pending(self, instrument_id: str | None = None) -> list[Entry]:
         """Entries still to send, oldest first.

@@ -19,6 +19,7 @@ from toolkit.collect.sync import SyncReport, replay
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, StoreUnavailableError
 from toolkit.instruments import Instrument
 from toolkit.instruments.model import DRAFT_DAYS as DEFAULT_DRAFT_DAYS
+from toolkit.store.pii import split
 
 __all__ = ["DRAFT_DAYS", "CollectSession", "SubmitOutcome"]
 
@@ -165,7 +166,10 @@ class CollectSession:
         try:
             self._call(write)
         except StoreUnavailableError:
-            self.journal.keep(kind, self.instrument.id, form.response_id, answers, meta)
+            clear, secret = split(self.instrument, answers)
+            self.journal.keep(
+                kind, self.instrument.id, form.response_id, clear, meta, secret=secret
+            )
             form.saved_at = dt.datetime.now(dt.UTC)
             return False
         form.saved_at = dt.datetime.now(dt.UTC)
