@@ -10,7 +10,7 @@ Examples
 
 from toolkit.instruments.answers import ValidationResult, validate_answers
 from toolkit.instruments.catalogue import builtin_instruments, catalogue_paths, surveys_dir
-from toolkit.instruments.loader import load, loads
+from toolkit.instruments.loader import from_mapping, load, loads
 from toolkit.instruments.model import (
     ANSWER_TYPES,
     CONTAINER_TYPES,
@@ -23,7 +23,7 @@ from toolkit.instruments.model import (
     Quotas,
 )
 from toolkit.instruments.scope import AnswerScope
-from toolkit.instruments.writer import dump, dumps
+from toolkit.instruments.writer import content_hash, dump, dumps, instrument_to_dict
 
 __all__ = [
     "ANSWER_TYPES",
@@ -39,8 +39,11 @@ __all__ = [
     "ValidationResult",
     "builtin_instruments",
     "catalogue_paths",
+    "content_hash",
     "dump",
     "dumps",
+    "from_mapping",
+    "instrument_to_dict",
     "load",
     "loads",
     "surveys_dir",

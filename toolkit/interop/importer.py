@@ -19,7 +19,7 @@ from pathlib import Path
 
 from toolkit.errors import DataImportError, Problem
 from toolkit.i18n import Msg, t
-from toolkit.instruments import Instrument, Question
+from toolkit.instruments import Instrument, Question, validate_answers
 from toolkit.interop.records import DIALECTS, KOBO, ODK, ColumnMatcher, Dialect, Record, response_id
 from toolkit.interop.tables import Table, read_tables
 from toolkit.store.schema import responses
@@ -251,7 +251,7 @@ class _Import:
                 )
                 continue
             seen[rid] = record.row
-            result = self.instrument.validate_answers(record.answers)
+            result = validate_answers(self.instrument, record.answers)
             problems = list(result.problems)
             if result.ok:
                 problems += row_problems(self.instrument, _meta(record), result.answers)

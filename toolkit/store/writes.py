@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
-from toolkit.instruments import Instrument
+from toolkit.instruments import Instrument, validate_answers
 from toolkit.store import limits
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
@@ -129,7 +129,7 @@ def row_problems(instrument: Instrument, row: Mapping[str, object], cleaned: Map
 def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     response_id = row.get("response_id")
     response_id = str(uuid.uuid4()) if response_id is None else check_uuid(response_id)
-    result = instrument.validate_answers(plain_answers(row["answers"]))
+    result = validate_answers(instrument, plain_answers(row["answers"]))
     if not result.ok:
         raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
     cleaned = dict(result.answers)
