@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from toolkit.errors import AnswerError, Problem
+from toolkit.i18n import Text
 from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool, to_number
 from toolkit.instruments.expr.evaluate import INT_LIMIT
 from toolkit.instruments.model import Instrument, Question
@@ -109,13 +110,13 @@ def _number(value: object, *, integer: bool) -> int | float:
         number = int(digits or "0")
         return _whole(-number if text.startswith("-") else number)
     try:
-        number = float(text.replace(",", "."))
+        decimal = float(text.replace(",", "."))
     except ValueError:
         raise _Invalid("A003") from None
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(decimal) or math.isinf(decimal):
         raise _Invalid("A003")
-    exact = number.is_integer() and abs(number) <= MAX_INTEGER and _INT_RE.match(text)
-    return int(number) if exact else number
+    exact = decimal.is_integer() and abs(decimal) <= MAX_INTEGER and _INT_RE.match(text)
+    return int(decimal) if exact else decimal
 
 
 def _date(value: object) -> str:
@@ -481,7 +482,7 @@ def _stored(value: object) -> object:
     return value
 
 
-def _custom_text(code: str, question: Question | None):
+def _custom_text(code: str, question: Question | None) -> Text | None:
     if question is None:
         return None
     if code == "A001":

@@ -151,7 +151,7 @@ def dumps(instrument: Instrument) -> str:
     """The instrument as YAML text (UTF-8, French kept readable, keys in model order)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.allow_unicode = True
     yaml.width = 100
     buffer = io.StringIO()

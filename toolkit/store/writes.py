@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, Select, insert, select, update
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
@@ -140,7 +140,7 @@ def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
         answers=cleaned,
         started_at=utc(row.get("started_at"), "started_at"),
         submitted_at=utc(row.get("submitted_at"), "submitted_at"),
-        **meta,  # type: ignore[arg-type]
+        **meta,
     )
 
 
@@ -234,7 +234,7 @@ def audit(
     )
 
 
-def response_query():
+def response_query() -> Select:
     return select(resp, iv.c.version).join(
         iv,
         (iv.c.instrument_id == resp.c.instrument_id) & (iv.c.content_hash == resp.c.content_hash),
