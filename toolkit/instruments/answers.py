@@ -499,9 +499,11 @@ def validate_answers(
     lang: str | None = None,
     today: dt.date | None = None,
 ) -> ValidationResult:
-    """Check ``answers`` against ``instrument``; see :meth:`Instrument.validate_answers`.
+    """Apply types, required, relevance, constraints, calculations and repeat rules.
 
-    ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
+    Returns a :class:`ValidationResult`: the cleaned answers (irrelevant ones dropped,
+    calculations filled) and the problems per field. ``today`` fixes the date seen by
+    ``today()`` (reproducible checks); default: the real date. ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
     and parameters and are rendered in any language later (``problem.message(lang)``).
     """
     walker = _Walker(instrument, today or dt.date.today())
