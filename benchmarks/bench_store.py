@@ -44,7 +44,7 @@ from sqlalchemy import create_engine, insert, text
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from toolkit.instruments import Instrument, load  # noqa: E402
+from toolkit.instruments import Instrument, load, validate_answers  # noqa: E402
 from toolkit.store import KEY_ENV_VAR, Store, connect, create_key  # noqa: E402
 from toolkit.store.engine import resolve_url  # noqa: E402
 from toolkit.store.frame import gc_paused  # noqa: E402
@@ -106,7 +106,7 @@ def synthetic_answers(instrument: Instrument, rng: np.random.Generator, n: int) 
         raw = {
             k: v for k, q in fields.items() if (v := _raw_value(q, instrument, rng, i)) is not None
         }
-        result = instrument.validate_answers(raw)
+        result = validate_answers(instrument, raw)
         for attempt in range(10):
             if result.ok:
                 break
@@ -115,7 +115,7 @@ def synthetic_answers(instrument: Instrument, rng: np.random.Generator, n: int) 
                 raw[name] = value
                 if value is None:
                     del raw[name]
-            result = instrument.validate_answers(raw)
+            result = validate_answers(instrument, raw)
         if result.ok:
             out.append(dict(result.answers))
     return out

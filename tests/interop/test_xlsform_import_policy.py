@@ -12,6 +12,7 @@ import pytest
 from pyxform.xls2xform import convert
 
 from toolkit.errors import InstrumentError, Problem
+from toolkit.instruments import instrument_to_dict, validate_answers
 from toolkit.interop import read_xlsform, write_xlsform
 
 
@@ -151,8 +152,8 @@ def test_read_xlsform__range__number_with_bounds_and_step(tmp_path: Path) -> Non
         10,
         None,
     )
-    assert instrument.validate_answers({"note10": 30, "demi": 1.5, "defaut": 10}).ok
-    rejected = instrument.validate_answers({"note10": 35, "demi": 1.2, "defaut": 11})
+    assert validate_answers(instrument, {"note10": 30, "demi": 1.5, "defaut": 10}).ok
+    rejected = validate_answers(instrument, {"note10": 35, "demi": 1.2, "defaut": 11})
     assert sorted(p.field for p in rejected.problems) == ["defaut", "demi", "note10"]
 
 
@@ -187,15 +188,15 @@ def test_read_xlsform__multiple_external__choices_and_filter_from_external_sheet
     )
     assert instrument.choices_of("rues").values() == ("hugo", "zola", "moulin")
     assert instrument.choice_lists["rues"].get("zola").label.get("fr") == "Rue Émile-Zola"
-    assert instrument.validate_answers({"secteur": "nord", "rues": "hugo zola"}).ok
-    rejected = instrument.validate_answers({"secteur": "sud", "rues": "hugo"})
+    assert validate_answers(instrument, {"secteur": "nord", "rues": "hugo zola"}).ok
+    rejected = validate_answers(instrument, {"secteur": "sud", "rues": "hugo"})
     assert [p.code for p in rejected.problems] == ["A020"]
     again = write_xlsform(instrument, tmp_path / "again.xlsx")
     # Exported back as a plain select_multiple from the choices sheet.
     xform = convert(xlsform=str(again)).xform
     assert '<select ref="/data/rues">' in xform
     assert "<itemset nodeset=\"instance('rues')/root/item[secteur =  /data/secteur ]\">" in xform
-    assert read_xlsform(again).instrument.to_dict() == instrument.to_dict()
+    assert instrument_to_dict(read_xlsform(again).instrument) == instrument_to_dict(instrument)
 
 
 def test_read_xlsform__external_list_missing__coded_error(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 
 from toolkit.errors import ConflictError, DataImportError, InstrumentError, Problem, ToolkitError
 from toolkit.i18n import catalogue
-from toolkit.instruments import Instrument, loads
+from toolkit.instruments import Instrument, loads, validate_answers
 from toolkit.instruments.expr import (
     EvaluationError,
     ExpressionSyntaxError,
@@ -216,7 +216,7 @@ def answer_instrument(instrument: Instrument, answers: dict) -> None:
     """Target ``answers``: an instrument that passed ``toolkit validate`` checks any answers
     with coded problems, and no rule fails for a reason of Python's own."""
     with watchdog("answers"):
-        result = instrument.validate_answers(answers)
+        result = validate_answers(instrument, answers)
         for problem in check_problems(result.problems):
             if problem.code == "A019":
                 error = str(problem.params.get("error", ""))

@@ -6,9 +6,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from toolkit.errors import StoreError
+from toolkit.qual import tables as qual_tables
 from toolkit.store import connect
 from toolkit.store.migrate import head_revisions
-from toolkit.store.schema import metadata
+from toolkit.store.schema import NAMING_CONVENTION, metadata
+from toolkit.training import tables as training_tables
 
 
 def test_migrations__chain__has_a_single_head():
@@ -23,7 +25,12 @@ def test_connect__fresh_database__at_head_with_store_tables(store):
     assert {"instrument_versions", "responses", "response_audit", "alembic_version"} <= tables
 
 
-def test_migrations__migrated_schema__matches_schema_module(store):
+@pytest.mark.parametrize(
+    "metadata",
+    [metadata, training_tables.metadata, qual_tables.metadata],
+    ids=["store", "training", "qual"],
+)
+def test_migrations__migrated_schema__matches_schema_module(store, metadata):
     ours = set(metadata.tables)
 
     def only_ours(name, type_, _parent):
@@ -54,3 +61,8 @@ def test_connect__database_from_newer_toolkit__s016(db_url):
     with pytest.raises(StoreError) as caught:
         connect(db_url)
     assert caught.value.codes == ["S016"]
+
+
+def test_tables__every_concern__one_naming_convention():
+    for tables in (metadata, training_tables.metadata, qual_tables.metadata):
+        assert dict(tables.naming_convention) == NAMING_CONVENTION

@@ -84,6 +84,16 @@ def proportion_ci(
 
     ``df`` are the design degrees of freedom and ``rows`` the number of rows of each
     estimate's domain (Korn–Graubard's degrees-of-freedom adjustment uses ``rows - 1``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> low, high = proportion_ci(
+    ...     np.array([0.4, 0.0]), np.array([0.05, 0.0]), np.array([99, 99]), np.array([100, 100]),
+    ...     method="logit", level=0.95,
+    ... )
+    >>> low.round(3), high.round(3)
+    (array([0.306, 0.   ]), array([0.502, 0.036]))
     """
     method = _CANONICAL.get(check_choice(method, CI_METHODS, "ci_method"), method)
     p, se = np.asarray(p, float), np.asarray(se, float)

@@ -9,8 +9,8 @@ answer labels of the instrument (:func:`instrument_labels`). Cells hidden by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -27,12 +27,49 @@ _POSITIVE = ("#d1e5f0", "#67a9cf", "#2166ac")
 _NEUTRAL = "#d9d9d9"
 
 
-def instrument_labels(instrument: Any, lang: str | None = None) -> dict[object, str]:
+class _Label(Protocol):
+    def get(self, lang: str | None = None) -> str: ...
+
+
+class _Choice(Protocol):
+    @property
+    def value(self) -> str: ...
+    @property
+    def label(self) -> _Label: ...
+
+
+class _ChoiceList(Protocol):
+    @property
+    def choices(self) -> Sequence[_Choice]: ...
+
+
+class _Question(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> _Label | None: ...
+
+
+class LabelledInstrument(Protocol):
+    """What :func:`instrument_labels` reads of an instrument (analysis does not import them)."""
+
+    def fields(self) -> Iterable[_Question]: ...
+    def choices_of(self, name: str) -> _ChoiceList | None: ...
+
+
+def instrument_labels(instrument: LabelledInstrument, lang: str | None = None) -> dict[object, str]:
     """Question and answer labels of an instrument, for the ``labels`` of the plots.
 
     Reads ``instrument.fields()`` (each question's ``name`` and ``label``) and
     ``instrument.choices_of(name)`` (each choice's ``value`` and ``label``); answer values
     are keyed both as text and, when numeric, as int (the store's Likert categories).
+
+    Examples
+    --------
+    >>> from toolkit.instruments import load
+    >>> labels = instrument_labels(load("surveys/barometre_ambiance.yaml"))
+    >>> labels["secteur"], labels["gare"]
+    ('Secteur où habite la personne', 'Quartier de la Gare')
     """
     labels: dict[object, str] = {}
     for question in instrument.fields():

@@ -12,6 +12,7 @@ by post-stratification or raking is not credited, so the intervals are conservat
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from toolkit.i18n import Msg
 
 __all__ = ["poststratify", "rake", "trim_weights", "weight_summary"]
 
-Margin = Mapping[Hashable, float] | pd.Series | pd.DataFrame
+Margin: TypeAlias = Mapping[Hashable, float] | pd.Series | pd.DataFrame
 
 
 def _base_weights(data: pd.DataFrame, weight: str | None) -> np.ndarray:

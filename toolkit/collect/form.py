@@ -20,6 +20,7 @@ from toolkit.collect.pages import Page, consent_question, pages
 from toolkit.collect.scope import allowed_choices, visibility
 from toolkit.instruments import Instrument, Question, ValidationResult
 from toolkit.instruments.answers import validate_answers
+from toolkit.store.response import Response
 
 __all__ = ["Form", "FormState", "Metadata", "current_wave"]
 
@@ -354,7 +355,7 @@ class Form:
         }
 
     @classmethod
-    def resume(cls, instrument: Instrument, response: object) -> Form:
+    def resume(cls, instrument: Instrument, response: Response) -> Form:
         """Rebuild a form from a stored draft (:class:`toolkit.store.Response`) or a correction."""
         meta = Metadata(
             collector=getattr(response, "collector", None),

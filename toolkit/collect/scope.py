@@ -45,7 +45,7 @@ def visibility(
             out[f"{prefix}{question.name}"] = here
             if question.type == "repeat":
                 entries = cleaned.get(question.name) if here else None
-                for index, entry in enumerate(entries or []):
+                for index, entry in enumerate(entries if isinstance(entries, list) else []):
                     inner = AnswerScope(instrument, cleaned, today, entry, question.name)
                     walk(question.children, inner, here, f"{question.name}[{index}].")
             elif question.children:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from toolkit.collect.catalogue import database_url, find_instrument
 from toolkit.collect.form import Form, FormState, current_wave
@@ -20,6 +21,11 @@ from toolkit.errors import AnswerError, ConflictError, Problem, StoreError, Stor
 from toolkit.instruments import Instrument
 from toolkit.instruments.model import DRAFT_DAYS as DEFAULT_DRAFT_DAYS
 from toolkit.store.pii import split
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
+
+_T = TypeVar("_T")
 
 __all__ = ["DRAFT_DAYS", "CollectSession", "SubmitOutcome"]
 
@@ -73,7 +79,7 @@ class CollectSession:
         *,
         url: str | None = None,
         journal: Journal | None = None,
-        connect: Callable[[str | None], object] | None = None,
+        connect: Callable[[str | None], Store] | None = None,
         source: str = "collect",
         draft_days: int | None = None,
     ) -> None:
@@ -83,12 +89,12 @@ class CollectSession:
         self.journal = journal or Journal()
         self.source = source
         self._connect = connect
-        self._store: object | None = None
+        self._store: Store | None = None
         self.last_error: StoreError | None = None
 
     # ------------------------------------------------------------------ the database
 
-    def store(self) -> object | None:
+    def store(self) -> Store | None:
         """The store, connected (and the instrument registered) on first use; ``None`` while
         the database cannot be reached."""
         if self._store is not None:
@@ -100,7 +106,7 @@ class CollectSession:
                 from toolkit.store import connect
 
                 opened = connect(self.url)
-            opened.register(self.instrument)  # type: ignore[attr-defined]
+            opened.register(self.instrument)
         except StoreUnavailableError as error:
             self.last_error = error
             return None
@@ -111,7 +117,7 @@ class CollectSession:
     def check(self) -> bool:
         """Ask the database whether it answers (updates :attr:`online`)."""
         try:
-            self._call(lambda s: s.instrument(self.instrument.id))  # type: ignore[attr-defined]
+            self._call(lambda s: s.instrument(self.instrument.id))
         except StoreUnavailableError:
             return False
         return True
@@ -122,17 +128,17 @@ class CollectSession:
         The start screen proposes it; offline, the calendar quarter stands in.
         """
         try:
-            waves = self._call(lambda s: s.waves(self.instrument.id))  # type: ignore[attr-defined]
+            waves = self._call(lambda s: s.waves(self.instrument.id))
         except StoreUnavailableError:
             return current_wave()
-        return waves[-1] if waves else current_wave()  # type: ignore[index]
+        return waves[-1] if waves else current_wave()
 
     @property
     def online(self) -> bool:
         """Whether the last contact with the database succeeded."""
         return self.last_error is None and self._store is not None
 
-    def _call(self, work: Callable[[object], object]) -> object:
+    def _call(self, work: Callable[[Store], _T]) -> _T:
         store = self.store()
         if store is None:
             raise self.last_error or StoreUnavailableError()
@@ -155,20 +161,25 @@ class CollectSession:
         """
         payload = form.payload()
         meta = _meta(payload, self.source)
-        if kind == "draft":
-            meta["page"] = form.progress[0]
+        page = form.progress[0]
         answers = payload["answers"]
 
-        def write(store: object) -> object:
-            method = store.submit if kind == "submit" else store.save_draft  # type: ignore[attr-defined]
-            return method(self.instrument.id, answers, response_id=form.response_id, **meta)
+        def write(store: Store) -> str:
+            if kind == "submit":
+                return store.submit(
+                    self.instrument.id, answers, response_id=form.response_id, **meta
+                )
+            return store.save_draft(
+                self.instrument.id, answers, response_id=form.response_id, page=page, **meta
+            )
 
         try:
             self._call(write)
         except StoreUnavailableError:
             clear, secret = split(self.instrument, answers)
+            kept = {**meta, "page": page} if kind == "draft" else dict(meta)
             self.journal.keep(
-                kind, self.instrument.id, form.response_id, clear, meta, secret=secret
+                kind, self.instrument.id, form.response_id, clear, kept, secret=secret
             )
             form.saved_at = dt.datetime.now(dt.UTC)
             return False
@@ -224,7 +235,7 @@ class CollectSession:
         """
         self._supersede_drafts(response_id, kind="discarded")
         try:
-            self._call(lambda s: s.discard_draft(response_id))  # type: ignore[attr-defined]
+            self._call(lambda s: s.discard_draft(response_id))
         except StoreUnavailableError:
             return False
         return True
@@ -265,12 +276,10 @@ class CollectSession:
         forms: list[Form] = []
         seen: set[str] = set()
         try:
-            stored = self._call(
-                lambda s: s.drafts(self.instrument.id, include_pii=True)  # type: ignore[attr-defined]
-            )
+            stored = self._call(lambda s: s.drafts(self.instrument.id, include_pii=True))
         except StoreUnavailableError:
             stored = []
-        for response in stored:  # type: ignore[union-attr]
+        for response in stored:
             seen.add(response.response_id)
             if response.updated_at is not None and response.updated_at < limit:
                 self.discard(response.response_id)
@@ -292,18 +301,14 @@ class CollectSession:
 
     def recent(self, limit: int = 20) -> list[dict]:
         """The latest submitted responses (for correction and voiding), newest first."""
-        frame = self._call(
-            lambda s: s.frame(self.instrument.id)  # type: ignore[attr-defined]
-        )
-        frame = frame.sort_values("submitted_at", ascending=False).head(limit)  # type: ignore[attr-defined]
+        frame = self._call(lambda s: s.frame(self.instrument.id))
+        frame = frame.sort_values("submitted_at", ascending=False).head(limit)
         columns = ["response_id", "collector", "sector", "wave", "started_at", "submitted_at"]
-        return frame[[c for c in columns if c in frame.columns]].to_dict("records")  # type: ignore[index]
+        return frame[[c for c in columns if c in frame.columns]].to_dict("records")
 
     def load(self, response_id: str) -> Form:
         """A form holding a stored response (to correct it)."""
-        response = self._call(
-            lambda s: s.get(response_id, include_pii=True)  # type: ignore[attr-defined]
-        )
+        response = self._call(lambda s: s.get(response_id, include_pii=True))
         return Form.resume(self.instrument, response)
 
     def correct(self, form: Form, *, by: str, reason: str | None = None) -> SubmitOutcome:
@@ -311,9 +316,7 @@ class CollectSession:
         if not form.ready():
             return SubmitOutcome(FormState.DRAFT, problems=form.result.problems)
         try:
-            self._call(
-                lambda s: s.correct(form.response_id, form.answers, by=by, reason=reason)  # type: ignore[attr-defined]
-            )
+            self._call(lambda s: s.correct(form.response_id, form.answers, by=by, reason=reason))
         except AnswerError as error:
             return SubmitOutcome(FormState.DRAFT, problems=error.problems)
         form.mark(FormState.SUBMITTED)
@@ -321,15 +324,29 @@ class CollectSession:
 
     def void(self, response_id: str, *, reason: str, by: str) -> None:
         """Withdraw a response from every table, with a reason (kept in the audit trail)."""
-        self._call(lambda s: s.void(response_id, reason=reason, by=by))  # type: ignore[attr-defined]
+        self._call(lambda s: s.void(response_id, reason=reason, by=by))
 
 
-def _meta(payload: dict, source: str) -> dict[str, object]:
-    meta = {k: payload.get(k) for k in ("collector", "team", "sector", "wave", "started_at")}
-    meta["source"] = source
-    if meta["started_at"] is None:
-        meta["started_at"] = dt.datetime.now(dt.UTC)
-    return meta
+class _Meta(TypedDict, total=False):
+    """The keyword arguments a response is sent with, beside its answers."""
+
+    collector: str | None
+    team: str | None
+    sector: str | None
+    wave: str | None
+    started_at: dt.datetime
+    source: str
+
+
+def _meta(payload: dict, source: str) -> _Meta:
+    return _Meta(
+        collector=payload.get("collector"),
+        team=payload.get("team"),
+        sector=payload.get("sector"),
+        wave=payload.get("wave"),
+        started_at=payload.get("started_at") or dt.datetime.now(dt.UTC),
+        source=source,
+    )
 
 
 def _form_of(instrument: Instrument, entry: Entry) -> Form:

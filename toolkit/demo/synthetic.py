@@ -10,11 +10,11 @@ irrelevant answers dropped, calculations filled, ready for :meth:`Store.submit`.
 Examples
 --------
 >>> import numpy as np
->>> from toolkit.instruments import load
+>>> from toolkit.instruments import load, validate_answers
 >>> from toolkit.demo.synthetic import synthetic_answers
 >>> baro = load("surveys/barometre_ambiance.yaml")
 >>> answers = synthetic_answers(baro, np.random.default_rng(1))
->>> baro.validate_answers(answers).ok
+>>> validate_answers(baro, answers).ok
 True
 """
 
@@ -619,10 +619,10 @@ def synthetic_responses(
     Examples
     --------
     >>> import numpy as np
-    >>> from toolkit.instruments import load
+    >>> from toolkit.instruments import load, validate_answers
     >>> tour = load("surveys/barometre_tournee.yaml")
     >>> rows = synthetic_responses(tour, 3, np.random.default_rng(7))
-    >>> len(rows), all(tour.validate_answers(r).ok for r in rows)
+    >>> len(rows), all(validate_answers(tour, r).ok for r in rows)
     (3, True)
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:

@@ -538,7 +538,7 @@ def indicators(
     >>> kept = table.set_index("indicator").loc["agreements_kept_30"]
     >>> kept["numerator_label"]
     'accords tenus à la vérification des 30 jours'
-    >>> 0 < kept["value"] < 1
+    >>> bool(0 < kept["value"] < 1)
     True
     """
     lang = lang or get_language()

@@ -5,6 +5,17 @@ The catalogue lives in ``messages/*.yaml`` (one file per concern, so that each p
 of the tree owns its own strings); keys are unique across files.
 
 The current language comes from :func:`set_language`, else ``TOOLKIT_LANG``, else French.
+
+Examples
+--------
+>>> t("hint.did_you_mean", "en", name="secteur")
+" (did you mean 'secteur'?)"
+>>> with use_language("en"):
+...     get_language()
+'en'
+>>> set_language("fr")
+>>> t("hint.did_you_mean", name="secteur")
+' (vouliez-vous dire « secteur » ?)'
 """
 
 from toolkit.i18n.catalogue import (

@@ -11,6 +11,7 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -229,6 +230,12 @@ class Text:
 
     translations: tuple[tuple[str, str], ...]
 
+    @overload
+    @classmethod
+    def of(cls, value: None, lang: str = ...) -> None: ...
+    @overload
+    @classmethod
+    def of(cls, value: Mapping[str, str] | str, lang: str = ...) -> Text: ...
     @classmethod
     def of(cls, value: Mapping[str, str] | str | None, lang: str = DEFAULT_LANGUAGE) -> Text | None:
         """Build from a mapping or a plain string (taken as ``lang``); ``None`` stays ``None``."""

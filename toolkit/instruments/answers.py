@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from toolkit.errors import AnswerError, Problem
+from toolkit.i18n import Text
 from toolkit.instruments.expr import EvaluationError, NodeSet, evaluate, parse, to_bool, to_number
 from toolkit.instruments.expr.evaluate import INT_LIMIT
 from toolkit.instruments.model import Instrument, Question
@@ -109,13 +110,13 @@ def _number(value: object, *, integer: bool) -> int | float:
         number = int(digits or "0")
         return _whole(-number if text.startswith("-") else number)
     try:
-        number = float(text.replace(",", "."))
+        decimal = float(text.replace(",", "."))
     except ValueError:
         raise _Invalid("A003") from None
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(decimal) or math.isinf(decimal):
         raise _Invalid("A003")
-    exact = number.is_integer() and abs(number) <= MAX_INTEGER and _INT_RE.match(text)
-    return int(number) if exact else number
+    exact = decimal.is_integer() and abs(decimal) <= MAX_INTEGER and _INT_RE.match(text)
+    return int(decimal) if exact else decimal
 
 
 def _date(value: object) -> str:
@@ -481,7 +482,7 @@ def _stored(value: object) -> object:
     return value
 
 
-def _custom_text(code: str, question: Question | None):
+def _custom_text(code: str, question: Question | None) -> Text | None:
     if question is None:
         return None
     if code == "A001":
@@ -498,9 +499,11 @@ def validate_answers(
     lang: str | None = None,
     today: dt.date | None = None,
 ) -> ValidationResult:
-    """Check ``answers`` against ``instrument``; see :meth:`Instrument.validate_answers`.
+    """Apply types, required, relevance, constraints, calculations and repeat rules.
 
-    ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
+    Returns a :class:`ValidationResult`: the cleaned answers (irrelevant ones dropped,
+    calculations filled) and the problems per field. ``today`` fixes the date seen by
+    ``today()`` (reproducible checks); default: the real date. ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
     and parameters and are rendered in any language later (``problem.message(lang)``).
     """
     walker = _Walker(instrument, today or dt.date.today())

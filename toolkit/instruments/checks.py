@@ -23,8 +23,8 @@ from toolkit.instruments.expr import (
     walk,
 )
 from toolkit.instruments.expr.evaluate import compile_regex
-from toolkit.instruments.loader import suggestion
 from toolkit.instruments.model import CHOICE_TYPES, NUMERIC_TYPES, Instrument, Question
+from toolkit.reading.lines import suggestion
 
 #: The expression fields of a question, in the order they are checked.
 EXPRESSION_KEYS = (

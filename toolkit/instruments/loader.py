@@ -7,16 +7,14 @@ cross-references are checked by :mod:`toolkit.instruments.checks`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.i18n import Msg, Text, t
+from toolkit.i18n import Msg, Text
 from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
@@ -33,6 +31,7 @@ from toolkit.instruments.model import (
     Quotas,
 )
 from toolkit.reading import ReadError, describe, load_yaml, read_text
+from toolkit.reading.lines import line_of, suggestion
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 #: Problems reported for one file; past it ``L006`` says how many more there are (a file
@@ -188,40 +187,9 @@ def from_mapping(data: object, *, source: str | None = None) -> Instrument:
     return instrument
 
 
-@dataclass(frozen=True, eq=False)
-class _Suggestion(Msg):
-    """A "did you mean" hint, looked for among the candidates only when the message is shown."""
-
-    word: str = ""
-    candidates: object = ()
-
-    def render(self, lang: str | None = None) -> str:
-        names = [str(c) for c in self.candidates]  # type: ignore[attr-defined]
-        close = difflib.get_close_matches(self.word, names, n=1, cutoff=0.6)
-        return t(self.key, lang, name=close[0]) if close else ""
-
-
-def suggestion(word: str, candidates: object, *, ref: bool = False) -> Msg:
-    """A "did you mean" hint for ``word`` among ``candidates`` (empty when none is close).
-
-    ``candidates`` is kept as given, not copied: pass a collection that no longer changes.
-    """
-    key = "hint.did_you_mean_ref" if ref else "hint.did_you_mean"
-    return _Suggestion(key, (), str(word), candidates)
-
-
 def _line(node: object, key: object = None) -> int | None:
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return None
-    try:
-        if key is None:
-            return lc.line + 1
-        if isinstance(key, int):
-            return lc.item(key)[0] + 1
-        return lc.key(key)[0] + 1
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return lc.line + 1
+    """Line of ``key`` in ``node``, else of ``node`` itself (the nearest place to look)."""
+    return line_of(node, key) or line_of(node)
 
 
 class _Builder:
@@ -821,5 +789,4 @@ __all__ = [
     "from_mapping",
     "load",
     "loads",
-    "suggestion",
 ]

@@ -1,23 +1,22 @@
 """Frozen dataclasses describing an instrument (questionnaire, interview guide, register).
 
 The model is built by :mod:`toolkit.instruments.loader` from YAML (or by the XLSForm
-importer) and written back by :meth:`Instrument.to_dict` without loss, so that a future
-no-code editor can round-trip files.
+importer) and written back by :func:`toolkit.instruments.writer.instrument_to_dict` without
+loss, so that a no-code editor can round-trip files. The classes hold data and navigation
+only: reading, writing and validating answers are free functions of the modules that do them
+(:func:`~toolkit.instruments.loader.from_mapping`,
+:func:`~toolkit.instruments.writer.instrument_to_dict`,
+:func:`~toolkit.instruments.writer.content_hash`,
+:func:`~toolkit.instruments.answers.validate_answers`), so that this module imports none of
+them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from toolkit.i18n import Text
-
-if TYPE_CHECKING:
-    from toolkit.instruments.answers import ValidationResult
 
 #: Question types that hold an answer.
 ANSWER_TYPES = frozenset(
@@ -260,42 +259,5 @@ class Instrument:
             object.__setattr__(self, "_index_cache", cached)
         return cached
 
-    # ----------------------------------------------------------- identity and I/O
-
-    @property
-    def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON of :meth:`to_dict`: the version actually answered."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-    def to_dict(self) -> dict:
-        """The YAML shape of this instrument (plain, JSON-serialisable)."""
-        from toolkit.instruments.writer import instrument_to_dict
-
-        return instrument_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping, *, source: str | None = None) -> Instrument:
-        """Build (and check) an instrument from its YAML shape."""
-        from toolkit.instruments.loader import from_mapping
-
-        return from_mapping(data, source=source)
-
     def replace(self, **changes: object) -> Instrument:
         return replace(self, **changes)  # type: ignore[arg-type]
-
-    # ----------------------------------------------------------- answers
-
-    def validate_answers(
-        self, answers: Mapping, *, lang: str | None = None, today: dt.date | None = None
-    ) -> ValidationResult:
-        """Apply types, required, relevance, constraints, calculations and repeat rules.
-
-        Returns a :class:`~toolkit.instruments.answers.ValidationResult`: the cleaned answers
-        (irrelevant ones dropped, calculations filled) and the problems per field, whose
-        messages come in ``lang`` (default: the current language). ``today`` fixes the date
-        seen by ``today()`` (reproducible checks); default: the real date.
-        """
-        from toolkit.instruments.answers import validate_answers
-
-        return validate_answers(self, answers, lang=lang, today=today)

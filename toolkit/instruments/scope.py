@@ -41,7 +41,9 @@ class AnswerScope:
             return value
         if owner == self.repeat and self.entry is not None:
             return self.entry.get(name)
-        entries = self.values.get(owner) or []
+        entries = self.values.get(owner)
+        if not isinstance(entries, list | tuple):
+            return NodeSet(())
         return NodeSet(e.get(name) for e in entries if isinstance(e, Mapping))
 
     def column(self, name: str) -> object:

@@ -1,8 +1,20 @@
-"""Write an instrument back to its YAML shape, so that files round-trip without loss."""
+"""Write an instrument back to its YAML shape, so that files round-trip without loss.
+
+Examples
+--------
+>>> from toolkit.instruments import load
+>>> baro = load("surveys/barometre_ambiance.yaml")
+>>> instrument_to_dict(baro)["id"]
+'barometre_ambiance'
+>>> len(content_hash(baro))
+64
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -144,11 +156,21 @@ def instrument_to_dict(instrument: Instrument) -> dict:
     return out
 
 
+def content_hash(instrument: Instrument) -> str:
+    """SHA-256 of the canonical JSON of :func:`instrument_to_dict`: the version answered.
+
+    Two instruments with the same content (whatever their source file or key order) have the
+    same hash; the store keys each registered version by it.
+    """
+    canonical = json.dumps(instrument_to_dict(instrument), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def dumps(instrument: Instrument) -> str:
     """The instrument as YAML text (UTF-8, French kept readable, keys in model order)."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.allow_unicode = True
     yaml.width = 100
     buffer = io.StringIO()

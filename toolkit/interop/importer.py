@@ -19,9 +19,10 @@ from pathlib import Path
 
 from toolkit.errors import DataImportError, Problem
 from toolkit.i18n import Msg, t
-from toolkit.instruments import Instrument, Question
+from toolkit.instruments import Instrument, Question, validate_answers
 from toolkit.interop.records import DIALECTS, KOBO, ODK, ColumnMatcher, Dialect, Record, response_id
 from toolkit.interop.tables import Table, read_tables
+from toolkit.store.frame import METADATA_COLUMNS
 from toolkit.store.schema import responses
 from toolkit.store.writes import row_problems
 
@@ -77,15 +78,8 @@ _KNOWN_META = {
     "DeviceID",
     "Edits",
     "FormVersion",
-    "response_id",
     "index",
-    "instrument_version",
-    "collector",
-    "team",
-    "sector",
-    "wave",
-    "started_at",
-    "submitted_at",
+    *METADATA_COLUMNS,
 }
 _REPEAT_INDEX = re.compile(r"^([^\[\]]+)\[(\d+)\]\.")
 
@@ -251,7 +245,7 @@ class _Import:
                 )
                 continue
             seen[rid] = record.row
-            result = self.instrument.validate_answers(record.answers)
+            result = validate_answers(self.instrument, record.answers)
             problems = list(result.problems)
             if result.ok:
                 problems += row_problems(self.instrument, _meta(record), result.answers)

@@ -25,13 +25,11 @@ problem is collected (codes ``Q001``–``Q016``) before anything is built, as in
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -39,6 +37,7 @@ from toolkit.errors import Problem
 from toolkit.i18n import LANGUAGES, Text
 from toolkit.qual.codebook import Code, Codebook, normalise_guid
 from toolkit.qual.errors import QualError
+from toolkit.reading.lines import closest, line_of
 
 __all__ = ["KIND", "is_codebook_file", "load_codebook", "loads_codebook", "validate_codebook"]
 
@@ -89,16 +88,7 @@ class _Reader:
 
     @staticmethod
     def line(node: object, key: object = None) -> int | None:
-        try:
-            if key is None:
-                return node.lc.line + 1  # type: ignore[attr-defined]
-            if isinstance(node, CommentedMap):
-                return node.lc.key(key)[0] + 1
-            if isinstance(node, CommentedSeq):
-                return node.lc.item(key)[0] + 1
-        except (AttributeError, KeyError, IndexError, TypeError):
-            return None
-        return None
+        return line_of(node, key)
 
     def keys(self, node: Mapping, where: str, required: tuple, optional: tuple) -> dict:
         """The node with aliases resolved; reports missing (Q003) and unknown (Q005) keys."""
@@ -107,12 +97,11 @@ class _Reader:
         for key, value in node.items():
             canonical = ALIASES.get(str(key), str(key))
             if canonical not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
                 self.add(
                     "Q005",
                     self.line(node, key),
                     _join(where, str(key)),
-                    suggestion=close[0] if close else ", ".join(sorted(allowed)),
+                    suggestion=closest(str(key), sorted(allowed)) or ", ".join(sorted(allowed)),
                 )
                 continue
             out[canonical] = (value, self.line(node, key))

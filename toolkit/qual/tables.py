@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from toolkit.store.schema import UTCDateTime
+from toolkit.store.schema import NAMING_CONVENTION, UTCDateTime
 
 __all__ = [
     "cases",
@@ -40,15 +40,7 @@ __all__ = [
     "suggestion_log",
 ]
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 codebook_versions = Table(
     "qual_codebook_versions",

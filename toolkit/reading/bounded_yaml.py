@@ -130,7 +130,10 @@ def load_yaml(text: str, *, source: str | None = None, limits: Limits = LIMITS) 
         raise _refuse("L001", source, None, limit=limits.max_bytes)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
-    yaml.Composer = type("Composer", (_BoundedComposer,), {"limits": limits, "source": source})
+    composer: type[Composer] = type(
+        "Composer", (_BoundedComposer,), {"limits": limits, "source": source}
+    )
+    yaml.Composer = composer
     try:
         return yaml.load(text)
     except ReadError:

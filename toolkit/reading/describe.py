@@ -18,7 +18,7 @@ def describe(value: object, width: int = 60) -> str:
     """At most ``width`` characters saying what ``value`` is; text is shown in « ».
 
     >>> describe("bonjour"), describe([1, 2, 3, 4, 5]), describe({"a": {"b": {"c": 1}}})
-    ('« bonjour »', '[1, 2, 3, …]', '{a: {b: …}}')
+    ('« bonjour »', '[1, 2, 3, …]', '{a: {b: {…}}}')
     >>> len(describe("x" * 1000))
     60
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,7 +84,8 @@ def _sqlite_engine(url: URL) -> Engine:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # ``?timeout=<seconds>`` in the URL shortens or lengthens the wait for a busy database.
     try:
-        timeout_ms = int(float(url.query.get("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)) * 1000)
+        raw = url.query.get("timeout", str(SQLITE_BUSY_TIMEOUT_MS / 1000))
+        timeout_ms = int(float(raw if isinstance(raw, str) else raw[-1]) * 1000)
     except ValueError:
         raise StoreError(
             problems=[Problem("S012", {"url": _safe(url), "detail": "timeout"})]
@@ -91,7 +93,7 @@ def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(url, connect_args={"timeout": timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
-from toolkit.instruments import Instrument
+from toolkit.instruments import (
+    Instrument,
+    from_mapping,
+    instrument_to_dict,
+    validate_answers,
+)
+from toolkit.instruments import content_hash as hash_of
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
 from toolkit.store import limits, pii, writes
@@ -74,10 +80,10 @@ class Store:
         Responses always keep the exact version they were answered with; registering a changed
         file adds a version, and new responses go to the latest one registered.
         """
-        content_hash = instrument.content_hash
+        content_hash = hash_of(instrument)
         title = instrument.title.get(instrument.default_language)
         limits.raise_for(limits.instrument_problems(instrument.id, instrument.version, title))
-        definition = json.dumps(instrument.to_dict(), ensure_ascii=False, sort_keys=True)
+        definition = json.dumps(instrument_to_dict(instrument), ensure_ascii=False, sort_keys=True)
         where = (iv.c.instrument_id == instrument.id) & (iv.c.content_hash == content_hash)
         for attempt in (1, 2):
             try:
@@ -377,7 +383,7 @@ class Store:
                 ]
             )
         whole = pii.keep_absent(writes.plain_answers(answers), stored)
-        result = instrument.validate_answers(whole)
+        result = validate_answers(instrument, whole)
         if not result.ok:
             raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
         cleaned, secret = pii.split(instrument, dict(result.answers))
@@ -846,7 +852,7 @@ class Store:
                 (iv.c.instrument_id == instrument_id) & (iv.c.content_hash == content_hash)
             )
         ).scalar_one()
-        instrument = Instrument.from_dict(json.loads(definition), source=f"db:{instrument_id}")
+        instrument = from_mapping(json.loads(definition), source=f"db:{instrument_id}")
         self._cache[content_hash] = instrument
         return instrument
 

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, Select, insert, select, update
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
-from toolkit.instruments import Instrument
+from toolkit.instruments import Instrument, validate_answers
 from toolkit.store import limits, pii
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii_tables import pii_answers as pii_t
@@ -133,7 +133,7 @@ def row_problems(instrument: Instrument, row: Mapping[str, object], cleaned: Map
 def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     response_id = row.get("response_id")
     response_id = str(uuid.uuid4()) if response_id is None else check_uuid(response_id)
-    result = instrument.validate_answers(plain_answers(row["answers"]))
+    result = validate_answers(instrument, plain_answers(row["answers"]))
     if not result.ok:
         raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
     cleaned = dict(result.answers)
@@ -146,7 +146,7 @@ def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
         pii=secret,
         started_at=utc(row.get("started_at"), "started_at"),
         submitted_at=utc(row.get("submitted_at"), "submitted_at"),
-        **meta,  # type: ignore[arg-type]
+        **meta,
     )
 
 
@@ -261,7 +261,7 @@ def audit(
     )
 
 
-def response_query():
+def response_query() -> Select:
     return select(resp, iv.c.version).join(
         iv,
         (iv.c.instrument_id == resp.c.instrument_id) & (iv.c.content_hash == resp.c.content_hash),

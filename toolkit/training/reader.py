@@ -7,13 +7,11 @@ wrong and returns ``None`` so that the walk goes on and every problem is reporte
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from toolkit.errors import Problem
 from toolkit.i18n import LANGUAGES, Msg, Text
+from toolkit.reading.lines import closest, line_of
 
 __all__ = ["Reader"]
 
@@ -56,16 +54,7 @@ class Reader:
     @staticmethod
     def line_of(node: object, key: str | int | None = None) -> int | None:
         """1-based line of ``node`` (or of its ``key`` / item), when the parser kept it."""
-        try:
-            if key is None:
-                return node.lc.line + 1  # type: ignore[attr-defined]
-            if isinstance(node, CommentedMap):
-                return node.lc.key(key)[0] + 1
-            if isinstance(node, CommentedSeq):
-                return node.lc.item(key)[0] + 1
-        except (AttributeError, KeyError, IndexError, TypeError):
-            return None
-        return None
+        return line_of(node, key)
 
     def add(self, code: str, *, line: int | None, field: str | None, **params: object) -> None:
         self.problems.append(Problem(code, params, self.file, line, field))
@@ -87,12 +76,11 @@ class Reader:
                 self.add("T003", line=self.line_of(node), field=_join(where, key))
         for key in node:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
                 self.add(
                     "T005",
                     line=self.line_of(node, key),
                     field=_join(where, str(key)),
-                    suggestion=close[0] if close else ", ".join(sorted(allowed)),
+                    suggestion=closest(str(key), sorted(allowed)) or ", ".join(sorted(allowed)),
                 )
 
     def mapping(self, value: object, *, line: int | None, field: str) -> Mapping | None:

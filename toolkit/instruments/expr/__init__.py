@@ -1,4 +1,19 @@
-"""The XLSForm expression language: parse, print, check and evaluate, never ``eval``."""
+"""The XLSForm expression language: parse, print, check and evaluate, never ``eval``.
+
+Examples
+--------
+>>> node = parse("${age} >= 18 and selected(${problemes}, 'bruit')")
+>>> references(node)
+['age', 'problemes']
+>>> to_text(node)
+"${age} >= 18 and selected(${problemes}, 'bruit')"
+>>> sum(1 for _ in walk(node))
+7
+>>> evaluate(node, MappingContext({"age": 20, "problemes": ["bruit"]}))
+True
+>>> to_bool(""), to_number("12"), to_string(2.0)
+(False, 12, '2')
+"""
 
 from toolkit.instruments.expr.evaluate import (
     FUNCTIONS,

@@ -113,9 +113,8 @@ def parse(text: str) -> Node:
     except UnexpectedEOF as exc:
         raise ExpressionSyntaxError(text, len(text) + 1, "") from exc
     except UnexpectedCharacters as exc:
-        raise ExpressionSyntaxError(
-            text, exc.column, text[exc.pos_in_stream : exc.pos_in_stream + 10]
-        ) from exc
+        start = exc.pos_in_stream or 0
+        raise ExpressionSyntaxError(text, exc.column, text[start : start + 10]) from exc
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
         column = getattr(exc, "column", 0) or 0

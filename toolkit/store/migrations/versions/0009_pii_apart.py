@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import context, op
 
-from toolkit.instruments import Instrument
+from toolkit.instruments import Instrument, from_mapping
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii import merge, split
 
@@ -72,7 +72,7 @@ def _key() -> PiiKey:
 def _instruments_with_pii(conn: sa.Connection) -> dict[str, Instrument]:
     found = {}
     for row in conn.execute(sa.select(_versions.c.content_hash, _versions.c.definition)):
-        instrument = Instrument.from_dict(json.loads(row.definition), source="db")
+        instrument = from_mapping(json.loads(row.definition), source="db")
         if any(q.pii for q in instrument.fields()):
             found[row.content_hash] = instrument
     return found
