@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from toolkit.errors import ConflictError, StoreError
-from toolkit.instruments import loads
+from toolkit.instruments import content_hash, instrument_to_dict, loads
 from toolkit.store import PiiKey, connect, create_key
 from toolkit.store.migrate import alembic_config
 from toolkit.store.pii import merge, split
@@ -242,7 +242,7 @@ def _at_0005_with_clear_pii(url: str, mini, answers) -> str:
         config.attributes["connection"] = conn
         command.downgrade(config, "0005")
     response_id = str(uuid.uuid4())
-    definition = json.dumps(mini.to_dict(), ensure_ascii=False, sort_keys=True)
+    definition = json.dumps(instrument_to_dict(mini), ensure_ascii=False, sort_keys=True)
     encoded = json.dumps(answers, ensure_ascii=False, sort_keys=True)
     with store.engine.begin() as conn:
         conn.execute(
@@ -250,7 +250,7 @@ def _at_0005_with_clear_pii(url: str, mini, answers) -> str:
                 "INSERT INTO instrument_versions (instrument_id, version, content_hash, title,"
                 " definition, registered_at) VALUES ('mini', '1', :h, 'Mini', :d, :t)"
             ),
-            {"h": mini.content_hash, "d": definition, "t": "2026-01-01 00:00:00+00:00"},
+            {"h": content_hash(mini), "d": definition, "t": "2026-01-01 00:00:00+00:00"},
         )
         conn.execute(
             text(
@@ -260,7 +260,7 @@ def _at_0005_with_clear_pii(url: str, mini, answers) -> str:
             ),
             {
                 "r": response_id,
-                "h": mini.content_hash,
+                "h": content_hash(mini),
                 "t": "2026-01-02 00:00:00+00:00",
                 "a": encoded,
             },

@@ -56,7 +56,7 @@ def purge(
     now = now or dt.datetime.now(dt.UTC)
     with store.engine.connect() as conn:
         ids = sorted(set(conn.execute(select(instrument_versions.c.instrument_id)).scalars()))
-    rows = []
+    rows: list[tuple[str, int | None, dt.datetime | None, int, int]] = []
     for instrument_id in ids:
         days = store.instrument(instrument_id).privacy.retention_days
         if days is None:

@@ -46,6 +46,15 @@ def create_key(path: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
     -------
     (Path, bool)
         The key file and whether it was created now.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> create_key(folder / "pii.key")[1], create_key(folder / "pii.key")[1]
+    (True, False)
+    >>> oct((folder / "pii.key").stat().st_mode & 0o777)
+    '0o600'
     """
     target = resolve_key_path(path)
     if target.exists():

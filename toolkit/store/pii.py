@@ -43,7 +43,9 @@ def split(instrument: Instrument, answers: Mapping[str, object]) -> tuple[dict, 
         if name in clear:
             secret[name] = clear.pop(name)
     for repeat, fields in names.items():
-        entries = clear.get(repeat) if repeat is not None else None
+        if repeat is None:
+            continue
+        entries = clear.get(repeat)
         if not isinstance(entries, list):
             continue
         kept, pieces = [], []
