@@ -130,13 +130,13 @@ def _in_period(
 def _followed(items: pd.DataFrame, kind: str) -> dict[tuple[str, int], tuple[str, list[dict]]]:
     """(parent id, index) → (state, steps) of the register's items of ``kind``."""
     chosen = items[items["kind"] == kind]
-    return {
-        (str(row.parent_id), int(row.parent_index)): (
-            str(row.state),
-            list(row.data.get("steps", [])),
-        )
-        for row in chosen.itertuples(index=False)
-    }
+    keys = zip(chosen["parent_id"].astype(str), chosen["parent_index"].astype(int), strict=True)
+    values = zip(
+        chosen["state"].astype(str),
+        [list(data.get("steps", [])) for data in chosen["data"]],
+        strict=True,
+    )
+    return dict(zip(keys, values, strict=True))
 
 
 def _attach(
