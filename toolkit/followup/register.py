@@ -237,6 +237,16 @@ class Register:
         columns = list(Item.__dataclass_fields__)
         return pd.DataFrame(rows, columns=columns)
 
+    def states(self) -> pd.DataFrame:
+        """Every item's ``kind``, ``parent_id``, ``parent_index``, ``state`` and ``data``
+        (a dict column): what the indicators join to the parent records, read in one query."""
+        columns = ["kind", "parent_id", "parent_index", "state", "data"]
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(select(*(items_t.c[c] for c in columns))).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+        frame["data"] = json.loads("[" + ",".join(frame["data"]) + "]") if rows else []
+        return frame
+
     def history_frame(self) -> pd.DataFrame:
         """Every history entry as one row (``details`` as a dict column)."""
         rows = [vars(entry) | {"details": dict(entry.details)} for entry in self.history()]
