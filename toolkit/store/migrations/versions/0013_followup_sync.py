@@ -6,7 +6,7 @@ Opening « Suivi » compares it with the store and reads again only the instrume
 records moved, instead of every parent record every time.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
