@@ -126,8 +126,10 @@ def _in_period(
     else:
         out["_date"] = _dates(frame[column])
     first, last = start or dt.date.min, end or dt.date.max
-    keep = [isinstance(d, dt.date) and not pd.isna(d) and first <= d <= last for d in out["_date"]]
-    out = out[np.array(keep, dtype=bool)]
+    inside = [
+        isinstance(d, dt.date) and not pd.isna(d) and first <= d <= last for d in out["_date"]
+    ]
+    out = out[np.array(inside, dtype=bool)]
     for name in BY_COLUMNS:
         out[name] = out[name].astype(object).where(out[name].notna(), "")
     return out.reset_index(drop=True)
