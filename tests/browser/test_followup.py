@@ -138,6 +138,7 @@ def test_followup__every_screen__fits_and_speaks_french(served, browser, artifac
             assert "followup." not in text
             assert "nan" not in text.split()
         _show(page, "Récapitulatif")
-        expect(page.locator("a.mt-download").first).to_be_visible()
+        # Building the workbook behind the link takes seconds on a loaded machine.
+        expect(page.locator("a.mt-download").first).to_be_visible(timeout=PAGE_MS)
     finally:
         context.close()

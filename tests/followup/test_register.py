@@ -298,3 +298,42 @@ def test_assign__another_mediator__kept_in_history(parents, register):
     assert last.event == "assign"
     assert last.details["collector"] == ["Amina B.", "Karim S."]
     assert register.items(collector="Karim S.") == [moved]
+
+
+def test_sync__nothing_new__reads_no_parent_record(parents, register, store, monkeypatch):
+    parents.intervention("2026-03-02")
+    parents.referral("2026-03-04")
+    register.sync()
+    read: list[str] = []
+    frame, repeat_frame = store.frame, store.repeat_frame
+
+    def spy(instrument_id, *args, **kwargs):
+        read.append(instrument_id)
+        return frame(instrument_id, *args, **kwargs)
+
+    def spy_repeat(instrument_id, *args, **kwargs):
+        read.append(instrument_id)
+        return repeat_frame(instrument_id, *args, **kwargs)
+
+    monkeypatch.setattr(store, "frame", spy)
+    monkeypatch.setattr(store, "repeat_frame", spy_repeat)
+    assert register.sync() == type(register.sync())()
+    assert read == []
+    parents.intervention("2026-03-05")
+    assert len(register.sync().created) == 1
+    assert set(read) == {"intervention_mediation"}
+
+
+def test_sync__conflict_while_following_a_parent__followed_at_the_next_sync(
+    parents, register, store, monkeypatch
+):
+    parent = parents.intervention("2026-03-02")
+    register.sync()
+    item = register.items()[0]
+    answers = dict(store.get(parent).answers) | {"date_intervention": "2026-02-23"}
+    store.correct(parent, answers, by="Amina B.", reason="date")
+    monkeypatch.setattr(register, "_follow_parent", lambda *_: False)  # someone acted meanwhile
+    assert register.sync().updated == ()
+    monkeypatch.undo()
+    assert register.sync().updated == (item.item_id,)
+    assert register.item(item.item_id).parent_date == D(2026, 2, 23)

@@ -1,4 +1,4 @@
-"""The follow-up tables as migration 0005 creates them match ``toolkit.followup.tables``."""
+"""The follow-up tables as migrations 0005 and 0013 create them match ``toolkit.followup.tables``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from toolkit.followup import tables
 from toolkit.store.migrate import MIGRATIONS_DIR
 
-OURS = {"followup_items", "followup_history"}
+OURS = {"followup_items", "followup_history", "followup_sync"}
 
 
 def test_migration_0005__creates_the_followup_tables_as_declared(store):
@@ -25,6 +25,6 @@ def test_migration_0005__creates_the_followup_tables_as_declared(store):
         assert compare_metadata(context, tables.metadata) == []
 
 
-def test_migration_0005__single_revision_file_of_this_concern():
+def test_migrations__followup_concern__its_two_revision_files():
     names = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("*followup*.py"))
-    assert names == ["0005_followup.py"]
+    assert names == ["0005_followup.py", "0013_followup_sync.py"]

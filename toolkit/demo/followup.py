@@ -40,7 +40,8 @@ from toolkit.followup import FollowupConflict, FollowupError, Item, Register
 from toolkit.followup.calendar import PARIS, WorkingCalendar
 from toolkit.followup.calendar import today as paris_today
 from toolkit.followup.parents import PARENTS
-from toolkit.instruments import builtin_instruments
+from toolkit.instruments import load
+from toolkit.instruments.catalogue import surveys_dir
 
 __all__ = ["COORDINATOR", "DEMO_WEEKS", "FOLLOWED", "MEDIATORS", "fill_followup_demo"]
 
@@ -353,6 +354,8 @@ class _Player:
         self.queue: list[tuple[dt.date, int, str, str, dict]] = []
         self.counter = 0
         self.played = 0
+        #: The items as the demo last wrote them (nobody else writes meanwhile).
+        self.known: dict[str, Item] = {}
 
     def later(self, start: dt.date, low: int, high: int) -> dt.date:
         return start + dt.timedelta(days=int(self.rng.integers(low, high + 1)))
@@ -369,6 +372,7 @@ class _Player:
 
     def first_step(self, item: Item) -> None:
         """Draw the next step of a newly opened (or just moved) item."""
+        self.known[item.item_id] = item
         rng, start = self.rng, item.due_date or item.parent_date
         entered = dt.date.fromisoformat(
             str(item.data.get("entered_on", item.parent_date.isoformat()))
@@ -499,7 +503,7 @@ class _Player:
         """Record every step planned up to ``day`` (never after the demo's today)."""
         while self.queue and self.queue[0][0] <= min(day, self.today):
             when, _, item_id, event, fields = heapq.heappop(self.queue)
-            item = self.register.item(item_id)
+            item = self.known.get(item_id) or self.register.item(item_id)
             if item.closed_at is not None:
                 continue
             when = max(
@@ -520,8 +524,10 @@ class _Player:
                     **fields,
                 )
             except (FollowupError, FollowupConflict):
+                self.known.pop(item_id, None)
                 continue
             self.played += 1
+            self.known[item_id] = moved
             if moved.closed_at is None:
                 self.first_step(moved)
 
@@ -665,7 +671,8 @@ def _instruments(store: object) -> dict[str, object]:
     try:
         return {name: store.instrument(name) for name in FOLLOWED}  # type: ignore[attr-defined]
     except StoreError:
-        found = builtin_instruments()
-        for name in FOLLOWED:
-            store.register(found[name])  # type: ignore[attr-defined]
-        return {name: found[name] for name in FOLLOWED}
+        # Only the five parent instruments: parsing the whole catalogue took most of the demo.
+        found = {name: load(surveys_dir() / f"{name}.yaml") for name in FOLLOWED}
+        for instrument in found.values():
+            store.register(instrument)  # type: ignore[attr-defined]
+        return found

@@ -103,6 +103,21 @@ class Describer:
         return self.choice(instrument_id, question, code, lang)
 
 
+def _labels(
+    item: Item, describer: Describer, lang: str, cache: dict[tuple, dict[str, str]]
+) -> dict[str, str]:
+    key = (item.kind, item.state, item.parent_instrument, item.category, item.sector)
+    if key not in cache:
+        cache[key] = {
+            "kind_label": label("kind", item.kind, lang),
+            "task_label": label("task", item.state, lang, kind=item.kind),
+            "state_label": label("state", item.state, lang, kind=item.kind),
+            "category_label": describer.category(item, lang),
+            "sector_label": describer.sector(item.parent_instrument, item.sector, lang),
+        }
+    return cache[key]
+
+
 def agenda(
     items: Iterable[Item],
     describer: Describer,
@@ -137,6 +152,8 @@ def agenda(
     day = today or paris_today()
     wanted = set(buckets)
     rows = []
+    # A few hundred distinct codes for thousands of items: each label is looked up once.
+    labels: dict[tuple, dict[str, str]] = {}
     for item in items:
         if item.closed_at is not None or item.due_date is None:
             continue
@@ -158,11 +175,7 @@ def agenda(
                 "category": item.category,
                 "parent_date": item.parent_date,
                 "summary": item.summary,
-                "kind_label": label("kind", item.kind, lang),
-                "task_label": label("task", item.state, lang, kind=item.kind),
-                "state_label": label("state", item.state, lang, kind=item.kind),
-                "category_label": describer.category(item, lang),
-                "sector_label": describer.sector(item.parent_instrument, item.sector, lang),
+                **_labels(item, describer, lang, labels),
             }
         )
     frame = pd.DataFrame(rows, columns=list(AGENDA_COLUMNS))

@@ -109,19 +109,27 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def _in_period(
-    frame: pd.DataFrame | None, column: str, start: dt.date | None, end: dt.date | None
+    frame: pd.DataFrame | None,
+    column: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    keep: Sequence[str],
 ) -> pd.DataFrame:
+    """The records of the period, with only the columns ``keep`` names (and the keys)."""
     if frame is None:
         return pd.DataFrame(columns=["response_id", *BY_COLUMNS, "_date"])
-    out = frame.copy()
+    wanted = ["response_id", *BY_COLUMNS, *keep]
+    out = frame[[c for c in dict.fromkeys(wanted) if c in frame.columns]].copy()
     if column == "_interview":
-        moment = out["started_at"].fillna(out["submitted_at"])
+        moment = frame["started_at"].fillna(frame["submitted_at"])
         out["_date"] = pd.to_datetime(moment, utc=True).dt.tz_convert(PARIS).dt.date
     else:
-        out["_date"] = _dates(out[column])
+        out["_date"] = _dates(frame[column])
     first, last = start or dt.date.min, end or dt.date.max
-    keep = [isinstance(d, dt.date) and not pd.isna(d) and first <= d <= last for d in out["_date"]]
-    out = out[np.array(keep, dtype=bool)]
+    inside = [
+        isinstance(d, dt.date) and not pd.isna(d) and first <= d <= last for d in out["_date"]
+    ]
+    out = out[np.array(inside, dtype=bool)]
     for name in BY_COLUMNS:
         out[name] = out[name].astype(object).where(out[name].notna(), "")
     return out.reset_index(drop=True)
@@ -130,13 +138,13 @@ def _in_period(
 def _followed(items: pd.DataFrame, kind: str) -> dict[tuple[str, int], tuple[str, list[dict]]]:
     """(parent id, index) → (state, steps) of the register's items of ``kind``."""
     chosen = items[items["kind"] == kind]
-    return {
-        (str(row.parent_id), int(row.parent_index)): (
-            str(row.state),
-            list(row.data.get("steps", [])),
-        )
-        for row in chosen.itertuples(index=False)
-    }
+    keys = zip(chosen["parent_id"].astype(str), chosen["parent_index"].astype(int), strict=True)
+    values = zip(
+        chosen["state"].astype(str),
+        [list(data.get("steps", [])) for data in chosen["data"]],
+        strict=True,
+    )
+    return dict(zip(keys, values, strict=True))
 
 
 def _attach(
@@ -566,14 +574,28 @@ def indicators(
             ]
         )
     groups = _check_by(by)
-    items = Register(store).frame()
-    period = lambda frame, column: _in_period(frame, column, first, last)  # noqa: E731
+    items = Register(store).states()
+    period = lambda frame, column, *keep: _in_period(frame, column, first, last, keep)  # noqa: E731
     rows: list[dict] = []
     rows += _interventions(
-        store, period(_frame(store, "intervention_mediation"), "date_intervention"), items, groups
+        store,
+        period(
+            _frame(store, "intervention_mediation"),
+            "date_intervention",
+            "type_conflit",
+            "mode",
+            "resultat",
+        ),
+        items,
+        groups,
     )
     rows += _referrals(
-        store, period(_frame(store, "orientation_partenaire"), "date_orientation"), items, groups
+        store,
+        period(
+            _frame(store, "orientation_partenaire"), "date_orientation", "consentement", "domaine"
+        ),
+        items,
+        groups,
     )
     rows += _technical(
         store,
@@ -583,19 +605,24 @@ def indicators(
         groups,
     )
     rows += _meetings(
-        period(_frame(store, "reunion_concertation"), "date_reunion"),
+        period(_frame(store, "reunion_concertation"), "date_reunion", *_ATTENDANCE),
         _frame(store, "reunion_concertation", "propositions"),
         items,
         groups,
     )
     rows += _projects(
         store,
-        period(_frame(store, "projet_collectif"), "date_debut"),
+        period(_frame(store, "projet_collectif"), "date_debut", "statut"),
         _frame(store, "projet_collectif", "jalons"),
         items,
         groups,
     )
-    rows += _barometer(period(_frame(store, "barometre_ambiance"), "_interview"), groups)
+    rows += _barometer(
+        period(
+            _frame(store, "barometre_ambiance"), "_interview", "informe_suite", "connait_mediateurs"
+        ),
+        groups,
+    )
     table = pd.DataFrame(
         rows, columns=["indicator", "category", *groups, "numerator", "denominator", "value"]
     )

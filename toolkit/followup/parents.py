@@ -128,23 +128,31 @@ PARENTS: tuple[ParentSpec, ...] = (
 )
 
 
-def _plain(value: object) -> object:
-    """A JSON-friendly Python value from a frame cell (``None`` for missing)."""
-    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
-        return None
+def _present(value: object) -> object:
+    """A JSON-friendly Python value from a frame cell known not to be missing."""
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
-    if hasattr(value, "item"):
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         return value.item()
     return value
 
 
+def _values(column: pd.Series) -> list[object]:
+    """The column's cells as JSON-friendly values (``None`` for missing, found at once)."""
+    missing = column.isna().to_numpy()
+    return [
+        None if gone else _present(value)
+        for value, gone in zip(column.tolist(), missing, strict=True)
+    ]
+
+
 def _rows(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
     columns = list(frame.columns)
-    for values in frame.itertuples(index=False, name=None):
-        yield {c: _plain(v) for c, v in zip(columns, values, strict=True)}
+    cells = [_values(frame[c]) for c in columns]
+    for values in zip(*cells, strict=True):
+        yield dict(zip(columns, values, strict=True))
 
 
 def _frames(store: object, spec: ParentSpec) -> pd.DataFrame | None:

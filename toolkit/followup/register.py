@@ -11,14 +11,17 @@ overwrites anybody in silence. The same code runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.followup import lifecycles
@@ -31,8 +34,10 @@ from toolkit.followup.parents import PARENTS, ParentRecord, ParentSpec, parent_r
 from toolkit.followup.schedule import Schedule
 from toolkit.followup.tables import history as history_t
 from toolkit.followup.tables import items as items_t
+from toolkit.followup.tables import sync as sync_t
 from toolkit.i18n import LANGUAGES, Text
 from toolkit.store.engine import read_connection, write_connection
+from toolkit.store.schema import instrument_versions, response_audit, responses
 
 __all__ = ["Register", "SyncReport"]
 
@@ -66,7 +71,7 @@ def _encode(data: Mapping[str, object]) -> str:
     return json.dumps(dict(data), ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _item(row: object) -> Item:
+def _item(row: object, data: Mapping[str, object] | None = None) -> Item:
     return Item(
         item_id=row.item_id,  # type: ignore[attr-defined]
         kind=row.kind,  # type: ignore[attr-defined]
@@ -82,7 +87,7 @@ def _item(row: object) -> Item:
         sector=row.sector,  # type: ignore[attr-defined]
         category=row.category,  # type: ignore[attr-defined]
         summary=row.summary,  # type: ignore[attr-defined]
-        data=json.loads(row.data),  # type: ignore[attr-defined]
+        data=json.loads(row.data) if data is None else data,  # type: ignore[attr-defined]
         created_at=row.created_at,  # type: ignore[attr-defined]
         updated_at=row.updated_at,  # type: ignore[attr-defined]
         closed_at=row.closed_at,  # type: ignore[attr-defined]
@@ -100,6 +105,15 @@ def _entry(row: object) -> HistoryEntry:
         to_state=row.to_state,  # type: ignore[attr-defined]
         details=json.loads(row.details),  # type: ignore[attr-defined]
     )
+
+
+def _key(spec: ParentSpec) -> str:
+    return f"{spec.instrument_id}/{spec.kind}"
+
+
+def _spec_digest(spec: ParentSpec) -> str:
+    """Changes when the rules of ``spec`` change (so that its records are read again)."""
+    return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
 
 
 class _Stale(Exception):
@@ -182,21 +196,30 @@ class Register:
         open_only: bool = False,
     ) -> list[Item]:
         """Items, soonest due first (closed ones last), optionally filtered."""
-        query = select(items_t)
-        for column, value in (
-            ("kind", kind),
-            ("team", team),
-            ("sector", sector),
-            ("collector", collector),
-        ):
-            if value is not None:
-                query = query.where(items_t.c[column] == value)
+        where = [
+            items_t.c[column] == value
+            for column, value in (
+                ("kind", kind),
+                ("team", team),
+                ("sector", sector),
+                ("collector", collector),
+            )
+            if value is not None
+        ]
         if open_only:
-            query = query.where(items_t.c.closed_at.is_(None))
-        with read_connection(self.engine) as conn:
-            found = [_item(row) for row in conn.execute(query)]
+            where.append(items_t.c.closed_at.is_(None))
+        found = self._read_items(*where)
         found.sort(key=lambda i: (i.due_date is None, i.due_date or dt.date.max, i.item_id))
         return found
+
+    def _read_items(self, *where: object) -> list[Item]:
+        """The items matching ``where``, their ``data`` decoded in one parser call."""
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(select(items_t).where(*where)).all()  # type: ignore[arg-type]
+        if not rows:
+            return []
+        data = json.loads("[" + ",".join(row.data for row in rows) + "]")
+        return [_item(row, decoded) for row, decoded in zip(rows, data, strict=True)]
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
         """The history of one item (or of every item), oldest first."""
@@ -213,6 +236,16 @@ class Register:
         rows = [vars(item) | {"data": dict(item.data)} for item in self.items()]
         columns = list(Item.__dataclass_fields__)
         return pd.DataFrame(rows, columns=columns)
+
+    def states(self) -> pd.DataFrame:
+        """Every item's ``kind``, ``parent_id``, ``parent_index``, ``state`` and ``data``
+        (a dict column): what the indicators join to the parent records, read in one query."""
+        columns = ["kind", "parent_id", "parent_index", "state", "data"]
+        with read_connection(self.engine) as conn:
+            rows = conn.execute(select(*(items_t.c[c] for c in columns))).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+        frame["data"] = json.loads("[" + ",".join(frame["data"]) + "]") if rows else []
+        return frame
 
     def history_frame(self) -> pd.DataFrame:
         """Every history entry as one row (``details`` as a dict column)."""
@@ -265,6 +298,26 @@ class Register:
         current = self.item(item_id)
         if current.version != expected_version:
             raise self._conflict(current.item_id, expected_version, (event, dict(fields)))
+        changes, details = self._step(current, event, date, moment, fields)
+        return self._change(
+            current,
+            changes,
+            event=event,
+            by=who,
+            at=moment,
+            details=details,
+            attempted=(event, dict(fields)),
+        )
+
+    def _step(
+        self,
+        current: Item,
+        event: str,
+        date: dt.date | str | None,
+        moment: dt.datetime,
+        fields: Mapping[str, object],
+    ) -> tuple[dict[str, object], dict[str, object]]:
+        """The changes and history details of ``event`` on ``current`` (nothing written)."""
         step = lifecycles.transition(current.kind, current.state, event)
         day = paris_today(moment)
         when = day if date is None else parse_date(date)
@@ -273,7 +326,7 @@ class Register:
                 problems=[problem("F005", field="date", field_name="date", value=str(date))]
             )
         cleaned, problems = check_fields(
-            step, fields, date=when, parent_date=current.parent_date, today=day
+            step, dict(fields), date=when, parent_date=current.parent_date, today=day
         )
         if problems:
             raise FollowupError(problems=problems)
@@ -307,15 +360,7 @@ class Register:
             "data": data,
             "closed_at": None if lifecycles.is_open(current.kind, step.target) else moment,
         }
-        return self._change(
-            current,
-            changes,
-            event=event,
-            by=who,
-            at=moment,
-            details=details,
-            attempted=(event, dict(fields)),
-        )
+        return changes, details
 
     def assign(
         self,
@@ -356,23 +401,105 @@ class Register:
         A parent whose date (or category, summary, sector) was corrected with
         :meth:`Store.correct` gets its due dates recomputed; the history says what changed,
         who corrected it and the old and new due dates. Idempotent: a second call with
-        nothing new does nothing.
+        nothing new does nothing, and reads no parent record: each followed instrument's
+        records are read again only when their fingerprint (last audit row, number of audit
+        rows, last registered version) moved since the last synchronisation that dealt with
+        all of them.
         """
         moment = _now(now)
-        plan = self._plan(parent_records(self.store, self.parents))
+        with read_connection(self.engine) as conn:
+            current = self._fingerprints(conn)
+            seen = {row.key: row.fingerprint for row in conn.execute(select(sync_t))}
+        moved = tuple(spec for spec in self.parents if seen.get(_key(spec)) != current[_key(spec)])
+        if not moved:
+            return SyncReport()
+        plan = self._plan(parent_records(self.store, moved), moved)
         updated: list[str] = []
         cancelled: list[str] = []
+        pending: set[str] = set()
         created = self._create_all(plan.created, moment)
         for item, record in plan.updated:
             if self._follow_parent(item, record, moment):
                 updated.append(item.item_id)
+            else:
+                pending.add(item.parent_instrument)
         for item in plan.orphaned:
             if self._cancel(item, moment):
                 cancelled.append(item.item_id)
+            else:
+                pending.add(item.parent_instrument)
+        self._remember(
+            {
+                _key(spec): current[_key(spec)]
+                for spec in moved
+                if spec.instrument_id not in pending
+            },
+            moment,
+        )
         return SyncReport(tuple(created), tuple(updated), tuple(cancelled))
 
-    def _plan(self, records: list[ParentRecord]) -> _Plan:
-        existing = {(i.parent_id, i.kind, i.parent_index): i for i in self.items()}
+    def _fingerprints(self, conn: Connection) -> dict[str, str]:
+        """Per followed instrument, what any new, corrected or voided record would change."""
+        ids = sorted({spec.instrument_id for spec in self.parents})
+        audit = {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(
+                select(
+                    responses.c.instrument_id,
+                    func.max(response_audit.c.id),
+                    func.count(response_audit.c.id),
+                )
+                .select_from(
+                    response_audit.join(
+                        responses, response_audit.c.response_id == responses.c.response_id
+                    )
+                )
+                .where(responses.c.instrument_id.in_(ids))
+                .group_by(responses.c.instrument_id)
+            )
+        }
+        versions = {
+            row[0]: row[1]
+            for row in conn.execute(
+                select(instrument_versions.c.instrument_id, func.max(instrument_versions.c.id))
+                .where(instrument_versions.c.instrument_id.in_(ids))
+                .group_by(instrument_versions.c.instrument_id)
+            )
+        }
+        return {
+            _key(spec): _encode(
+                {
+                    "spec": _spec_digest(spec),
+                    "audit": list(audit.get(spec.instrument_id, (None, 0))),
+                    "version": versions.get(spec.instrument_id),
+                }
+            )
+            for spec in self.parents
+        }
+
+    def _remember(self, fingerprints: Mapping[str, str], moment: dt.datetime) -> None:
+        """Keep what this synchronisation dealt with (a concurrent one may have done it)."""
+        if not fingerprints:
+            return
+        try:
+            with write_connection(self.engine) as conn:
+                conn.execute(delete(sync_t).where(sync_t.c.key.in_(list(fingerprints))))
+                conn.execute(
+                    insert(sync_t),
+                    [
+                        {"key": key, "fingerprint": value, "synced_at": moment}
+                        for key, value in fingerprints.items()
+                    ],
+                )
+        except IntegrityError:
+            return  # another page remembered the same records at the same moment
+
+    def _plan(self, records: list[ParentRecord], specs: tuple[ParentSpec, ...]) -> _Plan:
+        followed = {spec.instrument_id for spec in specs}
+        existing = {
+            (i.parent_id, i.kind, i.parent_index): i
+            for i in self._read_items(items_t.c.parent_instrument.in_(sorted(followed)))
+        }
         plan = _Plan()
         seen = set()
         for record in records:
@@ -383,7 +510,6 @@ class Register:
                 plan.created.append(record)
             elif self._parent_view(item) != self._record_view(record):
                 plan.updated.append((item, record))
-        followed = {spec.instrument_id for spec in self.parents}
         plan.orphaned = [
             item
             for key, item in existing.items()
@@ -438,6 +564,7 @@ class Register:
             "data": _encode(data),
             "created_at": moment,
             "updated_at": moment,
+            "closed_at": None,
         }
         entry = {
             "item_id": item_id,
@@ -457,42 +584,60 @@ class Register:
         return item, entry
 
     def _create_all(self, records: list[ParentRecord], moment: dt.datetime) -> list[str]:
-        """Open the items of ``records`` in one transaction (one by one after a race)."""
-        rows = [self._rows(record, moment) for record in records]
+        """Open the items of ``records`` in one transaction (one by one after a race).
+
+        A proposal whose owner the meeting form already named is opened and moved to
+        ``owner_named`` in the same write, with both steps in its history.
+        """
+        rows = [self._opened(record, moment) for record in records]
         if not rows:
             return []
 
-        def write(chunk: list[tuple[dict, dict]]) -> None:
+        def write(chunk: list[tuple[dict, list[dict]]]) -> None:
             with write_connection(self.engine) as conn:
                 conn.execute(insert(items_t), [item for item, _ in chunk])
-                conn.execute(insert(history_t), [entry for _, entry in chunk])
+                conn.execute(insert(history_t), [e for _, entries in chunk for e in entries])
 
-        created: list[str] = []
         try:
             write(rows)
-            created = [item["item_id"] for item, _ in rows]
+            return [item["item_id"] for item, _ in rows]
         except IntegrityError:
             # Another page synchronised some of the same records at the same moment.
+            created: list[str] = []
             for row in rows:
                 try:
                     write([row])
                 except IntegrityError:
                     continue
                 created.append(row[0]["item_id"])
-        opened = set(created)
-        for record, (item, entry) in zip(records, rows, strict=True):
-            owner = self._owner_named_at_meeting(record)
-            if item["item_id"] in opened and owner and record.date <= paris_today(moment):
-                self.apply(
-                    item["item_id"],
-                    "name_owner",
-                    by=entry["by"],
-                    expected_version=1,
-                    date=record.date,
-                    now=moment,
-                    owner=owner,
-                )
-        return created
+            return created
+
+    def _opened(self, record: ParentRecord, moment: dt.datetime) -> tuple[dict, list[dict]]:
+        """The item row of ``record`` and its history rows (with the owner named, if so)."""
+        item, entry = self._rows(record, moment)
+        owner = self._owner_named_at_meeting(record)
+        if not owner or record.date > paris_today(moment):
+            return item, [entry]
+        opened = _item(SimpleNamespace(**item), json.loads(item["data"]))
+        by = self._who(entry["by"])
+        changes, details = self._step(opened, "name_owner", record.date, moment, {"owner": owner})
+        named = {
+            **item,
+            **changes,
+            "version": 2,
+            "data": _encode(changes["data"]),  # type: ignore[arg-type]
+        }
+        step = {
+            "item_id": item["item_id"],
+            "version": 2,
+            "at": moment,
+            "by": by,
+            "event": "name_owner",
+            "from_state": opened.state,
+            "to_state": changes["state"],
+            "details": _encode(details),
+        }
+        return named, [entry, step]
 
     def _owner_named_at_meeting(self, record: ParentRecord) -> str | None:
         """The owner a meeting form already named for a proposal, as text (else ``None``)."""
@@ -675,7 +820,15 @@ class Register:
                 )
         except (_Stale, IntegrityError):
             raise self._conflict(current.item_id, current.version, attempted) from None
-        return self.item(current.item_id)
+        # The item as written, without reading it back (values as the store returns them).
+        written = {k: v for k, v in values.items() if k != "data"}
+        if "data" in values:
+            written["data"] = json.loads(values["data"])  # type: ignore[arg-type]
+        if isinstance(written.get("closed_at"), dt.datetime):
+            written["closed_at"] = written["closed_at"].astimezone(dt.UTC)  # type: ignore[union-attr]
+        return dataclasses.replace(
+            current, version=version, updated_at=at.astimezone(dt.UTC), **written
+        )
 
     def _conflict(
         self, item_id: str, version: int, attempted: tuple[str, dict[str, object]]

@@ -1,4 +1,4 @@
-"""SQLAlchemy Core tables of the follow-up registers (created by store migration ``0005``).
+"""SQLAlchemy Core tables of the follow-up registers (store migrations ``0005``, ``0013``).
 
 They live in the store's own :data:`~toolkit.store.schema.metadata`, so that an item can
 refer to its parent response by a real foreign key and the store's migration test compares
@@ -8,6 +8,8 @@ them with the migrated database too.
   change is ``UPDATE … WHERE item_id = ? AND version = ?``) and its next ``due_date``.
 - ``followup_history``: every change, never rewritten; ``(item_id, version)`` is unique, so
   that two changes can never both claim the same version.
+- ``followup_sync`` (migration ``0013``): per followed instrument, the fingerprint of its
+  records as the last synchronisation saw them, so that an idle sync reads no record.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy import (
 
 from toolkit.store.schema import UTCDateTime, metadata, responses
 
-__all__ = ["history", "items", "metadata"]
+__all__ = ["history", "items", "metadata", "sync"]
 
 items = Table(
     "followup_items",
@@ -72,4 +74,12 @@ history = Table(
     Column("to_state", String(20), nullable=False),
     Column("details", Text, nullable=False),
     UniqueConstraint("item_id", "version"),
+)
+
+sync = Table(
+    "followup_sync",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("synced_at", UTCDateTime, nullable=False),
 )
