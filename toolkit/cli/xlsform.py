@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from toolkit.instruments import load
-    from toolkit.interop.xlsform_export import write_xlsform
+    from toolkit.interop.xlsform import write_xlsform
 
     instrument = load(args.source)
     path = write_xlsform(instrument, args.output)
@@ -58,7 +58,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from toolkit.instruments import dump
-    from toolkit.interop.xlsform_import import read_xlsform
+    from toolkit.interop.xlsform import read_xlsform
 
     result = read_xlsform(
         args.source, language=args.language, skip_unsupported=args.skip_unsupported

@@ -9,9 +9,13 @@
 from toolkit.interop.exports import ExportReport, codebook, export_responses
 from toolkit.interop.formulas import neutralise, neutralise_frame
 from toolkit.interop.importer import ImportReport, detect_format, import_file
-from toolkit.interop.xform_summary import summarise
-from toolkit.interop.xlsform_export import write_xlsform, xlsform_sheets
-from toolkit.interop.xlsform_import import XLSFormImport, read_xlsform
+from toolkit.interop.xlsform import (
+    XLSFormImport,
+    read_xlsform,
+    summarise,
+    write_xlsform,
+    xlsform_sheets,
+)
 
 __all__ = [
     "ExportReport",

@@ -22,6 +22,7 @@ from toolkit.i18n import Msg, t
 from toolkit.instruments import Instrument, Question
 from toolkit.interop.records import DIALECTS, KOBO, ODK, ColumnMatcher, Dialect, Record, response_id
 from toolkit.interop.tables import Table, read_tables
+from toolkit.store.frame import METADATA_COLUMNS
 from toolkit.store.schema import responses
 from toolkit.store.writes import row_problems
 
@@ -77,15 +78,8 @@ _KNOWN_META = {
     "DeviceID",
     "Edits",
     "FormVersion",
-    "response_id",
     "index",
-    "instrument_version",
-    "collector",
-    "team",
-    "sector",
-    "wave",
-    "started_at",
-    "submitted_at",
+    *METADATA_COLUMNS,
 }
 _REPEAT_INDEX = re.compile(r"^([^\[\]]+)\[(\d+)\]\.")
 

@@ -33,6 +33,7 @@ from toolkit.instruments.expr.parser import (
     ExpressionTooComplex,
     parse,
 )
+from toolkit.instruments.expr.rewrite import equality_to_selected, transform
 
 __all__ = [
     "FUNCTIONS",
@@ -54,6 +55,7 @@ __all__ = [
     "Ref",
     "Str",
     "UnsupportedRegexError",
+    "equality_to_selected",
     "evaluate",
     "parse",
     "references",
@@ -61,5 +63,6 @@ __all__ = [
     "to_number",
     "to_string",
     "to_text",
+    "transform",
     "walk",
 ]

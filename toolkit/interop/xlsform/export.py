@@ -1,7 +1,7 @@
 """Write an instrument as an XLSForm workbook (survey, choices and settings sheets).
 
 The form is meant to be deployed as it is on KoboToolbox, ODK Central or Enketo, and to come
-back without loss through :func:`toolkit.interop.xlsform_import.read_xlsform`. What XLSForm
+back without loss through :func:`toolkit.interop.xlsform.read_xlsform`. What XLSForm
 cannot say is kept in extra columns that pyxform, KoboToolbox and ODK leave alone (see
 :data:`MARKERS`); in the deployed XForm they are simply absent.
 
@@ -30,7 +30,7 @@ from toolkit.errors import InstrumentError, Problem
 from toolkit.i18n import Text
 from toolkit.instruments import Instrument, Question
 from toolkit.instruments.writer import instrument_to_dict
-from toolkit.interop.languages import column_name
+from toolkit.interop.xlsform.languages import column_name
 
 #: Extra columns written by the exporter; pyxform copies them to its JSON and ignores them.
 MARKERS = {
@@ -103,19 +103,23 @@ def xpath_number(value: float | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def bounds_constraint(question: Question) -> str | None:
-    """The XForm constraint that enforces ``minimum``/``maximum`` (``None`` when unbounded)."""
+def bounds_constraint(minimum: float | None, maximum: float | None) -> str | None:
+    """The XForm constraint that enforces ``minimum``/``maximum`` (``None`` when unbounded).
+
+    >>> bounds_constraint(0, 20), bounds_constraint(None, 1e-05), bounds_constraint(None, None)
+    ('. >= 0 and . <= 20', '. <= 0.00001', None)
+    """
     parts = []
-    if question.minimum is not None:
-        parts.append(f". >= {xpath_number(question.minimum)}")
-    if question.maximum is not None:
-        parts.append(f". <= {xpath_number(question.maximum)}")
+    if minimum is not None:
+        parts.append(f". >= {xpath_number(minimum)}")
+    if maximum is not None:
+        parts.append(f". <= {xpath_number(maximum)}")
     return " and ".join(parts) or None
 
 
 def combined_constraint(question: Question) -> str | None:
     """Bounds and the author's constraint in one expression, as the XForm needs it."""
-    bounds = bounds_constraint(question)
+    bounds = bounds_constraint(question.minimum, question.maximum)
     if bounds and question.constraint:
         return f"{bounds} and ({question.constraint})"
     return bounds or question.constraint

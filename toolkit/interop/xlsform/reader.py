@@ -1,0 +1,231 @@
+"""Read an XLSForm (xlsx, xls, csv or md) into an instrument, through pyxform's own readers.
+
+pyxform reads the workbook (``get_xlsform``: every file type, case-insensitive sheet and
+column names) and resolves its aliases and groups (``workbook_to_json``); the modules of this
+package map that JSON to the YAML shape of our model, which the usual loader then checks.
+What lies outside the model is reported with a coded problem naming the sheet, the row and
+the column, in the manner of pyxform's ``[row : 3] On the 'survey' sheet...`` messages.
+
+Left out with a warning (the form imports):
+
+* ``X016`` automatic metadata (``start``, ``end``, ``today``, ``deviceid``, ``username``,
+  ``audit``...): the store records the start and submission times and the collector itself;
+* ``X017`` media and device capture (``image``, ``audio``, ``video``, ``file``, ``barcode``,
+  ``osm``, ``geotrace``, ``geoshape``...) that the field app cannot collect;
+* ``X011`` the ``entities`` sheet (ODK Central datasets: no effect on what is collected);
+* ``X009`` presentation or deployment columns (media, ``rows``, ``public_key``...);
+* ``X019`` a label, hint or message showing a left-out question: the reference becomes
+  ``[name]``.
+
+Errors (the form's logic would change, or depends on data outside the form): ``X018`` an
+expression of a kept question refers to a left-out question; ``X004`` type (``rank``,
+``select_one_from_file``, ``or_other``...), ``X005`` function (``pulldata()``...) or syntax,
+``X007`` nested repeat. With ``skip_unsupported=True`` those questions are left out too and
+the problem becomes a warning (``X010``).
+
+Mapped: ``range`` becomes an integer (a decimal when pyxform says so) with ``minimum`` and
+``maximum`` from its ``start`` and ``end``, and its step becomes a constraint (``(. - start)
+mod step = 0``, or a rounding test for a decimal step). ``select_one_external`` and
+``select_multiple_external`` become single and multiple choices whose list is read from the
+``external_choices`` sheet (renamed ``<list>_external`` when the ``choices`` sheet has a list
+of the same name), filter columns and ``choice_filter`` kept; the exporter writes them back
+as plain ``select_one``/``select_multiple`` from the ``choices`` sheet, which every server and
+client reads without an attached ``itemsets.csv``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pyxform.errors import PyXFormError
+from pyxform.xls2json import workbook_to_json
+
+from toolkit.errors import InstrumentError, Problem
+from toolkit.instruments import Instrument
+from toolkit.instruments.loader import from_mapping
+from toolkit.interop.xlsform.choices import ChoiceLists
+from toolkit.interop.xlsform.left_out import LeftOut, all_questions
+from toolkit.interop.xlsform.locate import Findings
+from toolkit.interop.xlsform.questions import QuestionMapper
+from toolkit.interop.xlsform.sheets import SheetIndex, check_columns
+from toolkit.interop.xlsform.translations import FormLanguages
+from toolkit.interop.xlsform.values import safe_id
+from toolkit.interop.xlsform.workbook import open_workbook
+
+__all__ = ["XLSFormImport", "read_xlsform"]
+
+
+@dataclass(frozen=True)
+class XLSFormImport:
+    """The instrument read from an XLSForm and the warnings about what was left out."""
+
+    instrument: Instrument
+    warnings: tuple[Problem, ...] = ()
+
+
+class _Form:
+    """One form being read: the parts of the work and what they share."""
+
+    def __init__(
+        self, index: SheetIndex, findings: Findings, language: str, skip_unsupported: bool
+    ) -> None:
+        self.index = index
+        self.findings = findings
+        self.languages = FormLanguages(language)
+        self.left_out = LeftOut(index, findings)
+        self.choices = ChoiceLists(index, self.languages, findings)
+        self.questions = QuestionMapper(
+            index,
+            self.languages,
+            self.choices,
+            self.left_out,
+            findings,
+            skip_unsupported=skip_unsupported,
+        )
+
+    def instrument_dict(self, form: Mapping) -> dict:
+        """The instrument in YAML shape, from pyxform's JSON of the form."""
+        self.languages.setup(
+            form, (raw for rows in self.index.external.values() for _, raw in rows)
+        )
+        default = self.languages.default_code
+        used: set[str] = set()
+        items = self.questions.children(form.get("children", []), False, used)
+        lists = self.choices.build(form, items)
+        self.left_out.check(items, lists)
+        _inline_lists(items, lists, set(str(form.get("mediation_inline") or "").split()))
+        form_id = str(form.get("id_string") or form.get("name") or "form")
+        out: dict = {
+            "id": safe_id(form_id),
+            "version": str(form.get("version") or "1"),
+            "title": self.settings_json(form, "mediation_title")
+            or {default: str(form.get("title") or form_id)},
+            "languages": self.languages.codes,
+        }
+        description = self.settings_json(form, "mediation_description")
+        if description:
+            out["description"] = description
+        analysis = self.settings_json(form, "mediation_analysis")
+        if analysis:
+            out["analysis"] = analysis
+        privacy = self.settings_json(form, "mediation_privacy")
+        if privacy:
+            out["privacy"] = privacy
+        if lists:
+            out["choice_lists"] = lists
+        layout = form.get("mediation_layout")
+        if layout not in ("sections", "questions"):
+            layout = (
+                "sections"
+                if items and all(q["type"] in ("group", "repeat") for q in items)
+                else "questions"
+            )
+        out[str(layout)] = items
+        return out
+
+    def settings_json(self, form: Mapping, key: str) -> dict | None:
+        raw = form.get(key)
+        if raw in (None, ""):
+            return None
+        try:
+            value = json.loads(str(raw))
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            self.findings.error("X015", "settings", 2, key)
+            return None
+        return value
+
+    def relocate(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Loader problems point at survey or choices rows instead of YAML lines."""
+        out = []
+        for problem in problems:
+            name = problem.field or ""
+            if name in self.index.rows:
+                out.append(
+                    replace(
+                        problem, file=self.findings.where("survey"), line=self.index.rows[name][0]
+                    )
+                )
+            elif name in self.index.choice_rows:
+                out.append(
+                    replace(
+                        problem,
+                        file=self.findings.where("choices"),
+                        line=self.index.choice_rows[name],
+                    )
+                )
+            else:
+                out.append(replace(problem, file=self.findings.source, line=None))
+        return out
+
+
+def _inline_lists(items: list[dict], lists: dict, inline: set[str]) -> None:
+    """Lists the exporter marked ``mediation_inline`` go back inside their question."""
+    for question in all_questions(items):
+        name = question.get("choices")
+        if isinstance(name, str) and name in inline and name == question["name"] and name in lists:
+            question["choices"] = lists.pop(name)
+
+
+def read_xlsform(
+    path: str | Path, *, language: str = "fr", skip_unsupported: bool = False
+) -> XLSFormImport:
+    """Read an XLSForm file (``.xlsx``, ``.xls``, ``.csv`` or ``.md``) into an instrument.
+
+    Parameters
+    ----------
+    path
+        The form.
+    language
+        Language code of the labels written without a language (``label`` alone) when the
+        form declares no ``default_language``.
+    skip_unsupported
+        Also leave out (with a ``X010`` warning) the questions whose feature is otherwise an
+        error (``pulldata()``, ``select_one_from_file``, ``rank``, nested repeat...).
+        Metadata and media questions are left out with a warning in any case.
+
+    Returns
+    -------
+    XLSFormImport
+        The instrument and the warnings (:class:`~toolkit.errors.Problem`, each naming the
+        sheet, row and column): metadata (``X016``) and media (``X017``) questions left out,
+        entities ignored (``X011``), columns ignored (``X009``), references in texts to
+        left-out questions (``X019``)...
+
+    Raises
+    ------
+    InstrumentError
+        Every problem of the form, each naming the sheet and the row: ``X001`` unreadable,
+        ``X002`` duplicate column, ``X004``-``X007`` outside the subset, ``X008`` refused by
+        pyxform, ``X018`` an expression using a left-out question, and the usual instrument
+        codes (``I012``...) for the converted form.
+    """
+    path = Path(path)
+    source = str(path)
+    workbook = open_workbook(path)
+    findings = Findings(source)
+    index = SheetIndex(workbook)
+    check_columns(workbook, findings)
+    form = _Form(index, findings, language, skip_unsupported)
+    try:
+        json_form = workbook_to_json(
+            workbook_dict=workbook,
+            fallback_form_name=workbook.fallback_form_name,
+            warnings=[],
+        )
+    except PyXFormError as exc:
+        raise InstrumentError(
+            problems=[*findings.errors, Problem("X008", {"error": str(exc)}, file=source)]
+        ) from None
+    data = form.instrument_dict(json_form)
+    if findings.errors:
+        raise InstrumentError(problems=findings.errors)
+    try:
+        instrument = from_mapping(data, source=source)
+    except InstrumentError as exc:
+        raise InstrumentError(problems=form.relocate(exc.problems)) from None
+    return XLSFormImport(instrument, findings.sorted_warnings())
