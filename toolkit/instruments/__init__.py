@@ -10,6 +10,7 @@ Examples
 
 from toolkit.instruments.answers import ValidationResult, validate_answers
 from toolkit.instruments.catalogue import builtin_instruments, catalogue_paths, surveys_dir
+from toolkit.instruments.checks import instrument_warnings
 from toolkit.instruments.loader import load, loads
 from toolkit.instruments.model import (
     ANSWER_TYPES,
@@ -45,6 +46,7 @@ __all__ = [
     "catalogue_paths",
     "dump",
     "dumps",
+    "instrument_warnings",
     "load",
     "loads",
     "surveys_dir",

@@ -22,7 +22,18 @@ from typing import Protocol
 
 import re2
 
-from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node, Num, Ref, Str
+from toolkit.instruments.expr.nodes import (
+    BinOp,
+    Call,
+    Current,
+    LastSaved,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Ref,
+    Str,
+)
 
 _EPOCH = dt.date(1970, 1, 1)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -440,6 +451,37 @@ def _f_date(ctx: Context, value: object) -> dt.date | str:
     return "" if isinstance(shifted, float) else shifted
 
 
+def _f_normalize_space(ctx: Context, value: object) -> str:
+    return " ".join(to_string(value).split())
+
+
+def _math(function: Callable[..., float]) -> Callable[..., float | int]:
+    """A numeric function of XPath numbers: NaN in, NaN out; outside its domain, NaN."""
+
+    def apply(ctx: Context, *values: object) -> float | int:
+        numbers = [to_number(v) for v in values]
+        if any(isinstance(n, float) and math.isnan(n) for n in numbers):
+            return math.nan
+        try:
+            return _tidy(function(*numbers))
+        except ValueError:
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    return apply
+
+
+def _f_floor_ceiling(rounding: Callable[[float], int]) -> Callable[..., float | int]:
+    def apply(ctx: Context, value: object) -> float | int:
+        number = to_number(value)
+        if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
+            return number
+        return rounding(number)
+
+    return apply
+
+
 @dataclass(frozen=True)
 class Function:
     """A supported function: its arity and implementation."""
@@ -477,6 +519,26 @@ FUNCTIONS: dict[str, Function] = {
     "min": Function(1, None, _f_min),
     "max": Function(1, None, _f_max),
     "date": Function(1, 1, _f_date),
+    "normalize-space": Function(1, 1, _f_normalize_space),
+    "abs": Function(1, 1, _math(abs)),
+    "floor": Function(1, 1, _f_floor_ceiling(math.floor)),
+    "ceiling": Function(1, 1, _f_floor_ceiling(math.ceil)),
+    "sqrt": Function(1, 1, _math(math.sqrt)),
+    "pow": Function(2, 2, _math(math.pow)),
+    "exp": Function(1, 1, _math(math.exp)),
+    "exp10": Function(1, 1, _math(lambda x: math.pow(10, x))),
+    "log": Function(1, 1, _math(math.log)),
+    "log10": Function(1, 1, _math(math.log10)),
+    "sin": Function(1, 1, _math(math.sin)),
+    "cos": Function(1, 1, _math(math.cos)),
+    "tan": Function(1, 1, _math(math.tan)),
+    "asin": Function(1, 1, _math(math.asin)),
+    "acos": Function(1, 1, _math(math.acos)),
+    "atan": Function(1, 1, _math(math.atan)),
+    "atan2": Function(2, 2, _math(math.atan2)),
+    "pi": Function(0, 0, lambda ctx: math.pi),
+    # once(): computed the first time only; a response is checked as a whole, so as is.
+    "once": Function(1, 1, lambda ctx, v: v),
 }
 
 
@@ -506,6 +568,9 @@ def _eval(node: Node, ctx: Context) -> object:
     if isinstance(node, Ref):
         value = ctx.lookup(node.name)
         return bounded(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(node, LastSaved):
+        last_saved = getattr(ctx, "last_saved", None)
+        return last_saved(node.name) if last_saved is not None else None
     if isinstance(node, Current):
         return ctx.current
     if isinstance(node, Name):
