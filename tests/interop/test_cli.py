@@ -66,7 +66,7 @@ def test_xlsform_import__metadata_and_media__exit_0_warnings_on_stderr(
     assert status == 0
     assert out.exists()
     warnings = [line for line in captured.err.splitlines() if line.startswith("warning:")]
-    assert any("X016 [row 42] sheet 'survey', column 'type'" in line for line in warnings)
+    assert any("X016 [row 48] sheet 'survey', column 'type'" in line for line in warnings)
     assert any("X017 [row 36] sheet 'survey', column 'type'" in line for line in warnings)
     assert "records the start time, submission time and collector" in captured.err
     assert "written" in captured.out

@@ -35,7 +35,12 @@ from toolkit.instruments.expr.parser import (
     ExpressionTooComplex,
     parse,
 )
-from toolkit.instruments.expr.rewrite import equality_to_selected, transform
+from toolkit.instruments.expr.rewrite import (
+    equality_to_selected,
+    paths_to_references,
+    references_to_paths,
+    transform,
+)
 
 __all__ = [
     "FUNCTIONS",
@@ -62,7 +67,9 @@ __all__ = [
     "evaluate",
     "last_saved_references",
     "parse",
+    "paths_to_references",
     "references",
+    "references_to_paths",
     "to_bool",
     "to_number",
     "to_string",

@@ -7,11 +7,20 @@ the model reads (see :mod:`toolkit.interop.xlsform`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 
 from toolkit.instruments.expr.nodes import BinOp, Call, Name, Neg, Node
 
-__all__ = ["equality_to_selected", "transform"]
+__all__ = ["equality_to_selected", "paths_to_references", "references_to_paths", "transform"]
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+#: Quoted strings, left alone, or a path to a question (as the grammar's PATH token).
+_PATH = re.compile(
+    rf"(?P<quoted>'[^']*'|\"[^\"]*\")"
+    rf"|(?P<path>(?:current\(\)/)?(?:\.\./)+{_NAME}|(?<![\w.)\]])/{_NAME}(?:/{_NAME})+)"
+)
+_REF = re.compile(rf"(?P<quoted>'[^']*'|\"[^\"]*\")|\$\{{\s*(?P<name>{_NAME})\s*\}}")
 
 
 def transform(node: Node, change: Callable[[Node], Node | None]) -> Node:
@@ -59,3 +68,37 @@ def equality_to_selected(node: Node, columns: Collection[str]) -> Node:
         return None
 
     return transform(node, change)
+
+
+def paths_to_references(text: str, resolve: Callable[[str], str] = str) -> str:
+    """The text with every path to a question (``../x``, ``current()/../x``, ``/data/g/x``)
+    written ``${x}``; ``resolve`` gives the name the question has in the model.
+
+    Examples
+    --------
+    >>> paths_to_references("selected(../q1, 'other') and current()/../a != '../b'")
+    "selected(${q1}, 'other') and ${a} != '../b'"
+    """
+
+    def change(match: re.Match[str]) -> str:
+        if match.group("quoted"):
+            return match.group(0)
+        return "${" + resolve(match.group("path").rsplit("/", 1)[-1]) + "}"
+
+    return _PATH.sub(change, text)
+
+
+def references_to_paths(text: str, names: Collection[str]) -> str:
+    """The text with ``${x}`` written ``../x`` for the given names (siblings in a loop, which
+    pyxform cannot reach by ``${x}``).
+
+    >>> references_to_paths(". <= ${total} and ${autre} > 0", {"total"})
+    '. <= ../total and ${autre} > 0'
+    """
+
+    def change(match: re.Match[str]) -> str:
+        if match.group("quoted") or match.group("name") not in names:
+            return match.group(0)
+        return f"../{match.group('name')}"
+
+    return _REF.sub(change, text)

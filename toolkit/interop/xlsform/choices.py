@@ -8,17 +8,30 @@ choice filters that test those columns are rewritten accordingly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
+from toolkit.i18n import Msg
 from toolkit.instruments.expr import ExpressionSyntaxError, equality_to_selected, parse, to_text
-from toolkit.interop.xlsform.left_out import all_questions
+from toolkit.instruments.model import OTHER_VALUE
+from toolkit.interop.xlsform.files import ChoiceFile, ChoiceFileError, read_choice_file
+from toolkit.interop.xlsform.left_out import LeftOut, all_questions
 from toolkit.interop.xlsform.locate import Findings, header, language_of
 from toolkit.interop.xlsform.sheets import SheetIndex
-from toolkit.interop.xlsform.subset import CHOICE_COLUMNS, CHOICE_MEDIA_COLUMNS
+from toolkit.interop.xlsform.subset import (
+    CHOICE_COLUMNS,
+    CHOICE_MEDIA_COLUMNS,
+    FILE_ITEMSET,
+    SELECT_MULTIPLE,
+    SELECT_ONE,
+)
 from toolkit.interop.xlsform.translations import FormLanguages
 from toolkit.interop.xlsform.values import yes
 
 __all__ = ["ChoiceLists"]
+
+SELECT_TYPES = (SELECT_ONE, SELECT_MULTIPLE)
 
 
 class ChoiceLists:
@@ -30,6 +43,86 @@ class ChoiceLists:
         self.findings = findings
         #: external_choices list name -> its model name.
         self.external_names: dict[str, str] = {}
+        #: Choice file (as the form names it) -> its choices, or None when it was not read.
+        self.files: dict[str, ChoiceFile | None] = {}
+        #: Choice file -> its list name in the model.
+        self.file_names: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ choice files
+
+    def read_files(self, form: Mapping, media: Path, left_out: LeftOut, *, skip: bool) -> None:
+        """Read every choice file the form names (``select_one_from_file``), from ``media``.
+
+        A missing file is an error (``X063``; with ``skip`` a warning ``X010`` and the
+        question is left out), an unreadable one too (``X064``).
+        """
+        for item in _json_questions(form.get("children", [])):
+            itemset = str(item.get("itemset") or "")
+            if not FILE_ITEMSET.search(itemset) or item.get("type") not in SELECT_TYPES:
+                continue
+            name = str(item.get("name", ""))
+            if itemset not in self.files:
+                self.files[itemset] = self.read_file(name, itemset, media, item, skip=skip)
+            if self.files[itemset] is None:
+                left_out.add(name, self.index.row_of(name)[0])
+
+    def read_file(
+        self, name: str, itemset: str, media: Path, item: Mapping, *, skip: bool
+    ) -> ChoiceFile | None:
+        row, _ = self.index.row_of(name)
+        column = self.index.column_of(name, ("type",), "type")
+        path = media / itemset
+        try:
+            read = read_choice_file(path, item.get("parameters") or {})
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            if skip:
+                feature = Msg.of("feature.file_missing", file=itemset, media=str(media))
+                self.findings.warn(
+                    "X010", "survey", row, column, feature=feature, value=itemset, name=name
+                )
+            else:
+                self.findings.error("X063", "survey", row, column, file=itemset, media=str(media))
+            return None
+        except (ChoiceFileError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, ChoiceFileError) else str(exc)
+            where = getattr(exc, "line", None) or "?"
+            self.findings.error(
+                "X064", "survey", row, column, file=itemset, line=where, error=reason
+            )
+            return None
+        if read.geometry_dropped:
+            self.findings.warn("X065", "survey", row, column, file=itemset)
+        if not read.choices:
+            self.findings.error("X064", "survey", row, column, file=itemset, line=1, error="∅")
+            return None
+        return read
+
+    def file_list_name(self, itemset: str) -> str | None:
+        """The model name of the list read from a choice file (its stem), None if unread."""
+        if self.files.get(itemset) is None:
+            return None
+        if itemset not in self.file_names:
+            stem = re.sub(r"[^A-Za-z0-9_]+", "_", Path(itemset).stem).strip("_") or "fichier"
+            name = stem if stem[0].isalpha() else f"f_{stem}"
+            taken = (
+                set(self.index.choice_rows)
+                | set(self.external_names.values())
+                | set(self.file_names.values())
+            )
+            while name in taken:
+                name += "_fichier" if not name.endswith("_fichier") else "_"
+            self.file_names[itemset] = name
+        return self.file_names[itemset]
+
+    def file_label_names(self) -> list[str]:
+        """The language names of the labels of the choice files read."""
+        names: dict[str, None] = {}
+        for read in self.files.values():
+            for choice in read.choices if read else ():
+                label = choice.get("label")
+                if isinstance(label, Mapping):
+                    names.update(dict.fromkeys(str(k) for k in label))
+        return list(names)
 
     def external_list_name(self, original: str) -> str:
         """The model name of an ``external_choices`` list (renamed if ``choices`` has it)."""
@@ -55,11 +148,18 @@ class ChoiceLists:
             sources.append(
                 (name, [_external_choice(raw) for _, raw in rows], "external_choices", rows[0][0])
             )
+        for itemset, name in self.file_names.items():
+            read = self.files[itemset]
+            if read is not None:
+                sources.append((name, read.choices, itemset, read.lines[0]))
+        generated_other = _generated_other(form, self.index)
         for list_name, choices, sheet, first_row in sources:
             merged: dict[str, dict] = {}
             multi: set[str] = set()
             for choice in choices:
                 value = str(choice.get("name", "")).strip()
+                if list_name in generated_other and value == OTHER_VALUE and sheet == "choices":
+                    continue  # added by pyxform for or_other: the model derives it again
                 label = self.languages.text(choice.get("label"))
                 if label is None:
                     label = {self.languages.default_code: value}
@@ -106,6 +206,27 @@ class ChoiceLists:
             if value not in values:
                 first["filter"][key] = " ".join([*values, value])
                 multi.add(key)
+
+
+def _json_questions(children: list) -> Iterable[Mapping]:
+    for child in children:
+        if isinstance(child, Mapping):
+            yield child
+            yield from _json_questions(child.get("children") or [])
+
+
+def _generated_other(form: Mapping, index: SheetIndex) -> set[str]:
+    """Lists whose ``other`` choice pyxform added (``or_other`` without one in the sheet)."""
+    items = list(_json_questions(form.get("children", [])))
+    names = {str(item.get("name", "")) for item in items}
+    out = set()
+    for item in items:
+        specify = f"{item.get('name', '')}_other"
+        if specify in names and specify not in index.rows:
+            list_name = str(item.get("list_name") or item.get("itemset") or "")
+            if OTHER_VALUE not in index.choice_values.get(list_name, set()):
+                out.add(list_name)
+    return out
 
 
 def _rewrite_filters(list_name: str, keys: set[str], questions: list[dict]) -> None:

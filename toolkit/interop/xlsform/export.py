@@ -20,6 +20,7 @@ columns ``mediation_*`` (JSON).
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,8 +30,10 @@ from openpyxl.styles import Font
 from toolkit.errors import InstrumentError, Problem
 from toolkit.i18n import Text
 from toolkit.instruments import Instrument, Question
-from toolkit.instruments.writer import instrument_to_dict
+from toolkit.instruments.expr import references_to_paths
+from toolkit.instruments.writer import instrument_to_dict, written_list
 from toolkit.interop.xlsform.languages import column_name
+from toolkit.interop.xlsform.subset import METADATA_TYPES
 
 #: Extra columns written by the exporter; pyxform copies them to its JSON and ignores them.
 MARKERS = {
@@ -40,6 +43,7 @@ MARKERS = {
         "mediation_minimum",
         "mediation_maximum",
         "mediation_nolabel",
+        "mediation_metadata",
     ),
     "choices": ("mediation_missing",),
     "settings": (
@@ -55,6 +59,12 @@ MARKERS = {
 #: Column names a choice filter key may not take (they mean something else in XLSForm).
 RESERVED_CHOICE_COLUMNS = frozenset({"list_name", "name", "label", "image", "media", "audio"})
 
+_EXPRESSION_KEYS = frozenset(
+    {"relevant", "constraint", "calculation", "required", "choice_filter", "default"}
+)
+#: A ``%`` that pyxform would take for the start of ``%(label)s`` inside a loop.
+_LOOP_PERCENT = re.compile(r"%(?!\((?:label|name)\)s)")
+
 _XLS_TYPES = {
     "integer": "integer",
     "decimal": "decimal",
@@ -67,9 +77,10 @@ _XLS_TYPES = {
     "note": "note",
     "consent": "acknowledge",
     "calculate": "calculate",
+    "hidden": "hidden",
 }
 #: Question types that need a label in XLSForm (pyxform refuses them without one).
-_LABEL_NEEDED = frozenset(_XLS_TYPES) - {"calculate"} | {
+_LABEL_NEEDED = frozenset(_XLS_TYPES) - {"calculate", "hidden"} | {
     "single_choice",
     "multiple_choice",
     "likert",
@@ -186,29 +197,60 @@ class _Sheets:
             row["mediation_type"] = question.type
         return row
 
-    def question(self, question: Question) -> None:
+    def question(self, question: Question, loop: frozenset[str] = frozenset()) -> None:
+        """The rows of ``question``; ``loop`` names the siblings of a loop it sits in."""
         qtype = question.type
+        if question.derived:
+            return  # the « Précisez » of or_other: pyxform makes it again
         if qtype in ("group", "repeat", "likert_matrix"):
-            kind = "repeat" if qtype == "repeat" else "group"
-            self.survey.append(self.question_row(question, f"begin_{kind}"))
-            for child in question.children:
-                if qtype == "likert_matrix":
-                    row = self.question_row(child, f"select_one {question.choices}", in_matrix=True)
-                    self.survey.append(row)
-                else:
-                    self.question(child)
-            self.survey.append({"type": f"end_{kind}", "name": question.name})
+            self.container(question, loop)
             return
-        if qtype in ("single_choice", "likert"):
-            xls_type = f"select_one {question.choices}"
-        elif qtype == "multiple_choice":
-            xls_type = f"select_multiple {question.choices}"
+        if qtype in ("single_choice", "likert", "multiple_choice"):
+            select = "select_multiple" if qtype == "multiple_choice" else "select_one"
+            source = (
+                f"${{{question.choices_from}}}"
+                if question.choices_from
+                else written_list(self.instrument, question.choices or "")
+            )
+            xls_type = f"{select} {source}" + (" or_other" if question.other else "")
+        elif qtype == "metadata":
+            xls_type = METADATA_TYPES.get(question.metadata or "", "calculate")
         else:
             xls_type = _XLS_TYPES[qtype]
-        self.survey.append(self.question_row(question, xls_type))
+        row = self.question_row(question, xls_type)
+        if qtype == "metadata":
+            row["mediation_type"] = "metadata"
+            row["mediation_metadata"] = question.metadata or ""
+            if xls_type == "calculate":
+                row["calculation"] = "''"  # no XLSForm metadata for it: empty outside the toolkit
+        if loop:
+            row = _in_loop(row, loop)
+        self.survey.append(row)
+
+    def container(self, question: Question, loop: frozenset[str]) -> None:
+        qtype = question.type
+        if question.loop_over:
+            begin, end = f"begin_loop over {question.loop_over}", "end_loop"
+            loop = frozenset(q.name for q in _own_questions(question))
+        else:
+            kind = "repeat" if qtype == "repeat" else "group"
+            begin, end = f"begin_{kind}", f"end_{kind}"
+        row = self.question_row(question, begin)
+        if question.flat:
+            row["flat"] = "yes"
+        self.survey.append(row)
+        for child in question.children:
+            if qtype == "likert_matrix":
+                row = self.question_row(child, f"select_one {question.choices}", in_matrix=True)
+                self.survey.append(_in_loop(row, loop) if loop else row)
+            else:
+                self.question(child, loop)
+        self.survey.append({"type": end, "name": question.name})
 
     def choice_lists(self) -> None:
         for choice_list in self.instrument.choice_lists.values():
+            if choice_list.base is not None:
+                continue  # extended with « Autre » for or_other, which pyxform does itself
             for choice in choice_list.choices:
                 row: dict[str, str] = {"list_name": choice_list.name, "name": choice.value}
                 self.translated(row, "label", choice.label)
@@ -244,10 +286,33 @@ class _Sheets:
         privacy = instrument_to_dict(instrument).get("privacy")
         if privacy:
             row["mediation_privacy"] = _json(privacy)
-        inline = [name for name, cl in instrument.choice_lists.items() if cl.inline]
+        inline = [
+            name for name, cl in instrument.choice_lists.items() if cl.inline and cl.base is None
+        ]
         if inline:
             row["mediation_inline"] = " ".join(inline)
         return row
+
+
+def _own_questions(question: Question) -> list[Question]:
+    out = []
+    for child in question.children:
+        out.append(child)
+        out.extend(_own_questions(child))
+    return out
+
+
+def _in_loop(row: dict[str, str], siblings: frozenset[str]) -> dict[str, str]:
+    """A row inside a loop: pyxform reaches siblings by ``../x`` only, and fills in
+    ``%(label)s`` and ``%(name)s`` with the choice, so any other ``%`` is doubled."""
+    out = {}
+    for key, value in row.items():
+        if key in _EXPRESSION_KEYS:
+            value = references_to_paths(value, siblings)
+        if key not in ("type", "name"):
+            value = _LOOP_PERCENT.sub("%%", value)
+        out[key] = value
+    return out
 
 
 def _json(value: object) -> str:

@@ -14,20 +14,31 @@ from collections.abc import Mapping
 
 from toolkit.i18n import Msg
 from toolkit.instruments import QUESTION_TYPES
-from toolkit.instruments.expr import FUNCTIONS, Call, ExpressionSyntaxError, parse, walk
+from toolkit.instruments.expr import (
+    FUNCTIONS,
+    Call,
+    ExpressionSyntaxError,
+    parse,
+    paths_to_references,
+    walk,
+)
 from toolkit.interop.xlsform.choices import ChoiceLists
 from toolkit.interop.xlsform.export import bounds_constraint
 from toolkit.interop.xlsform.left_out import LeftOut
-from toolkit.interop.xlsform.locate import Findings, header
+from toolkit.interop.xlsform.locate import Findings, header, raw_column
 from toolkit.interop.xlsform.sheets import SheetIndex
 from toolkit.interop.xlsform.subset import (
+    DEVICE_PROPERTIES,
     EXPRESSION_COLUMNS,
+    FILE_ITEMSET,
     RANGE,
+    RECORDED_METADATA,
     SELECT_MULTIPLE,
     SELECT_ONE,
     SELECT_ONE_EXTERNAL,
     UNSUPPORTED_SELECTS,
     model_type,
+    preload,
     type_defaults,
 )
 from toolkit.interop.xlsform.translations import FormLanguages
@@ -37,9 +48,13 @@ __all__ = ["QuestionMapper"]
 
 #: Names pyxform gives the nodes it adds (labels of table-lists and field-lists).
 GENERATED = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
-_FILE_ITEMSET = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 #: pyxform passes ``select_multiple_external L`` through unchanged (it knows only the one).
 _MULTIPLE_EXTERNAL = re.compile(r"^select[_ ]multiple[_ ]external\s+(\S+)$", re.IGNORECASE)
+#: ``select_one L or_other`` and the older spellings pyxform still reads.
+_OR_OTHER = re.compile(r"\s(or_other|or specify other|or other)\s*$", re.IGNORECASE)
+#: ``begin loop over L`` (also ``begin_loop over L``).
+_LOOP_OVER = re.compile(r"^begin[_ ]loop\s+over\s+(\S+)", re.IGNORECASE)
+
 #: Questions left out with a warning: feature key -> warning code.
 _LEFT_OUT = {"feature.metadata": "X016", "feature.media": "X017"}
 _MATRIX_ROW_KEYS = ("name", "label", "hint", "required", "required_message", "relevant", "pii")
@@ -57,6 +72,7 @@ class QuestionMapper:
         findings: Findings,
         *,
         skip_unsupported: bool,
+        referenced: frozenset[str] = frozenset(),
     ) -> None:
         self.index = index
         self.languages = languages
@@ -64,6 +80,11 @@ class QuestionMapper:
         self.left_out = left_out
         self.findings = findings
         self.skip = skip_unsupported
+        #: Names an expression uses as ``${name}`` (device properties are kept only then).
+        self.referenced = referenced
+        #: Every name given so far, and the new name of a question renamed in a container.
+        self.names: dict[str, int | None] = {}
+        self.renamed: dict[tuple[str | None, str], str] = {}
 
     # ------------------------------------------------------------------ problems
 
@@ -121,61 +142,104 @@ class QuestionMapper:
         self.findings.error("X005", "survey", row, column, feature=feature, value=text)
         return True
 
+    # ------------------------------------------------------------------ names
+
+    def own_name(self, name: str, parent: str | None) -> str:
+        """The name of the next question ``name`` of the sheet, its row taken in sheet order.
+
+        XLSForm allows one name in two groups or repeats; the model names every question once,
+        so a later one becomes ``<group>_<name>`` (``X060``). Its row is kept under that name.
+        """
+        occurrence = self.index.take(name)
+        final = name
+        if name in self.names:
+            base = f"{parent}_{name}" if parent else f"{name}_2"
+            final, number = base, 2
+            while final in self.names or final in self.index.rows:
+                number += 1
+                final = f"{base}_{number}"
+            self.renamed[(parent, name)] = final
+            if occurrence is not None:
+                self.findings.warn(
+                    "X060",
+                    "survey",
+                    occurrence[0],
+                    raw_column(occurrence[1], ("name",)) or "name",
+                    name=name,
+                    new=final,
+                    other_row=self.names[name] or "?",
+                )
+        if occurrence is not None:
+            self.index.rows[final] = occurrence
+        self.names[final] = occurrence[0] if occurrence is not None else None
+        return final
+
+    def expression(self, text: object, parent: str | None) -> str | None:
+        """An expression with its paths (``../x``, ``current()/../x``) written ``${x}``."""
+        if text in (None, ""):
+            return None
+        return paths_to_references(str(text), lambda ref: self.renamed.get((parent, ref), ref))
+
     # ------------------------------------------------------------------ questions
 
     def children(
-        self, items: list, in_repeat: bool, lists: set[str], matrix: bool = False
+        self, items: list, in_repeat: bool, lists: set[str], parent: str | None = None
     ) -> list[dict]:
         """The YAML shape of a list of JSON children; ``lists`` collects the lists used."""
         out: list[dict] = []
         items = list(items)
-        generated_counts = {
+        generated = {
             f"{item['name']}_count"
             for item in items
             if item.get("type") == "repeat"
             and (item.get("control") or {}).get("jr:count") == f"${{{item['name']}_count}}"
             and f"{item['name']}_count" not in self.index.rows
+        } | {
+            f"{item['name']}_other"
+            for item in items
+            if _OR_OTHER.search(self.raw_type(str(item.get("name", "")), ""))
+            and f"{item['name']}_other" not in self.index.rows
         }
         for item in items:
             name = str(item.get("name", ""))
-            if name.startswith(GENERATED) or name in generated_counts:
+            if name.startswith(GENERATED) or name in generated:
                 continue
             if item.get("type") == "group" and (item.get("control") or {}).get("bodyless"):
                 # The meta group pyxform adds (instanceID, entity): only audit comes from a row.
                 for child in item.get("children", []):
                     if str(child.get("name", "")) in self.index.rows:
-                        self.question(child, in_repeat, lists, [])
+                        self.question(child, in_repeat, lists, [], parent)
                 continue
-            question = self.question(item, in_repeat, lists, items)
+            question = self.question(item, in_repeat, lists, items, parent)
             if question is not None:
                 out.append(question)
         return out
 
+    def raw_type(self, name: str, default: str) -> str:
+        _, raw = self.index.row_of(name)
+        return str(raw.get(self.index.column_of(name, ("type",), "type"), default) or default)
+
     def question(
-        self, item: Mapping, in_repeat: bool, lists: set[str], siblings: list
+        self, item: Mapping, in_repeat: bool, lists: set[str], siblings: list, parent: str | None
     ) -> dict | None:
-        name = str(item.get("name", ""))
+        name = self.own_name(str(item.get("name", "")), parent)
         json_type = str(item.get("type", ""))
-        row, raw = self.index.row_of(name)
-        raw_type = str(raw.get(self.index.column_of(name, ("type",), "type"), json_type))
+        _, raw = self.index.row_of(name)
+        raw_type = self.raw_type(name, json_type)
         bind = dict(item.get("bind") or {})
         control = dict(item.get("control") or {})
         appearance = _raw_appearance(raw, control, name in self.index.rows)
         marker = item.get("mediation_type")
         out: dict = {"name": name}
         limits: dict = {}
-        if "or_other" in raw_type.split():
-            self.unsupported(name, "type", Msg.of("feature.or_other"), raw_type)
-            return None
-        if json_type in ("group", "repeat"):
-            qtype = "repeat" if json_type == "repeat" else "group"
-            if qtype == "repeat" and in_repeat:
-                problem = self.findings.located(
-                    "X007", "survey", row, self.index.column_of(name, ("type",), "")
-                )
-                (self.findings.warnings if self.skip else self.findings.errors).append(problem)
-                self.left_out.add(name, row)
-                return None
+        if marker == "metadata":
+            # Written by the exporter for what XLSForm has no metadata type for (team...).
+            return {"name": name, "type": "metadata", "metadata": item.get("mediation_metadata")}
+        if json_type in ("group", "repeat", "loop"):
+            qtype = "group" if json_type == "group" else "repeat"
+            loop = _LOOP_OVER.match(raw_type)
+            if json_type == "loop" and loop:
+                out["loop_over"] = loop.group(1)
         elif json_type in UNSUPPORTED_SELECTS:
             self.unsupported(name, "type", Msg.of(UNSUPPORTED_SELECTS[json_type]), raw_type)
             return None
@@ -192,15 +256,22 @@ class QuestionMapper:
             lists.add(out["choices"])
         elif json_type in (SELECT_ONE, SELECT_MULTIPLE):
             itemset = str(item.get("itemset") or item.get("list_name") or "")
-            if _FILE_ITEMSET.search(itemset):
-                self.unsupported(name, "type", Msg.of("feature.from_file"), raw_type)
-                return None
             qtype = "single_choice" if json_type == SELECT_ONE else "multiple_choice"
-            out["choices"] = itemset
-            lists.add(itemset)
+            if FILE_ITEMSET.search(itemset):
+                list_name = self.choices.file_list_name(itemset)
+                if list_name is None:
+                    return None  # the file could not be read: reported with its row
+                out["choices"] = list_name
+            else:
+                out["choices"] = itemset
+            lists.add(out["choices"])
+            if _OR_OTHER.search(raw_type):
+                out["other"] = True
         else:
             mapped = model_type(json_type, bind.get("type"))
             if isinstance(mapped, Msg):
+                if mapped.key == "feature.metadata":
+                    return self.metadata(name, json_type, raw_type, mapped)
                 if mapped.key in _LEFT_OUT:
                     self.leave_out(name, raw_type, mapped, _LEFT_OUT[mapped.key])
                 else:
@@ -214,6 +285,13 @@ class QuestionMapper:
                     bind.setdefault("constraint", value)
                 else:
                     item = {**item, "hint": item.get("hint", value)}
+        for key in ("relevant", "constraint", "calculate", "required"):
+            if isinstance(bind.get(key), str):
+                bind[key] = self.expression(bind[key], parent)
+        choice_filter = self.expression(item.get("choice_filter"), parent)
+        default = item.get("default")
+        if is_expression(default):
+            default = self.expression(default, parent)
         tokens = (appearance or "").split()
         if qtype == "text" and "multiline" in tokens and marker is None:
             qtype = "long_text"
@@ -228,8 +306,8 @@ class QuestionMapper:
             "relevant": bind.get("relevant"),
             "constraint": bind.get("constraint"),
             "calculation": bind.get("calculate"),
-            "choice_filter": item.get("choice_filter"),
-            "default": item.get("default") if is_expression(item.get("default")) else None,
+            "choice_filter": choice_filter,
+            "default": default if is_expression(default) else None,
             "appearance": appearance,
         }
         required = str(bind.get("required", "")).strip()
@@ -237,6 +315,7 @@ class QuestionMapper:
             expressions["required"] = required
         repeat_count = self.repeat_count(item, control, siblings)
         if repeat_count:
+            repeat_count = self.expression(repeat_count, parent)
             expressions["repeat_count"] = repeat_count
         if not self.check_expressions(name, expressions):
             return None
@@ -263,20 +342,38 @@ class QuestionMapper:
                 out["constraint"] = (
                     f"{step} and ({out['constraint']})" if out.get("constraint") else step
                 )
-        if bind.get("calculate") and qtype == "calculate":
+        if bind.get("calculate") and qtype not in ("group", "repeat", "note"):
             out["calculation"] = bind["calculate"]
-        for key in ("default", "choice_filter"):
-            if item.get(key) not in (None, ""):
-                out[key] = str(item[key])
+        if default not in (None, ""):
+            out["default"] = str(default)
+        if choice_filter:
+            out["choice_filter"] = choice_filter
         if str(bind.get("readonly", "")).strip().lower() in TRUE:
             out["read_only"] = True
         if yes(item.get("mediation_pii")):
             out["pii"] = True
+        if qtype == "group" and yes(item.get("flat")):
+            out["flat"] = True
         if appearance:
             out["appearance"] = appearance
         if repeat_count:
             out["repeat_count"] = repeat_count
         return self.contents(item, qtype, raw_type, in_repeat, lists, out)
+
+    def metadata(self, name: str, json_type: str, raw_type: str, feature: Msg) -> dict | None:
+        """Automatic metadata: what the toolkit records itself becomes a ``metadata`` question;
+        a device property used by the form is kept as a hidden personal field (``X061``);
+        the rest is left out (``X016``)."""
+        source = RECORDED_METADATA.get(preload(json_type))
+        if source is not None:
+            return {"name": name, "type": "metadata", "metadata": source}
+        if preload(json_type) in DEVICE_PROPERTIES and name in self.referenced:
+            row, _ = self.index.row_of(name)
+            column = self.index.column_of(name, ("type",), "type")
+            self.findings.warn("X061", "survey", row, column, name=name, value=raw_type)
+            return {"name": name, "type": "hidden", "pii": True}
+        self.leave_out(name, raw_type, feature, "X016")
+        return None
 
     def texts(self, item: Mapping, qtype: str, out: dict) -> None:
         """Label and hint; a group's may sit in the note pyxform generates for a table-list."""
@@ -300,16 +397,37 @@ class QuestionMapper:
         if qtype in ("group", "repeat"):
             before = len(self.left_out)
             out["questions"] = self.children(
-                item.get("children", []), in_repeat or qtype == "repeat", lists
+                item.get("children", []), in_repeat or qtype == "repeat", lists, name
             )
             if not out["questions"] and len(self.left_out) > before:
                 self.leave_out(name, raw_type, Msg.of("feature.emptied"), "X010")
                 return None
+            if not out["questions"]:
+                return self.empty_container(out, qtype)
+            if "loop_over" in out:
+                out["questions"] = _unescape_percent(out["questions"])
         elif qtype == "likert_matrix":
-            rows = self.children(item.get("children", []), in_repeat, lists, matrix=True)
+            rows = self.children(item.get("children", []), in_repeat, lists, name)
             out["choices"] = next((r["choices"] for r in rows if "choices" in r), None)
             out["items"] = [{k: v for k, v in r.items() if k in _MATRIX_ROW_KEYS} for r in rows]
         return out
+
+    def empty_container(self, out: dict, qtype: str) -> dict | None:
+        """An empty group or repeat collects nothing: its label becomes a note (``X062``)."""
+        row, _ = self.index.row_of(out["name"])
+        column = self.index.column_of(out["name"], ("type",), "type")
+        kept = "label" in out
+        self.findings.warn(
+            "X062", "survey", row, column, name=out["name"], type=qtype, kept=str(kept).lower()
+        )
+        if not kept:
+            self.left_out.add(out["name"], row)
+            return None
+        note = {"name": out["name"], "type": "note", "label": out["label"]}
+        for key in ("hint", "relevant"):
+            if key in out:
+                note[key] = out[key]
+        return note
 
     def marker_type(self, name: str, marker: str, natural: str) -> str:
         if marker in QUESTION_TYPES:
@@ -329,6 +447,17 @@ class QuestionMapper:
                 if sibling.get("name") == generated:
                     return str((sibling.get("bind") or {}).get("calculate", count))
         return str(count)
+
+
+def _unescape_percent(value: object) -> object:
+    """Inside a loop, pyxform reads ``%%`` as ``%`` (``%(label)s`` is the choice's label)."""
+    if isinstance(value, str):
+        return value.replace("%%", "%")
+    if isinstance(value, list):
+        return [_unescape_percent(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unescape_percent(v) for k, v in value.items()}
+    return value
 
 
 def _raw_appearance(raw: Mapping, control: Mapping, has_row: bool) -> str | None:

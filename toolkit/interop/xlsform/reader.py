@@ -36,26 +36,31 @@ client reads without an attached ``itemsets.csv``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.instruments import Instrument
+from toolkit.i18n import Msg
+from toolkit.instruments import Instrument, instrument_warnings
 from toolkit.instruments.loader import from_mapping
 from toolkit.interop.xlsform.choices import ChoiceLists
 from toolkit.interop.xlsform.left_out import LeftOut, all_questions
 from toolkit.interop.xlsform.locate import Findings
 from toolkit.interop.xlsform.questions import QuestionMapper
 from toolkit.interop.xlsform.sheets import SheetIndex, check_columns
+from toolkit.interop.xlsform.subset import EXPRESSION_COLUMNS
 from toolkit.interop.xlsform.translations import FormLanguages
 from toolkit.interop.xlsform.values import safe_id
 from toolkit.interop.xlsform.workbook import open_workbook
 
 __all__ = ["XLSFormImport", "read_xlsform"]
+
+_REFERENCE = re.compile(r"\$\{\s*([^}\s]+)\s*\}")
 
 
 @dataclass(frozen=True)
@@ -70,30 +75,40 @@ class _Form:
     """One form being read: the parts of the work and what they share."""
 
     def __init__(
-        self, index: SheetIndex, findings: Findings, language: str, skip_unsupported: bool
+        self,
+        index: SheetIndex,
+        findings: Findings,
+        language: str,
+        skip_unsupported: bool,
+        media: Path,
     ) -> None:
         self.index = index
         self.findings = findings
+        self.skip = skip_unsupported
+        self.media = media
         self.languages = FormLanguages(language)
         self.left_out = LeftOut(index, findings)
         self.choices = ChoiceLists(index, self.languages, findings)
-        self.questions = QuestionMapper(
-            index,
-            self.languages,
-            self.choices,
-            self.left_out,
-            findings,
-            skip_unsupported=skip_unsupported,
-        )
 
     def instrument_dict(self, form: Mapping) -> dict:
         """The instrument in YAML shape, from pyxform's JSON of the form."""
+        self.choices.read_files(form, self.media, self.left_out, skip=self.skip)
         self.languages.setup(
-            form, (raw for rows in self.index.external.values() for _, raw in rows)
+            form,
+            (raw for rows in self.index.external.values() for _, raw in rows),
+            self.choices.file_label_names(),
+        )
+        questions = QuestionMapper(
+            self.index,
+            self.languages,
+            self.choices,
+            self.left_out,
+            self.findings,
+            skip_unsupported=self.skip,
+            referenced=_expression_references(form.get("children", [])),
         )
         default = self.languages.default_code
-        used: set[str] = set()
-        items = self.questions.children(form.get("children", []), False, used)
+        items = questions.children(form.get("children", []), False, set())
         lists = self.choices.build(form, items)
         self.left_out.check(items, lists)
         _inline_lists(items, lists, set(str(form.get("mediation_inline") or "").split()))
@@ -139,28 +154,79 @@ class _Form:
             return None
         return value
 
-    def relocate(self, problems: Iterable[Problem]) -> list[Problem]:
-        """Loader problems point at survey or choices rows instead of YAML lines."""
-        out = []
-        for problem in problems:
-            name = problem.field or ""
-            if name in self.index.rows:
-                out.append(
-                    replace(
-                        problem, file=self.findings.where("survey"), line=self.index.rows[name][0]
-                    )
-                )
-            elif name in self.index.choice_rows:
-                out.append(
-                    replace(
-                        problem,
-                        file=self.findings.where("choices"),
-                        line=self.index.choice_rows[name],
-                    )
-                )
-            else:
-                out.append(replace(problem, file=self.findings.source, line=None))
-        return out
+    def relocate(self, problem: Problem) -> Problem:
+        """A problem of the loader (``I012``...) as ``X066`` at the sheet, row and column."""
+        name = problem.field or ""
+        key = str(problem.params.get("key", ""))
+        specified = name.removesuffix("_other")
+        if name not in self.index.rows and specified in self.index.rows:
+            name, key = specified, "type"  # the « Précisez » question of an or_other select
+        if name in self.index.rows:
+            sheet, row = "survey", self.index.rows[name][0]
+            column = self.index.column_of(name, _COLUMNS_OF_KEY.get(key, (key,)), key or "name")
+        elif name in self.index.choice_rows:
+            sheet, row = "choices", self.index.choice_rows[name]
+            column = "label" if key == "label" else "name"
+        elif name in self.choices.file_names.values():
+            sheet = next(f for f, n in self.choices.file_names.items() if n == name)
+            row, column = 1, key or "name"
+        else:
+            sheet, row = "settings", 2
+            column = _SETTINGS_OF_KEY.get(key, key or "form_id")
+        return self.findings.located(
+            "X066",
+            sheet,
+            row,
+            column,
+            cause=problem.code,
+            reason=Msg.of(problem.code, **{**dict(problem.params), "field": problem.field or ""}),
+        )
+
+
+#: The survey columns a loader key is read from.
+_COLUMNS_OF_KEY = {
+    **EXPRESSION_COLUMNS,
+    "required_if": ("required",),
+    "choices": ("type",),
+    "loop_over": ("type",),
+    "metadata": ("type",),
+    "type": ("type",),
+    "label": ("label",),
+    "hint": ("hint",),
+    "required_message": ("required_message", "requiredmsg"),
+    "constraint_message": ("constraint_message", "constraintmsg"),
+    "minimum": ("mediation_minimum", "parameters"),
+    "maximum": ("mediation_maximum", "parameters"),
+}
+#: The settings columns an instrument-level key is read from.
+_SETTINGS_OF_KEY = {
+    "id": "form_id",
+    "title": "form_title",
+    "version": "version",
+    "languages": "default_language",
+    "sector": "mediation_analysis",
+    "wave": "mediation_analysis",
+    "weighting": "mediation_analysis",
+    "quotas": "mediation_analysis",
+}
+
+
+def _expression_references(children: list) -> frozenset[str]:
+    """Names written ``${name}`` in the expressions (not the texts) of pyxform's JSON."""
+    names: set[str] = set()
+    for child in children:
+        if not isinstance(child, Mapping):
+            continue
+        for holder, keys in (
+            (child.get("bind") or {}, ("relevant", "constraint", "calculate", "required")),
+            (child.get("control") or {}, ("jr:count",)),
+            (child, ("choice_filter", "default")),
+        ):
+            for key in keys:
+                if isinstance(holder, Mapping) and holder.get(key):
+                    names.update(_REFERENCE.findall(str(holder[key])))
+        names |= _expression_references(child.get("children") or [])
+    return frozenset(names)
 
 
 def _inline_lists(items: list[dict], lists: dict, inline: set[str]) -> None:
@@ -172,7 +238,11 @@ def _inline_lists(items: list[dict], lists: dict, inline: set[str]) -> None:
 
 
 def read_xlsform(
-    path: str | Path, *, language: str = "fr", skip_unsupported: bool = False
+    path: str | Path,
+    *,
+    language: str = "fr",
+    skip_unsupported: bool = False,
+    media: str | Path | None = None,
 ) -> XLSFormImport:
     """Read an XLSForm file (``.xlsx``, ``.xls``, ``.csv`` or ``.md``) into an instrument.
 
@@ -185,8 +255,11 @@ def read_xlsform(
         form declares no ``default_language``.
     skip_unsupported
         Also leave out (with a ``X010`` warning) the questions whose feature is otherwise an
-        error (``pulldata()``, ``select_one_from_file``, ``rank``, nested repeat...).
-        Metadata and media questions are left out with a warning in any case.
+        error (``pulldata()``, ``rank``, a missing choice file...). Metadata the toolkit does
+        not record and media questions are left out with a warning in any case.
+    media
+        The folder of the files the form refers to (``select_one_from_file rues.csv``);
+        default: the form's own folder.
 
     Returns
     -------
@@ -194,15 +267,16 @@ def read_xlsform(
         The instrument and the warnings (:class:`~toolkit.errors.Problem`, each naming the
         sheet, row and column): metadata (``X016``) and media (``X017``) questions left out,
         entities ignored (``X011``), columns ignored (``X009``), references in texts to
-        left-out questions (``X019``)...
+        left-out questions (``X019``), renamed questions (``X060``)...
 
     Raises
     ------
     InstrumentError
-        Every problem of the form, each naming the sheet and the row: ``X001`` unreadable,
-        ``X002`` duplicate column, ``X004``-``X007`` outside the subset, ``X008`` refused by
-        pyxform, ``X018`` an expression using a left-out question, and the usual instrument
-        codes (``I012``...) for the converted form.
+        Every problem of the form, each naming the sheet, the row and the column: ``X001``
+        unreadable, ``X002`` duplicate column, ``X004``-``X005`` outside the subset, ``X008``
+        refused by pyxform, ``X018`` an expression using a left-out question, ``X063``-``X064``
+        a choice file missing or unreadable, ``X066`` a problem of the converted instrument
+        (its ``cause`` the instrument code: ``I012``...).
     """
     path = Path(path)
     source = str(path)
@@ -210,7 +284,13 @@ def read_xlsform(
     findings = Findings(source)
     index = SheetIndex(workbook)
     check_columns(workbook, findings)
-    form = _Form(index, findings, language, skip_unsupported)
+    form = _Form(
+        index,
+        findings,
+        language,
+        skip_unsupported,
+        Path(media) if media is not None else path.parent,
+    )
     try:
         json_form = workbook_to_json(
             workbook_dict=workbook,
@@ -227,5 +307,6 @@ def read_xlsform(
     try:
         instrument = from_mapping(data, source=source)
     except InstrumentError as exc:
-        raise InstrumentError(problems=form.relocate(exc.problems)) from None
+        raise InstrumentError(problems=[form.relocate(p) for p in exc.problems]) from None
+    findings.warnings.extend(form.relocate(p) for p in instrument_warnings(instrument))
     return XLSFormImport(instrument, findings.sorted_warnings())

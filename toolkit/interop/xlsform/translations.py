@@ -24,8 +24,14 @@ class FormLanguages:
         self.default_code = fallback
         self.codes: list[str] = [fallback]
 
-    def setup(self, form: Mapping, external_rows: Iterable[Mapping[str, object]]) -> None:
-        """Find the languages of ``form`` (pyxform JSON) and of the external choices rows."""
+    def setup(
+        self,
+        form: Mapping,
+        external_rows: Iterable[Mapping[str, object]],
+        extra_names: Iterable[str] = (),
+    ) -> None:
+        """Find the languages of ``form`` (pyxform JSON), of the external choices rows and of
+        the choice files (``extra_names``)."""
         declared = form.get("mediation_languages")
         names: dict[str, None] = {}
         _collect_names(form.get("children", []), names)
@@ -35,6 +41,7 @@ class FormLanguages:
                     names.update(dict.fromkeys(choice["label"]))
         for raw in external_rows:
             names.update(dict.fromkeys(language_of(k) for k in raw if header(k) == "label"))
+        names.update(dict.fromkeys(extra_names))
         explicit = [n for n in names if n != "default"]
         default_setting = str(form.get("default_language") or "default")
         if default_setting != "default":
