@@ -254,8 +254,8 @@ def _external_choice(raw: Mapping[str, object]) -> dict:
             out["name"] = str(value)
         elif column == "label":
             labels[language_of(key)] = str(value)
-        else:
-            out[key] = str(value)
+        elif key:
+            out[str(key)] = str(value)
     if labels:
         out["label"] = labels
     return out

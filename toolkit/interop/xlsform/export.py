@@ -101,6 +101,7 @@ def natural_type(xls_type: str, appearance: str | None) -> str:
         "select_multiple": "multiple_choice",
         "begin_group": "group",
         "begin_repeat": "repeat",
+        "begin_loop": "repeat",
         "dateTime": "datetime",
         "acknowledge": "consent",
     }.get(xls_type, xls_type)

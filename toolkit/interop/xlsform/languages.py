@@ -6,7 +6,11 @@ XLSForm names a language by free text after ``::``; the convention of ODK and Ko
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+
+from babel import Locale, UnknownLocaleError
 
 #: Display names written in the column headers of exported forms.
 NAMES = {
@@ -46,20 +50,48 @@ _BY_NAME = {
     "turkish": "tr",
     "romanian": "ro",
 }
-_CODE_IN_PARENS = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$")
+#: ``(fr)``, ``(pt-BR)`` or a code the exporter made for a language without one: ``(tetun)``.
+_CODE_IN_PARENS = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?|[a-z][a-z0-9_]*)\)\s*$")
 _SLUG = re.compile(r"[^a-z0-9]+")
+_ISO = re.compile(r"^[a-z]{2,3}$")
+
+
+@functools.cache
+def _cldr_names() -> dict[str, str]:
+    """Language names in English and French (CLDR, through Babel), lower case -> ISO code."""
+    out: dict[str, str] = {}
+    for locale in ("fr", "en"):
+        for code, name in Locale.parse(locale).languages.items():
+            if _ISO.match(code):
+                out.setdefault(name.lower(), code)
+    return out
+
+
+def _autonym(code: str) -> str | None:
+    try:
+        return Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return None
 
 
 def column_name(code: str) -> str:
-    """The XLSForm language name for a model language code: ``fr`` -> ``Français (fr)``."""
-    return f"{NAMES.get(code, code)} ({code})"
+    """The XLSForm language name for a model language code: ``fr`` -> ``Français (fr)``.
+
+    A code of no ISO language (``tetun``, made from ``label::Tetun``) is written
+    ``Tetun (tetun)``, which :func:`code_of` reads back as ``tetun``.
+    """
+    name = NAMES.get(code) or (_autonym(code) if _ISO.match(code) else None)
+    if name is None:
+        name = code.replace("_", " ").title()
+    return f"{name} ({code})"
 
 
 def code_of(name: str) -> str:
     """The model language code for an XLSForm language name.
 
-    ``Français (fr)`` -> ``fr``; ``english`` -> ``en``; ``EN`` -> ``en``; anything else
-    becomes a lower-case slug of the name, so that no language is lost.
+    ``Français (fr)`` -> ``fr``; ``english`` -> ``en``; ``EN`` -> ``en``; ``Swahili`` ->
+    ``sw`` (CLDR names in English and French); anything else becomes a lower-case slug of the
+    name (``Tetun`` -> ``tetun``), so that no language is lost.
     """
     text = name.strip()
     match = _CODE_IN_PARENS.search(text)
@@ -70,4 +102,7 @@ def code_of(name: str) -> str:
         return _BY_NAME[lowered]
     if lowered in NAMES:
         return lowered
-    return _SLUG.sub("_", lowered).strip("_") or "und"
+    if lowered in _cldr_names():
+        return _cldr_names()[lowered]
+    plain = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    return _SLUG.sub("_", plain).strip("_") or "und"

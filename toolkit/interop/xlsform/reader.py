@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyxform.errors import PyXFormError
@@ -211,6 +211,27 @@ _SETTINGS_OF_KEY = {
 }
 
 
+_PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
+_PYXFORM_SHEET = re.compile(r"[Oo]n the '([^']+)' sheet")
+_PYXFORM_COLUMN = re.compile(r"the '([^']+)' (?:value|column)|column '([^']+)'")
+
+
+def _refused(message: str, findings: Findings) -> Problem:
+    """``X008``: pyxform refuses the form; its message's row, sheet and column are kept."""
+    row = _PYXFORM_ROW.search(message)
+    sheet = _PYXFORM_SHEET.search(message)
+    column = _PYXFORM_COLUMN.search(message)
+    where = sheet.group(1) if sheet else "survey" if row else None
+    problem = findings.located(
+        "X008",
+        where or "?",
+        int(row.group(1)) if row else None,
+        (column.group(1) or column.group(2)) if column else None,
+        error=message,
+    )
+    return problem if where else replace(problem, file=findings.source)
+
+
 def _expression_references(children: list) -> frozenset[str]:
     """Names written ``${name}`` in the expressions (not the texts) of pyxform's JSON."""
     names: set[str] = set()
@@ -298,10 +319,14 @@ def read_xlsform(
             warnings=[],
         )
     except PyXFormError as exc:
-        raise InstrumentError(
-            problems=[*findings.errors, Problem("X008", {"error": str(exc)}, file=source)]
-        ) from None
+        raise InstrumentError(problems=[*findings.errors, _refused(str(exc), findings)]) from None
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        # pyxform's converter on cells it does not expect (its own checks raise PyXFormError)
+        error = f"{type(exc).__name__}: {exc}"
+        raise InstrumentError(problems=[*findings.errors, _refused(error, findings)]) from None
     data = form.instrument_dict(json_form)
+    if not findings.errors and not any(data.get(key) for key in ("sections", "questions")):
+        findings.error("X070", "survey", 2, "type")
     if findings.errors:
         raise InstrumentError(problems=findings.errors)
     try:

@@ -91,7 +91,8 @@ def _ignored(
 ) -> None:
     reported: set[str] = set()
     for number, raw in enumerate(rows, start=2):
-        for key, value in raw.items():
+        for raw_key, value in raw.items():
+            key = "" if raw_key is None else str(raw_key)
             if value in (None, "") or key in reported or known(key):
                 continue
             if sheet == "survey" and header(key) == "parameters" and _reads_parameters(raw):
@@ -119,7 +120,7 @@ def _survey_column_known(key: str) -> bool:
 
 def _choice_column_known(key: str) -> bool:
     # Other choice columns are filter columns, kept as such.
-    return header(key) not in CHOICE_MEDIA_COLUMNS and not key.startswith("$")
+    return bool(key) and header(key) not in CHOICE_MEDIA_COLUMNS and not key.startswith("$")
 
 
 def _settings_column_known(key: str) -> bool:
