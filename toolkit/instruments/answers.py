@@ -479,7 +479,9 @@ class _Walker:
         entries = target.get(repeat.name) or []
         expected: object = None
         if repeat.loop_over:
-            expected = len(self.instrument.loop_items(repeat.name))
+            # One entry per choice; entries left out at the end are simply not answered.
+            items = len(self.instrument.loop_items(repeat.name))
+            expected = items if len(entries) > items else None
         elif repeat.repeat_count:
             expected = to_number(
                 self.evaluate(repeat, "repeat_count", repeat.repeat_count, scope, path)

@@ -68,8 +68,8 @@ def with_other_parts(
         for question in questions:
             if question.children:
                 question = replace(question, children=visit(question.children))
-            if not question.other:
-                out.append(question)
+            if not question.other or question.type not in ("single_choice", "multiple_choice"):
+                out.append(question)  # other: true elsewhere is reported by the loader
                 continue
             if question.choices in out_lists:
                 question = replace(question, choices=extended(question.choices))
