@@ -56,46 +56,31 @@ class ChoiceLists:
         A missing file is an error (``X063``; with ``skip`` a warning ``X010`` and the
         question is left out), an unreadable one too (``X064``).
         """
+        failures: dict[str, tuple[str, dict[str, object]]] = {}
         for item in _json_questions(form.get("children", [])):
             itemset = str(item.get("itemset") or "")
             if not FILE_ITEMSET.search(itemset) or item.get("type") not in SELECT_TYPES:
                 continue
             name = str(item.get("name", ""))
+            row, _ = self.index.row_of(name)
+            column = self.index.column_of(name, ("type",), "type")
             if itemset not in self.files:
-                self.files[itemset] = self.read_file(name, itemset, media, item, skip=skip)
-            if self.files[itemset] is None:
-                left_out.add(name, self.index.row_of(name)[0])
-
-    def read_file(
-        self, name: str, itemset: str, media: Path, item: Mapping, *, skip: bool
-    ) -> ChoiceFile | None:
-        row, _ = self.index.row_of(name)
-        column = self.index.column_of(name, ("type",), "type")
-        path = media / itemset
-        try:
-            read = read_choice_file(path, item.get("parameters") or {})
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            if skip:
-                feature = Msg.of("feature.file_missing", file=itemset, media=str(media))
+                self.files[itemset], failure = _read(media, itemset, item)
+                if failure is not None:
+                    failures[itemset] = failure
+                elif self.files[itemset].geometry_dropped:  # type: ignore[union-attr]
+                    self.findings.warn("X065", "survey", row, column, file=itemset)
+            if itemset not in failures:
+                continue
+            code, params = failures[itemset]
+            left_out.add(name, row)
+            if code == "X063" and skip:
+                feature = Msg.of("feature.file_missing", **params)
                 self.findings.warn(
                     "X010", "survey", row, column, feature=feature, value=itemset, name=name
                 )
             else:
-                self.findings.error("X063", "survey", row, column, file=itemset, media=str(media))
-            return None
-        except (ChoiceFileError, OSError) as exc:
-            reason = exc.reason if isinstance(exc, ChoiceFileError) else str(exc)
-            where = getattr(exc, "line", None) or "?"
-            self.findings.error(
-                "X064", "survey", row, column, file=itemset, line=where, error=reason
-            )
-            return None
-        if read.geometry_dropped:
-            self.findings.warn("X065", "survey", row, column, file=itemset)
-        if not read.choices:
-            self.findings.error("X064", "survey", row, column, file=itemset, line=1, error="∅")
-            return None
-        return read
+                self.findings.error(code, "survey", row, column, **params)
 
     def file_list_name(self, itemset: str) -> str | None:
         """The model name of the list read from a choice file (its stem), None if unread."""
@@ -206,6 +191,23 @@ class ChoiceLists:
             if value not in values:
                 first["filter"][key] = " ".join([*values, value])
                 multi.add(key)
+
+
+def _read(
+    media: Path, itemset: str, item: Mapping
+) -> tuple[ChoiceFile | None, tuple[str, dict[str, object]] | None]:
+    """The choices of a file, or the code and parameters of why it could not be read."""
+    try:
+        read = read_choice_file(media / itemset, item.get("parameters") or {})
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None, ("X063", {"file": itemset, "media": str(media)})
+    except (ChoiceFileError, OSError) as exc:
+        reason = exc.reason if isinstance(exc, ChoiceFileError) else str(exc)
+        line = getattr(exc, "line", None) or "?"
+        return None, ("X064", {"file": itemset, "line": line, "error": reason})
+    if not read.choices:
+        return None, ("X064", {"file": itemset, "line": 1, "error": Msg.of("feature.no_choice")})
+    return read, None
 
 
 def _json_questions(children: list) -> Iterable[Mapping]:

@@ -25,7 +25,7 @@ from toolkit.instruments.expr import (
 from toolkit.interop.xlsform.choices import ChoiceLists
 from toolkit.interop.xlsform.export import bounds_constraint
 from toolkit.interop.xlsform.left_out import LeftOut
-from toolkit.interop.xlsform.locate import Findings, header, raw_column
+from toolkit.interop.xlsform.locate import Findings, header, language_of, raw_column
 from toolkit.interop.xlsform.sheets import SheetIndex
 from toolkit.interop.xlsform.subset import (
     DEVICE_PROPERTIES,
@@ -463,7 +463,10 @@ def _unescape_percent(value: object) -> object:
 def _raw_appearance(raw: Mapping, control: Mapping, has_row: bool) -> str | None:
     """The appearance as written: pyxform rewrites it inside table-lists."""
     for key, value in raw.items():
-        if header(key) == "appearance" and value not in (None, ""):
+        column = header(key)
+        if value in (None, "") or column not in ("appearance", "control"):
+            continue
+        if column == "appearance" or language_of(key) == "appearance":
             return str(value).strip()
     value = None if has_row else control.get("appearance")
     return str(value).strip() if value else None
