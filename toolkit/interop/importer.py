@@ -18,9 +18,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.errors import DataImportError, Problem
-from toolkit.i18n import Msg, t
+from toolkit.i18n import LANGUAGES, Msg, t
 from toolkit.instruments import Instrument, Question
-from toolkit.interop.records import DIALECTS, KOBO, ColumnMatcher, Dialect, Record, response_id
+from toolkit.interop.records import (
+    DIALECTS,
+    KOBO,
+    PLAIN,
+    ColumnMatcher,
+    Dialect,
+    Record,
+    response_id,
+)
 from toolkit.interop.repeats import Parent, RepeatReader, match_sheets
 from toolkit.interop.tables import Table, read_tables
 from toolkit.store.frame import METADATA_COLUMNS
@@ -151,11 +159,14 @@ class _Import:
 
     def note_columns(self, table: Table, used: set[str]) -> None:
         self.matched = self.matched or bool(used)
+        # The keys of the toolkit's own repeat sheets: <outer>_index, index, item.
+        keys = {f"{q.name}_index" for q in self.instrument.repeats()} | {"item"}
         for column in table.columns:
             if (
                 column
                 and column not in used
                 and column not in _KNOWN_META
+                and column not in keys
                 and not column.startswith("_")
             ):
                 self.ignored.setdefault(column)
@@ -188,6 +199,8 @@ class _Import:
         main = tables[0]
         sheets, unmatched = match_sheets(self.instrument, tables, self.dialect)
         for table in unmatched:
+            if self.dialect is PLAIN and table.name in _toolkit_sheets():
+                continue  # the labels and the codebook of a toolkit export
             self.warnings.append(
                 Problem(
                     "X029",
@@ -388,6 +401,15 @@ def import_file(
 
 def _text(value: object) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+def _toolkit_sheets() -> set[str]:
+    """Sheets of ``toolkit export --format xlsx`` that hold no responses, in each language."""
+    return {
+        t(key, lang)
+        for key in ("export.sheet_labels", "export.sheet_codebook")
+        for lang in LANGUAGES
+    }
 
 
 def _without_na(table: Table) -> Table:

@@ -44,7 +44,7 @@ def match_sheets(
     instrument: Instrument, tables: Sequence[Table], dialect: Dialect
 ) -> tuple[dict[str, Table], list[Table]]:
     """The table of each repeat (by name) and the tables that match no repeat."""
-    repeats = [q.name for q in instrument.repeats() if not q.loop_over]
+    repeats = [q.name for q in instrument.repeats()]
     found: dict[str, Table] = {}
     left: list[Table] = []
     for table in tables[1:]:
