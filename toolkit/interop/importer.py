@@ -349,29 +349,48 @@ def import_file(
     """
     path = Path(path)
     tables = read_tables(path)
-    if not tables or not tables[0].rows:
-        raise DataImportError(problems=[Problem("X025", {}, file=str(path))])
     name = format or detect_format(path, tables)
-    if name not in DIALECTS:
+    return import_tables(
+        store, instrument_id, tables, format=name, source=str(path), label=path.name
+    )
+
+
+def import_tables(
+    store: object,
+    instrument_id: str,
+    tables: Sequence[Table],
+    *,
+    format: str,
+    source: str,
+    label: str,
+) -> ImportReport:
+    """Import responses already read as tables (the main one first), all or nothing.
+
+    ``source`` names where they come from in messages (a file, a server's form) and ``label``
+    is its short name, kept with each response (``odk:visite.zip``).
+    """
+    if not tables or not tables[0].rows:
+        raise DataImportError(problems=[Problem("X025", {}, file=source)])
+    if format not in DIALECTS:
         raise DataImportError(
-            problems=[Problem("X024", {"format": name, "formats": ", ".join(FORMATS)})]
+            problems=[Problem("X024", {"format": format, "formats": ", ".join(FORMATS)})]
         )
-    dialect = DIALECTS[name]
+    dialect = DIALECTS[format]
     if dialect is KOBO:
         tables = [_without_na(table) for table in tables]
     instrument = store.instrument(instrument_id)  # type: ignore[attr-defined]
-    work = _Import(instrument, dialect, str(path))
+    work = _Import(instrument, dialect, source)
     records = work.main_records(tables[0])
     work.read_repeats(tables, records)
     if not work.matched:
         raise DataImportError(
-            problems=[Problem("X028", {"instrument": instrument_id}, file=str(path))]
+            problems=[Problem("X028", {"instrument": instrument_id}, file=source)]
         )
     checked = work.check(records)
     if work.problems:
         rejected = len({(p.params.get("sheet"), p.params.get("row")) for p in work.problems})
         raise DataImportError(
-            t("X023", rejected=rejected, total=len(records), file=path.name),
+            t("X023", rejected=rejected, total=len(records), file=label),
             problems=work.problems,
         )
     before = _submitted_count(store, instrument_id)
@@ -380,7 +399,7 @@ def import_file(
             "answers": record.answers,
             "response_id": rid,
             **_meta(record),
-            "source": source_label(dialect.name, path.name),
+            "source": source_label(dialect.name, label),
         }
         for record, rid in checked
     ]
@@ -388,7 +407,7 @@ def import_file(
     imported = _submitted_count(store, instrument_id) - before
     return ImportReport(
         instrument_id=instrument_id,
-        source=str(path),
+        source=source,
         format=dialect.name,
         rows=len(rows),
         imported=imported,
@@ -420,4 +439,11 @@ def _without_na(table: Table) -> Table:
     return replace(table, rows=rows)
 
 
-__all__ = ["FORMATS", "ImportReport", "detect_format", "import_file", "source_label"]
+__all__ = [
+    "FORMATS",
+    "ImportReport",
+    "detect_format",
+    "import_file",
+    "import_tables",
+    "source_label",
+]
