@@ -401,3 +401,49 @@ def test_read_xlsform__problem_of_converted_form__names_sheet_row_column(tmp_pat
     (problem,) = caught.value.problems
     assert _located([problem]) == [("X066", 3, "relevance")]
     assert problem.format().startswith(f"{tmp_path / 'form.md'}[survey]:3: X066 [ligne 3]")
+
+
+def test_read_xlsform__missing_choice_file_skip_unsupported__left_out_with_x010(
+    tmp_path: Path,
+) -> None:
+    form = """
+| survey |                               |      |       |
+|        | type                          | name | label |
+|        | select_one_from_file rues.csv | rue  | Rue   |
+|        | text                          | note_r | Note |
+"""
+    result = read_xlsform(_form(tmp_path, form), skip_unsupported=True)
+    assert _located(result.warnings) == [("X010", 2, "type")]
+    assert [q.name for q in result.instrument.fields()] == ["note_r"]
+
+
+@pytest.mark.parametrize(
+    ("questions", "detail"),
+    [
+        (
+            "  - name: l\n    type: repeat\n    loop_over: eq\n    questions:\n"
+            "      - name: r\n        type: repeat\n"
+            "        questions: [{name: x, type: text, label: X}]\n",
+            "detail.export.repeat_in_loop",
+        ),
+        (
+            "  - name: l\n    type: repeat\n    loop_over: eq\n"
+            "    questions: [{name: n, type: integer, label: N}]\n"
+            "  - {name: s, type: calculate, calculation: 'sum(${n})'}\n",
+            "detail.export.ref_into_loop",
+        ),
+    ],
+)
+def test_write_xlsform__what_a_loop_cannot_hold__x071_before_pyxform(
+    tmp_path: Path, questions: str, detail: str
+) -> None:
+    from toolkit.instruments import loads
+
+    instrument = loads(
+        "id: f\nversion: '1'\ntitle: {fr: F}\nlanguages: [fr]\n"
+        "choice_lists:\n  eq: [{value: a, label: A}, {value: b, label: B}]\n"
+        "questions:\n" + questions
+    )
+    with pytest.raises(InstrumentError) as caught:
+        write_xlsform(instrument, tmp_path / "f.xlsx")
+    assert [(p.code, p.params["detail"].key) for p in caught.value.problems] == [("X071", detail)]

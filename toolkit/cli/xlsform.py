@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     read.add_argument("--language", default="fr", metavar="CODE", help=t("cli.xlsform.language"))
     read.add_argument("--skip-unsupported", action="store_true", help=t("cli.xlsform.skip"))
+    read.add_argument("--media", metavar="DIR", help=t("cli.xlsform.media"))
     read.add_argument("--register", action="store_true", help=t("cli.xlsform.register"))
     add_db_argument(read)
     read.set_defaults(handler=run_import)
@@ -61,7 +62,10 @@ def run_import(args: argparse.Namespace) -> int:
     from toolkit.interop.xlsform import read_xlsform
 
     result = read_xlsform(
-        args.source, language=args.language, skip_unsupported=args.skip_unsupported
+        args.source,
+        language=args.language,
+        skip_unsupported=args.skip_unsupported,
+        media=args.media,
     )
     for warning in result.warnings:
         print(t("X048", warning=warning.format()), file=sys.stderr)

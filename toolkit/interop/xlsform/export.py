@@ -28,9 +28,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.i18n import Text
+from toolkit.i18n import Msg, Text
 from toolkit.instruments import Instrument, Question
-from toolkit.instruments.expr import references_to_paths
+from toolkit.instruments.checks import parse_expressions
+from toolkit.instruments.expr import ExpressionSyntaxError, references, references_to_paths
 from toolkit.instruments.writer import instrument_to_dict, written_list
 from toolkit.interop.xlsform.languages import column_name
 from toolkit.interop.xlsform.subset import METADATA_TYPES
@@ -295,6 +296,30 @@ class _Sheets:
         return row
 
 
+def loop_problems(instrument: Instrument) -> list[Problem]:
+    """What pyxform refuses in a loop: it copies the loop's questions once per choice, so a
+    repeat inside it would be named twice and ``${x}`` from outside would name several."""
+    problems = []
+    inside: dict[str, str] = {}
+    for loop in (q for q in instrument.repeats() if q.loop_over):
+        for question in _own_questions(loop):
+            inside[question.name] = loop.name
+            if question.type == "repeat":
+                detail = Msg.of("detail.export.repeat_in_loop", name=question.name, loop=loop.name)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
+    for question in instrument.questions():
+        for *_, tree in parse_expressions(question):
+            if isinstance(tree, ExpressionSyntaxError):
+                continue
+            for ref in references(tree):
+                if ref in inside and inside.get(question.name) != inside[ref]:
+                    detail = Msg.of(
+                        "detail.export.ref_into_loop", name=question.name, ref=ref, loop=inside[ref]
+                    )
+                    problems.append(Problem("X071", {"detail": detail}, field=question.name))
+    return problems
+
+
 def _own_questions(question: Question) -> list[Question]:
     out = []
     for child in question.children:
@@ -334,9 +359,11 @@ def xlsform_sheets(instrument: Instrument) -> dict[str, list[dict[str, str]]]:
     Raises
     ------
     InstrumentError
-        ``X003`` when a choice filter column would clash with an XLSForm column.
+        ``X003`` when a choice filter column would clash with an XLSForm column, ``X071``
+        what XLSForm cannot say of a loop (a repeat inside it, a reference into it).
     """
     sheets = _Sheets(instrument)
+    sheets.problems += loop_problems(instrument)
     for item in instrument.items:
         sheets.question(item)
     sheets.choice_lists()
