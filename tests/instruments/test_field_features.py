@@ -282,3 +282,47 @@ def test_check__unknown_last_saved_reference__i012() -> None:
     assert _codes("  - {name: q, type: integer, label: Q, default: '${last-saved#qq}'}\n") == [
         "I012"
     ]
+
+
+POSITION = """\
+id: f
+version: "1"
+title: {fr: F}
+languages: [fr]
+questions:
+  - name: menage
+    type: repeat
+    label: M
+    questions:
+      - {name: pos, type: calculate, calculation: 'position(..)'}
+      - {name: nom, type: text, label: N}
+      - {name: age, type: integer, label: A}
+  - {name: second, type: calculate, calculation: 'indexed-repeat(${nom}, ${menage}, 2)'}
+  - name: chef
+    type: single_choice
+    choices: '${nom}'
+    choice_filter: '${age} > 18 and position() != 1'
+    label: C
+"""
+PEOPLE = [{"nom": "Ana", "age": 40}, {"nom": "Bo", "age": 30}, {"nom": "Cy", "age": 10}]
+
+
+def test_position_and_indexed_repeat__as_odk_counts_entries() -> None:
+    instrument = loads(POSITION)
+    answers = instrument.validate_answers({"menage": PEOPLE}).answers
+    assert [e["pos"] for e in answers["menage"]] == [1, 2, 3]
+    assert answers["second"] == "Bo"
+
+
+def test_choices_from_repeat_with_filter__read_in_each_entry() -> None:
+    instrument = loads(POSITION)
+    assert instrument.validate_answers({"menage": PEOPLE, "chef": "Bo"}).ok
+    for refused in ("Ana", "Cy"):  # first entry, and under 18
+        result = instrument.validate_answers({"menage": PEOPLE, "chef": refused})
+        assert [(p.code, p.field) for p in result.problems] == [("A020", "chef")]
+
+
+def test_parent_outside_position__reported() -> None:
+    with pytest.raises(InstrumentError) as caught:
+        loads(POSITION.replace("position(..)", "count(..)"))
+    assert caught.value.codes == ["I027"]

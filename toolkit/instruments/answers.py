@@ -422,10 +422,15 @@ class _Walker:
         if question.maximum is not None and value > question.maximum:
             self.problem("A005", path, maximum=question.maximum)
             return
-        if question.choice_filter and question.type in (
-            "single_choice",
-            "multiple_choice",
-            "likert",
+        if (
+            question.choice_filter
+            and not question.choices_from
+            and question.type
+            in (
+                "single_choice",
+                "multiple_choice",
+                "likert",
+            )
         ):
             allowed = self.filtered_values(question, scope, path)
             for chosen in value if isinstance(value, list) else [value]:
@@ -433,7 +438,7 @@ class _Walker:
                     self.problem("A020", path, value=chosen)
                     return
         if question.choices_from:
-            offered = repeat_choices(scope, question.choices_from)
+            offered = repeat_choices(scope, question)
             for chosen in value if isinstance(value, list) else [value]:
                 if chosen not in offered:
                     self.problem("A020", path, value=chosen)
@@ -493,7 +498,7 @@ class _Walker:
         ):
             self.problem("A015", path, expected=int(expected), got=len(entries))
         for index, entry in enumerate(entries):
-            entry_scope = scope.enter(repeat.name, entry)
+            entry_scope = scope.enter(repeat.name, entry, index)
             self.walk(repeat.children, entry, entry_scope, True, f"{path}[{index}].")
         if entries:
             target[repeat.name] = list(entries)
@@ -515,14 +520,60 @@ def _is_default_expression(text: str) -> bool:
     return "${" in text or "(" in text
 
 
-def repeat_choices(scope: AnswerScope, name: str) -> tuple[str, ...]:
-    """The choices of a ``choices: ${name}`` question: the answers given to ``name``, in order."""
-    values = scope.lookup(name)
+def repeat_choices(scope: AnswerScope, question: Question) -> tuple[str, ...]:
+    """The choices of a ``choices: ${name}`` question: the answers given to ``name`` in the
+    entries of its repeat, in order; a ``choice_filter`` is read in each entry, where
+    ``${age}`` is the entry's own answer and ``position()`` its position."""
+    name = question.choices_from or ""
+    instrument = scope.instrument
+    try:
+        repeat = instrument.repeat_of(name)
+    except KeyError:
+        return ()
+    entries = scope.lookup(repeat) if repeat else None
+    tree = parse(question.choice_filter) if question.choice_filter else None
     seen: dict[str, None] = {}
-    for value in values if isinstance(values, NodeSet) else (values,):
-        if value not in (None, ""):
-            seen.setdefault(str(value))
+    for position, entry in enumerate(entries if isinstance(entries, NodeSet) else (), start=1):
+        if not isinstance(entry, Mapping) or entry.get(name) in (None, ""):
+            continue
+        if tree is not None:
+            inner = _EntryScope(scope, instrument, repeat or "", entry, position)
+            try:
+                if not to_bool(evaluate(tree, inner)):
+                    continue
+            except (EvaluationError, ValueError, TypeError, OverflowError):
+                pass  # the rule is reported where it is checked; the answer stays offered
+        seen.setdefault(str(entry[name]))
     return tuple(seen)
+
+
+@dataclass
+class _EntryScope:
+    """What a choice filter sees for one entry of the repeat its choices come from."""
+
+    outer: AnswerScope
+    instrument: Instrument
+    repeat: str
+    entry: Mapping[str, object]
+    position: int
+
+    def lookup(self, name: str) -> object:
+        try:
+            inside = self.repeat in self.instrument.repeat_path(name)
+        except KeyError:
+            return None
+        return self.entry.get(name) if inside else self.outer.lookup(name)
+
+    @property
+    def current(self) -> object:
+        return self.outer.current
+
+    @property
+    def today(self) -> dt.date:
+        return self.outer.today
+
+    def last_saved(self, name: str) -> object:
+        return self.outer.last_saved(name)
 
 
 def _stored(value: object) -> object:

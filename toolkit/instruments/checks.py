@@ -15,6 +15,7 @@ from toolkit.instruments.expr import (
     ExpressionTooComplex,
     Name,
     Node,
+    Parent,
     Ref,
     Str,
     UnsupportedRegexError,
@@ -188,6 +189,14 @@ class _Checker:
                     key=key,
                     suggestion=suggestion(name, self.by_name, ref=True),
                 )
+        positions = sum(
+            1
+            for node in walk(tree)
+            if isinstance(node, Call) and node.name == "position" and node.args == (Parent(),)
+        )
+        if sum(1 for node in walk(tree) if isinstance(node, Parent)) > positions:
+            detail = Msg.of("detail.parent_outside_position", key=key)
+            self.problem("I027", question, subject=subject, key=key, detail=detail)
         for node in walk(tree):
             if isinstance(node, Name):
                 self.check_bare_name(question, subject, key, node)

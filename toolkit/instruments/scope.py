@@ -36,6 +36,8 @@ class AnswerScope:
     outer: tuple[tuple[str, Mapping[str, object]], ...] = ()
     meta: Mapping[str, object] = field(default_factory=dict)
     saved: Mapping[str, object] = field(default_factory=dict)
+    #: 1-based position of ``entry`` in its repeat (``position(..)``).
+    position: int | None = None
 
     def chain(self) -> tuple[tuple[str, Mapping[str, object]], ...]:
         """The repeat entries the expression sits in, outermost first."""
@@ -85,9 +87,15 @@ class AnswerScope:
     def column(self, name: str) -> object:
         return self.columns.get(name)
 
-    def enter(self, repeat: str, entry: Mapping[str, object]) -> AnswerScope:
-        """The scope inside ``entry`` of ``repeat`` (a repeat within the current one, if any)."""
-        return dataclasses.replace(self, outer=self.chain(), repeat=repeat, entry=entry)
+    def enter(
+        self, repeat: str, entry: Mapping[str, object], index: int | None = None
+    ) -> AnswerScope:
+        """The scope inside ``entry`` (0-based ``index``) of ``repeat``, a repeat within the
+        current one if any."""
+        position = None if index is None else index + 1
+        return dataclasses.replace(
+            self, outer=self.chain(), repeat=repeat, entry=entry, position=position
+        )
 
     def with_(self, **changes: object) -> AnswerScope:
         """A copy with some fields changed (``entry``, ``repeat``, ``current``, ``columns``)."""

@@ -31,6 +31,7 @@ from toolkit.instruments.expr.nodes import (
     Neg,
     Node,
     Num,
+    Parent,
     Ref,
     Str,
 )
@@ -539,7 +540,35 @@ FUNCTIONS: dict[str, Function] = {
     "pi": Function(0, 0, lambda ctx: math.pi),
     # once(): computed the first time only; a response is checked as a whole, so as is.
     "once": Function(1, 1, lambda ctx, v: v),
+    "position": Function(0, 1, lambda ctx, *v: to_number(v[0]) if v else _position(ctx)),
+    "indexed-repeat": Function(3, 7, lambda ctx, *v: None),  # evaluated by _indexed_repeat
 }
+
+
+def _position(ctx: Context) -> float | int:
+    """The 1-based position of the repeat entry being checked (NaN outside a repeat)."""
+    position = getattr(ctx, "position", None)
+    return position if isinstance(position, int) else math.nan
+
+
+def _indexed_repeat(node: Call, ctx: Context) -> object:
+    """``indexed-repeat(${x}, ${rep}, n[, ${inner}, m...])``: ``x`` in the n-th entry of
+    ``rep`` (then the m-th of ``inner`` within it), positions from 1 as in ODK."""
+    args = node.args
+    names = [args[0], *args[1::2]]
+    if len(args) % 2 == 0 or not all(isinstance(a, Ref) for a in names):
+        raise EvaluationError("indexed-repeat() takes ${question}, then ${repeat}, position pairs")
+    entries: object = ctx.lookup(args[1].name)  # type: ignore[union-attr]
+    entry: object = None
+    for index in range(1, len(args), 2):
+        if index > 1:
+            entries = entry.get(args[index].name) if isinstance(entry, Mapping) else None  # type: ignore[union-attr]
+        position = to_number(_eval(args[index + 1], ctx))
+        items = list(entries) if isinstance(entries, tuple | list) else []
+        if not (isinstance(position, int | float) and math.isfinite(position)):
+            return None
+        entry = items[int(position) - 1] if 1 <= int(position) <= len(items) else None
+    return entry.get(args[0].name) if isinstance(entry, Mapping) else None  # type: ignore[union-attr]
 
 
 def evaluate(node: Node, ctx: Context) -> object:
@@ -573,6 +602,8 @@ def _eval(node: Node, ctx: Context) -> object:
         return last_saved(node.name) if last_saved is not None else None
     if isinstance(node, Current):
         return ctx.current
+    if isinstance(node, Parent):
+        return _position(ctx)
     if isinstance(node, Name):
         column = getattr(ctx, "column", None)
         return column(node.name) if column is not None else None
@@ -596,6 +627,8 @@ def _eval(node: Node, ctx: Context) -> object:
             function.max_args is not None and count > function.max_args
         ):
             raise EvaluationError(f"{node.name}() cannot take {count} arguments")
+        if node.name == "indexed-repeat":
+            return _indexed_repeat(node, ctx)
         if node.name == "if":
             # Only the branch taken is evaluated, as in XPath.
             condition = to_bool(_eval(node.args[0], ctx))

@@ -41,6 +41,11 @@ class Current:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """``..``: the repeat entry the question is in, as in ``position(..)``."""
+
+
+@dataclass(frozen=True)
 class Neg:
     operand: Node
 
@@ -58,7 +63,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node = Num | Str | Ref | LastSaved | Name | Current | Neg | BinOp | Call
+Node = Num | Str | Ref | LastSaved | Name | Current | Parent | Neg | BinOp | Call
 
 # Binding strength, loosest first; used by the printer to add only the brackets needed.
 PRECEDENCE = {
@@ -100,6 +105,8 @@ def to_text(node: Node) -> str:
         return "${last-saved#" + node.name + "}"
     if isinstance(node, Current):
         return "."
+    if isinstance(node, Parent):
+        return ".."
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Neg):

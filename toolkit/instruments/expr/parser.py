@@ -23,6 +23,7 @@ from toolkit.instruments.expr.nodes import (
     Neg,
     Node,
     Num,
+    Parent,
     Ref,
     Str,
 )
@@ -91,6 +92,9 @@ class _ToNodes(Transformer_NonRecursive):
 
     def current(self) -> Current:
         return Current()
+
+    def parent(self, _token: Token) -> Parent:
+        return Parent()
 
     def neg(self, operand: Node) -> Neg:
         return Neg(operand)
