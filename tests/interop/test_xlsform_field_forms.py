@@ -432,6 +432,12 @@ def test_read_xlsform__missing_choice_file_skip_unsupported__left_out_with_x010(
             "  - {name: s, type: calculate, calculation: 'sum(${n})'}\n",
             "detail.export.ref_into_loop",
         ),
+        (
+            "  - name: l\n    type: repeat\n    loop_over: eq\n"
+            "    questions:\n      - {name: n, type: integer, label: N}\n"
+            "      - {name: t, type: note, label: 'Vu ${n}'}\n",
+            "detail.export.text_in_loop",
+        ),
     ],
 )
 def test_write_xlsform__what_a_loop_cannot_hold__x071_before_pyxform(
@@ -447,3 +453,33 @@ def test_write_xlsform__what_a_loop_cannot_hold__x071_before_pyxform(
     with pytest.raises(InstrumentError) as caught:
         write_xlsform(instrument, tmp_path / "f.xlsx")
     assert [(p.code, p.params["detail"].key) for p in caught.value.problems] == [("X071", detail)]
+
+
+def test_read_xlsform__readonly_condition__warned_question_stays_editable(tmp_path: Path) -> None:
+    form = """
+| survey |         |      |       |           |
+|        | type    | name | label | read_only |
+|        | integer | a    | A     |           |
+|        | integer | b    | B     | ${a} > 2  |
+"""
+    result = read_xlsform(_form(tmp_path, form))
+    assert _located(result.warnings) == [("X072", 3, "read_only")]
+    assert not result.instrument.question("b").read_only
+
+
+def test_read_xlsform__what_only_pyxform_builder_refuses__x008(tmp_path: Path) -> None:
+    form = """
+| survey |                    |      |                 |
+|        | type               | name | label           |
+|        | begin loop over c1 | l1   |                 |
+|        | integer            | q1   | Count %(label)s |
+|        | note               | q2   | Counted ${q1}   |
+|        | end loop           |      |                 |
+| choices |           |        |         |
+|         | list_name | name   | label   |
+|         | c1        | thing1 | Thing 1 |
+|         | c1        | thing2 | Thing 2 |
+"""
+    with pytest.raises(InstrumentError) as caught:
+        read_xlsform(_form(tmp_path, form))
+    assert caught.value.codes == ["X008"]

@@ -63,6 +63,8 @@ RESERVED_CHOICE_COLUMNS = frozenset({"list_name", "name", "label", "image", "med
 _EXPRESSION_KEYS = frozenset(
     {"relevant", "constraint", "calculation", "required", "choice_filter", "default"}
 )
+#: ``${name}`` shown in a text.
+_SHOWN = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}")
 #: A ``%`` that pyxform would take for the start of ``%(label)s`` inside a loop.
 _LOOP_PERCENT = re.compile(r"%(?!\((?:label|name)\)s)")
 
@@ -308,6 +310,15 @@ def loop_problems(instrument: Instrument) -> list[Problem]:
                 detail = Msg.of("detail.export.repeat_in_loop", name=question.name, loop=loop.name)
                 problems.append(Problem("X071", {"detail": detail}, field=question.name))
     for question in instrument.questions():
+        texts = [question.label, question.hint, question.required_message]
+        texts.append(question.constraint_message)
+        shown = {
+            m for text in texts if text for _, v in text.translations for m in _SHOWN.findall(v)
+        }
+        for ref in sorted(shown):
+            if inside.get(question.name) is not None and inside.get(ref) == inside[question.name]:
+                detail = Msg.of("detail.export.text_in_loop", name=question.name, ref=ref)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
         for *_, tree in parse_expressions(question):
             if isinstance(tree, ExpressionSyntaxError):
                 continue

@@ -49,7 +49,7 @@ __all__ = ["QuestionMapper"]
 #: Names pyxform gives the nodes it adds (labels of table-lists and field-lists).
 GENERATED = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
 #: pyxform passes ``select_multiple_external L`` through unchanged (it knows only the one).
-_MULTIPLE_EXTERNAL = re.compile(r"^select[_ ]multiple[_ ]external\s+(\S+)$", re.IGNORECASE)
+MULTIPLE_EXTERNAL = re.compile(r"^select[_ ]multiple[_ ]external\s+(\S+)$", re.IGNORECASE)
 #: ``select_one L or_other`` and the older spellings pyxform still reads.
 _OR_OTHER = re.compile(r"\s(or_other|or specify other|or other)\s*$", re.IGNORECASE)
 #: ``begin loop over L`` (also ``begin_loop over L``).
@@ -243,9 +243,9 @@ class QuestionMapper:
         elif json_type in UNSUPPORTED_SELECTS:
             self.unsupported(name, "type", Msg.of(UNSUPPORTED_SELECTS[json_type]), raw_type)
             return None
-        elif json_type == SELECT_ONE_EXTERNAL or _MULTIPLE_EXTERNAL.match(json_type):
+        elif json_type == SELECT_ONE_EXTERNAL or MULTIPLE_EXTERNAL.match(json_type):
             # pyxform knows only select_one_external and passes the multiple one through.
-            multiple = _MULTIPLE_EXTERNAL.match(json_type)
+            multiple = MULTIPLE_EXTERNAL.match(json_type)
             itemset = multiple.group(1) if multiple else str(item.get("itemset") or "")
             if itemset not in self.index.external:
                 feature = Msg.of("feature.external_list", list=itemset)
@@ -348,8 +348,14 @@ class QuestionMapper:
             out["default"] = str(default)
         if choice_filter:
             out["choice_filter"] = choice_filter
-        if str(bind.get("readonly", "")).strip().lower() in TRUE:
+        readonly = str(bind.get("readonly", "")).strip()
+        if readonly.lower() in TRUE:
             out["read_only"] = True
+        elif readonly.lower() not in FALSE:
+            # A condition: the model's read_only is yes or no; the question stays editable.
+            row, _ = self.index.row_of(name)
+            column = self.index.column_of(name, ("read_only", "readonly"), "read_only")
+            self.findings.warn("X072", "survey", row, column, name=name, value=readonly)
         if yes(item.get("mediation_pii")):
             out["pii"] = True
         if qtype == "group" and yes(item.get("flat")):

@@ -35,6 +35,7 @@ client reads without an attached ``itemsets.csv``.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -51,7 +52,7 @@ from toolkit.instruments.loader import from_mapping
 from toolkit.interop.xlsform.choices import ChoiceLists
 from toolkit.interop.xlsform.left_out import LeftOut, all_questions
 from toolkit.interop.xlsform.locate import Findings
-from toolkit.interop.xlsform.questions import QuestionMapper
+from toolkit.interop.xlsform.questions import MULTIPLE_EXTERNAL, QuestionMapper
 from toolkit.interop.xlsform.sheets import SheetIndex, check_columns
 from toolkit.interop.xlsform.subset import EXPRESSION_COLUMNS
 from toolkit.interop.xlsform.translations import FormLanguages
@@ -211,6 +212,31 @@ _SETTINGS_OF_KEY = {
 }
 
 
+def _build_xform(json_form: dict, findings: Findings) -> None:
+    """Let pyxform build the XForm too: what it refuses only then (a repeat in a loop, a
+    ``${x}`` naming several questions) is refused here as well (``X008``)."""
+    from pyxform.builder import create_survey_element_from_dict
+
+    _as_text(json_form.get("children", []))
+    try:
+        create_survey_element_from_dict(json_form).to_xml(validate=False, warnings=[])
+    except PyXFormError as exc:
+        raise InstrumentError(problems=[*findings.errors, _refused(str(exc), findings)]) from None
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise InstrumentError(problems=[*findings.errors, _refused(error, findings)]) from None
+
+
+def _as_text(children: list) -> None:
+    """``select_multiple_external``, which pyxform's reader passes through but its builder
+    does not know (the importer reads it from external_choices), is built as a text."""
+    for child in children:
+        if isinstance(child, dict):
+            if MULTIPLE_EXTERNAL.match(str(child.get("type", ""))):
+                child["type"] = "text"
+            _as_text(child.get("children") or [])
+
+
 _PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
 _PYXFORM_SHEET = re.compile(r"[Oo]n the '([^']+)' sheet")
 _PYXFORM_COLUMN = re.compile(r"the '([^']+)' (?:value|column)|column '([^']+)'")
@@ -324,6 +350,7 @@ def read_xlsform(
         # pyxform's converter on cells it does not expect (its own checks raise PyXFormError)
         error = f"{type(exc).__name__}: {exc}"
         raise InstrumentError(problems=[*findings.errors, _refused(error, findings)]) from None
+    _build_xform(copy.deepcopy(json_form), findings)
     data = form.instrument_dict(json_form)
     if not findings.errors and not any(data.get(key) for key in ("sections", "questions")):
         findings.error("X070", "survey", 2, "type")
