@@ -137,3 +137,20 @@ def test_import__rejected_rows__exit_1_lists_rows(
     assert "X022" in err
     assert "[ligne 4]" in err
     assert "Traceback" not in err
+
+
+def test_validate__value_outside_list__warning_on_stderr_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "id: w\nversion: '1'\ntitle: {fr: W}\nlanguages: [fr]\n"
+        "choice_lists:\n  on: [{value: oui, label: Oui}, {value: non, label: Non}]\n"
+        "questions:\n  - {name: a, type: single_choice, choices: on, label: A}\n"
+        "  - {name: b, type: text, label: B, relevant: \"${a} = 'peut-etre'\"}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "I032" in err
+    assert "peut-etre" in err

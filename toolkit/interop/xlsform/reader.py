@@ -1,36 +1,31 @@
 """Read an XLSForm (xlsx, xls, csv or md) into an instrument, through pyxform's own readers.
 
 pyxform reads the workbook (``get_xlsform``: every file type, case-insensitive sheet and
-column names) and resolves its aliases and groups (``workbook_to_json``); the modules of this
-package map that JSON to the YAML shape of our model, which the usual loader then checks.
-What lies outside the model is reported with a coded problem naming the sheet, the row and
-the column, in the manner of pyxform's ``[row : 3] On the 'survey' sheet...`` messages.
+column names), resolves its aliases and groups (``workbook_to_json``) and builds the XForm
+(what it refuses is refused here too, ``X008``); the modules of this package map its JSON to
+the YAML shape of our model, which the usual loader then checks. Every problem names the
+sheet, the row and the column, in the manner of pyxform's ``[row : 3] On the 'survey'
+sheet...`` messages.
 
-Left out with a warning (the form imports):
+Mapped: ``or_other`` (``other: true``), ``begin loop over`` (a ``loop_over`` repeat),
+repeats inside repeats, ``select_one_from_file`` (the file's choices kept as a list),
+``select_one ${q}``, ``hidden``, ``flat`` groups, ``username``/``start``/``end``/``today``
+(``metadata`` the toolkit records), ``range`` (bounds and a step constraint),
+``select_one_external``/``select_multiple_external`` (lists of the ``external_choices``
+sheet), relative paths (``${x}``), ``${last-saved#x}``.
 
-* ``X016`` automatic metadata (``start``, ``end``, ``today``, ``deviceid``, ``username``,
-  ``audit``...): the store records the start and submission times and the collector itself;
-* ``X017`` media and device capture (``image``, ``audio``, ``video``, ``file``, ``barcode``,
-  ``osm``, ``geotrace``, ``geoshape``...) that the field app cannot collect;
-* ``X011`` the ``entities`` sheet (ODK Central datasets: no effect on what is collected);
-* ``X009`` presentation or deployment columns (media, ``rows``, ``public_key``...);
-* ``X019`` a label, hint or message showing a left-out question: the reference becomes
-  ``[name]``.
+Left out with a warning (the form imports): ``X016`` metadata the toolkit does not record,
+``X017`` media and device capture, ``X011`` the ``entities`` sheet, ``X009`` presentation or
+deployment columns, ``X019`` a text showing a left-out question (``[name]``), ``X062`` an
+empty group (its label becomes a note), ``X065`` the geometries of a GeoJSON choice file,
+``X072`` a ``read_only`` condition. Kept with a warning: ``X060`` a name already taken in
+another group (renamed), ``X061`` a device property an expression uses (a hidden pii field).
 
-Errors (the form's logic would change, or depends on data outside the form): ``X018`` an
-expression of a kept question refers to a left-out question; ``X004`` type (``rank``,
-``select_one_from_file``, ``or_other``...), ``X005`` function (``pulldata()``...) or syntax,
-``X007`` nested repeat. With ``skip_unsupported=True`` those questions are left out too and
-the problem becomes a warning (``X010``).
-
-Mapped: ``range`` becomes an integer (a decimal when pyxform says so) with ``minimum`` and
-``maximum`` from its ``start`` and ``end``, and its step becomes a constraint (``(. - start)
-mod step = 0``, or a rounding test for a decimal step). ``select_one_external`` and
-``select_multiple_external`` become single and multiple choices whose list is read from the
-``external_choices`` sheet (renamed ``<list>_external`` when the ``choices`` sheet has a list
-of the same name), filter columns and ``choice_filter`` kept; the exporter writes them back
-as plain ``select_one``/``select_multiple`` from the ``choices`` sheet, which every server and
-client reads without an attached ``itemsets.csv``.
+Errors: ``X018`` an expression of a kept question uses a left-out one, ``X004``/``X005``
+outside the subset (``rank``, ``pulldata()``, ``search()``...), ``X063``/``X064`` a choice
+file missing or unreadable, ``X066`` a problem of the converted instrument, ``X067``-``X070``
+a file that is not a form. With ``skip_unsupported=True`` the questions behind ``X004``,
+``X005`` and ``X063`` are left out with a warning instead (``X010``).
 """
 
 from __future__ import annotations
