@@ -438,6 +438,17 @@ def test_read_xlsform__missing_choice_file_skip_unsupported__left_out_with_x010(
             "      - {name: t, type: note, label: 'Vu ${n}'}\n",
             "detail.export.text_in_loop",
         ),
+        (
+            "  - name: l\n    type: repeat\n    loop_over: nb\n"
+            "    questions: [{name: n, type: integer, label: N}]\n",
+            "detail.export.loop_value",
+        ),
+        (
+            "  - name: l\n    type: repeat\n    loop_over: eq\n    questions:\n"
+            "      - {name: n, type: integer, label: N, required: true,\n"
+            "         required_message: {fr: Obligatoire}}\n",
+            "detail.export.message_in_loop",
+        ),
     ],
 )
 def test_write_xlsform__what_a_loop_cannot_hold__x071_before_pyxform(
@@ -448,6 +459,7 @@ def test_write_xlsform__what_a_loop_cannot_hold__x071_before_pyxform(
     instrument = loads(
         "id: f\nversion: '1'\ntitle: {fr: F}\nlanguages: [fr]\n"
         "choice_lists:\n  eq: [{value: a, label: A}, {value: b, label: B}]\n"
+        "  nb: [{value: '1', label: Un}]\n"
         "questions:\n" + questions
     )
     with pytest.raises(InstrumentError) as caught:

@@ -299,15 +299,25 @@ class _Sheets:
 
 
 def loop_problems(instrument: Instrument) -> list[Problem]:
-    """What pyxform refuses in a loop: it copies the loop's questions once per choice, so a
-    repeat inside it would be named twice and ``${x}`` from outside would name several."""
+    """What pyxform refuses in a loop: it copies the loop's questions once per choice, in a
+    group named after the choice's value (which must then be an XML name), so a repeat inside
+    it would be named twice and ``${x}`` from outside would name several."""
     problems = []
     inside: dict[str, str] = {}
     for loop in (q for q in instrument.repeats() if q.loop_over):
+        values = instrument.choice_lists[loop.loop_over].choices
+        for value in (c.value for c in values if not _XML_NAME.fullmatch(c.value)):
+            detail = Msg.of("detail.export.loop_value", loop=loop.name, value=value)
+            problems.append(Problem("X071", {"detail": detail}, field=loop.name))
         for question in _own_questions(loop):
             inside[question.name] = loop.name
             if question.type == "repeat":
                 detail = Msg.of("detail.export.repeat_in_loop", name=question.name, loop=loop.name)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
+            if question.required_message or question.constraint_message:
+                # pyxform's loop fills in %(label)s only in plain texts: a message by language
+                # in its bind makes it raise TypeError.
+                detail = Msg.of("detail.export.message_in_loop", name=question.name, loop=loop.name)
                 problems.append(Problem("X071", {"detail": detail}, field=question.name))
     for question in instrument.questions():
         texts = [question.label, question.hint, question.required_message]
@@ -329,6 +339,10 @@ def loop_problems(instrument: Instrument) -> list[Problem]:
                     )
                     problems.append(Problem("X071", {"detail": detail}, field=question.name))
     return problems
+
+
+# An XML element name as pyxform checks it (letter or underscore first).
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
 def _own_questions(question: Question) -> list[Question]:

@@ -234,7 +234,9 @@ class QuestionMapper:
         limits: dict = {}
         if marker == "metadata":
             # Written by the exporter for what XLSForm has no metadata type for (team...).
-            return {"name": name, "type": "metadata", "metadata": item.get("mediation_metadata")}
+            out.update(type="metadata", metadata=item.get("mediation_metadata"))
+            self.texts(item, "metadata", out)
+            return out
         if json_type in ("group", "repeat", "loop"):
             qtype = "group" if json_type == "group" else "repeat"
             loop = _LOOP_OVER.match(raw_type)
@@ -271,7 +273,7 @@ class QuestionMapper:
             mapped = model_type(json_type, bind.get("type"))
             if isinstance(mapped, Msg):
                 if mapped.key == "feature.metadata":
-                    return self.metadata(name, json_type, raw_type, mapped)
+                    return self.metadata(item, name, json_type, raw_type, mapped)
                 if mapped.key in _LEFT_OUT:
                     self.leave_out(name, raw_type, mapped, _LEFT_OUT[mapped.key])
                 else:
@@ -366,13 +368,17 @@ class QuestionMapper:
             out["repeat_count"] = repeat_count
         return self.contents(item, qtype, raw_type, in_repeat, lists, out)
 
-    def metadata(self, name: str, json_type: str, raw_type: str, feature: Msg) -> dict | None:
+    def metadata(
+        self, item: Mapping, name: str, json_type: str, raw_type: str, feature: Msg
+    ) -> dict | None:
         """Automatic metadata: what the toolkit records itself becomes a ``metadata`` question;
         a device property used by the form is kept as a hidden personal field (``X061``);
         the rest is left out (``X016``)."""
         source = RECORDED_METADATA.get(preload(json_type))
         if source is not None:
-            return {"name": name, "type": "metadata", "metadata": source}
+            out = {"name": name, "type": "metadata", "metadata": source}
+            self.texts(item, "metadata", out)
+            return out
         if preload(json_type) in DEVICE_PROPERTIES and name in self.referenced:
             row, _ = self.index.row_of(name)
             column = self.index.column_of(name, ("type",), "type")
