@@ -540,12 +540,12 @@ FUNCTIONS: dict[str, Function] = {
     "pi": Function(0, 0, lambda ctx: math.pi),
     # once(): computed the first time only; a response is checked as a whole, so as is.
     "once": Function(1, 1, lambda ctx, v: v),
-    "position": Function(0, 1, lambda ctx, *v: to_number(v[0]) if v else _position(ctx)),
+    "position": Function(0, 1, lambda ctx, *v: to_number(v[0]) if v else _entry_position(ctx)),
     "indexed-repeat": Function(3, 7, lambda ctx, *v: None),  # evaluated by _indexed_repeat
 }
 
 
-def _position(ctx: Context) -> float | int:
+def _entry_position(ctx: Context) -> float | int:
     """The 1-based position of the repeat entry being checked (NaN outside a repeat)."""
     position = getattr(ctx, "position", None)
     return position if isinstance(position, int) else math.nan
@@ -603,7 +603,7 @@ def _eval(node: Node, ctx: Context) -> object:
     if isinstance(node, Current):
         return ctx.current
     if isinstance(node, Parent):
-        return _position(ctx)
+        return _entry_position(ctx)
     if isinstance(node, Name):
         column = getattr(ctx, "column", None)
         return column(node.name) if column is not None else None
