@@ -82,6 +82,8 @@ def test_nested_repeat__member_added_inside_household(app) -> None:
     assert members.path == "menages[0].membres"
     members.add_button.click()
     members = _view(app, "membres", repeat="menages", index=0)
+    # Each entry says which repeat it belongs to: a member is not taken for a household.
+    assert members.box.children[2].children[0].value == "<b>Membres : entrée 1</b>"
     first_name = _view(app, "prenom", repeat="menages[0].membres", index=0)
     first_name.input.value = "Ana"
     age = _view(app, "age", repeat="menages[0].membres", index=0)

@@ -345,7 +345,13 @@ class RepeatView:
                 )
                 remove.on_click(lambda _b, i=entry: self._remove(i, on_structure))
                 self.remove_buttons.append(remove)
-                title = t("collect.repeat.entry", lang, number=entry + 1)
+                # « Membres : entrée 2 »: inside a household's entry, which repeat this is.
+                label = question.label.get(lang) if question.label else ""
+                title = (
+                    t("collect.repeat.entry_of", lang, label=label, number=entry + 1)
+                    if label
+                    else t("collect.repeat.entry", lang, number=entry + 1)
+                )
                 parts = [widgets.HTML(f"<b>{esc(title)}</b>"), *(v.box for v in views), remove]  # type: ignore[attr-defined]
             block = widgets.VBox(parts)
             block.add_class("mt-entry")
