@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from toolkit.errors import DataImportError
 from toolkit.instruments import Instrument, load, loads
@@ -170,6 +170,15 @@ def test_import_file__plain_export_xlsx__reimported_identically(
     before = {rid: store.get(rid).answers for rid in (UUID_1, UUID_2)}
     exported = export_responses(store, "visite_menages", tmp_path / "out.xlsx", format="xlsx")
     assert exported.sheets[2:4] == ("menages", "membres")
+    # Each level has its sheet; a member points to its response and its household's entry.
+    sheets = load_workbook(tmp_path / "out.xlsx")
+    households = list(sheets["menages"].iter_rows(values_only=True))
+    members = list(sheets["membres"].iter_rows(values_only=True))
+    assert households[0][:2] == ("response_id", "index")
+    assert members[0][:3] == ("response_id", "menages_index", "index")
+    keys = {row[:2] for row in households[1:]}
+    assert {(row[0], row[1]) for row in members[1:]} <= keys
+    assert len(members) > 1
     other = connect(f"sqlite:///{tmp_path / 'other.sqlite'}")
     other.register(load(DATA / "menages.yaml"))
     again = import_file(other, "visite_menages", tmp_path / "out.xlsx", format="csv")
