@@ -154,3 +154,25 @@ def test_validate__value_outside_list__warning_on_stderr_exit_0(
     err = capsys.readouterr().err
     assert "I032" in err
     assert "peut-etre" in err
+
+
+def test_xlsform_import__choice_file_in_media_folder__exit_0_choices_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    media = tmp_path / "medias"
+    media.mkdir()
+    (media / "rues.csv").write_text("name,label\nhugo,Rue Hugo\nzola,Rue Zola\n", encoding="utf-8")
+    form = tmp_path / "form.md"
+    form.write_text(
+        "| survey |                               |      |       |\n"
+        "|        | type                          | name | label |\n"
+        "|        | select_one_from_file rues.csv | rue  | Rue   |\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "f.yaml"
+    assert main(["xlsform", "import", str(form), "-o", str(out)]) == 1
+    assert "X063" in capsys.readouterr().err  # the file is not beside the form
+    assert main(["xlsform", "import", str(form), "-o", str(out), "--media", str(media)]) == 0
+    from toolkit.instruments import load
+
+    assert [c.value for c in load(out).choice_lists["rues"].choices] == ["hugo", "zola"]
