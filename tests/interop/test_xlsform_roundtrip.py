@@ -287,6 +287,8 @@ def instruments(draw: st.DrawFn) -> Instrument:
     }
     if draw(st.booleans()):
         data["description"] = draw(_labels(languages))
+    if draw(st.booleans()):
+        data["draft_days"] = draw(st.integers(1, 400))
     first = (
         next(q for s in sections for q in s["questions"] if q["type"] == "single_choice")
         if any(q["type"] == "single_choice" for s in sections for q in s["questions"])

@@ -32,6 +32,7 @@ from toolkit.i18n import Msg, Text
 from toolkit.instruments import Instrument, Question
 from toolkit.instruments.checks import parse_expressions
 from toolkit.instruments.expr import ExpressionSyntaxError, references, references_to_paths
+from toolkit.instruments.model import DRAFT_DAYS
 from toolkit.instruments.writer import instrument_to_dict, written_list
 from toolkit.interop.xlsform.languages import column_name
 from toolkit.interop.xlsform.subset import METADATA_TYPES
@@ -55,6 +56,7 @@ MARKERS = {
         "mediation_privacy",
         "mediation_layout",
         "mediation_inline",
+        "mediation_draft_days",
     ),
 }
 #: Column names a choice filter key may not take (they mean something else in XLSForm).
@@ -295,6 +297,8 @@ class _Sheets:
         ]
         if inline:
             row["mediation_inline"] = " ".join(inline)
+        if instrument.draft_days != DRAFT_DAYS:
+            row["mediation_draft_days"] = str(instrument.draft_days)
         return row
 
 

@@ -125,6 +125,12 @@ class _Form:
         privacy = self.settings_json(form, "mediation_privacy")
         if privacy:
             out["privacy"] = privacy
+        draft_days = form.get("mediation_draft_days")
+        if draft_days not in (None, ""):
+            try:
+                out["draft_days"] = json.loads(str(draft_days))
+            except ValueError:
+                self.findings.error("X015", "settings", 2, "mediation_draft_days")
         if lists:
             out["choice_lists"] = lists
         layout = form.get("mediation_layout")
