@@ -37,6 +37,14 @@ def _shot(page, artifacts, name):
     assert page.evaluate(WIDE), f"horizontal overflow at {width} px on {name}"
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """Each answer goes through the kernel: on a loaded machine, more than expect's 5 s."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def field_server(server_factory, tmp_path, monkeypatch):
     surveys = tmp_path / "surveys"
@@ -53,6 +61,7 @@ def test_field_form__autre_precisez_and_members_of_households__stored_with_paren
     field_server, page, artifacts, width, height
 ):
     page.set_viewport_size({"width": width, "height": height})
+    page.set_default_timeout(60_000)
     page.goto(field_server.page("collecte.ipynb", "instrument=visite_menages"))
     expect(page.locator(".mt-collect")).to_be_visible(timeout=120_000)
     _type(page.locator(".mt-collector input"), "med-terrain")
