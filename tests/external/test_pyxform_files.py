@@ -118,27 +118,34 @@ def test_xlsform_roundtrip__external_select__exported_as_plain_select(tmp_path: 
 
 
 _SPEC_MEDIA = [35, 36, 37, 38]  # barcode, image, audio, video
-_SPEC_METADATA = [42, 44, 46, 48, 50, 52]  # start, end, today, deviceid, uri:deviceid, phonenumber
+_SPEC_RECORDED = {42: "started_at", 44: "submitted_at", 46: "today"}  # start, end, today
+_SPEC_DEVICE = [48, 50, 52]  # deviceid, uri:deviceid, phonenumber: not recorded by the toolkit
 
 
-def test_read_xlsform__spec_test__media_and_metadata_left_out_with_warnings() -> None:
+def test_read_xlsform__spec_test__media_and_device_left_out_metadata_mapped() -> None:
     result = read_xlsform(HERE / "xlsform_spec_test.xlsx")
     left_out = [
         (c, s, r, col) for c, s, r, col in _located(result.warnings) if c in ("X016", "X017")
     ]
     assert left_out == [("X017", "survey", row, "type") for row in _SPEC_MEDIA] + [
-        ("X016", "survey", row, "type") for row in _SPEC_METADATA
+        ("X016", "survey", row, "type") for row in _SPEC_DEVICE
     ]
-    # The notes that showed a metadata value keep their text, without the reference.
+    # The notes that showed a device property keep their text, without the reference.
     shown = [(r, col) for c, _, r, col in _located(result.warnings) if c == "X019"]
-    assert shown == [(row + 1, "label::english") for row in _SPEC_METADATA]
+    assert shown == [(row + 1, "label::english") for row in _SPEC_DEVICE]
     assert {w.code for w in result.warnings} == {"X009", "X013", "X016", "X017", "X019"}
     instrument = result.instrument
     names = {q.name for q in instrument.questions()}
-    for gone in ("barcode_test", "image_test", "audio_test", "video_test", "start", "end"):
+    for gone in ("barcode_test", "image_test", "audio_test", "video_test", "deviceid"):
         assert gone not in names
+    # start, end and today are what the toolkit records itself: kept as metadata.
+    assert {q.name: q.metadata for q in instrument.questions() if q.type == "metadata"} == {
+        "start": "started_at",
+        "end": "submitted_at",
+        "today": "today",
+    }
     output = instrument.question("start_test_output").label.get("en")
-    assert output == "start test output: [start]"
+    assert output == "start test output: ${start}"
 
 
 def test_read_xlsform__spec_test__features_of_the_subset_kept() -> None:

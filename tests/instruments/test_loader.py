@@ -14,6 +14,7 @@ from toolkit.instruments import (
     dumps,
     from_mapping,
     instrument_to_dict,
+    instrument_warnings,
     load,
     loads,
 )
@@ -151,8 +152,14 @@ def test_load__relevance_on_itself__reported_as_cycle() -> None:
     assert _codes(MINIMAL.replace("${bruit} = 'oui'", "${detail} = 'x'")) == ["I015"]
 
 
-def test_load__value_not_in_choice_list__type_mismatch() -> None:
-    assert _codes(MINIMAL.replace("${bruit} = 'oui'", "${bruit} = 'peut-etre'")) == ["I016"]
+def test_load__value_not_in_choice_list__loads_with_warning() -> None:
+    """As in KoboToolbox and ODK, the condition is simply never true: a warning, not an error."""
+    instrument = loads(MINIMAL.replace("${bruit} = 'oui'", "${bruit} = 'peut-etre'"))
+    warnings = instrument_warnings(instrument)
+    assert [(w.code, w.field, w.params["value"]) for w in warnings] == [
+        ("I032", "detail", "peut-etre")
+    ]
+    assert instrument_warnings(loads(MINIMAL)) == []
 
 
 def test_load__wrong_function_arity__reported() -> None:

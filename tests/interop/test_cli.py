@@ -68,7 +68,7 @@ def test_xlsform_import__metadata_and_media__exit_0_warnings_on_stderr(
     assert status == 0
     assert out.exists()
     warnings = [line for line in captured.err.splitlines() if line.startswith("warning:")]
-    assert any("X016 [row 42] sheet 'survey', column 'type'" in line for line in warnings)
+    assert any("X016 [row 48] sheet 'survey', column 'type'" in line for line in warnings)
     assert any("X017 [row 36] sheet 'survey', column 'type'" in line for line in warnings)
     assert "records the start time, submission time and collector" in captured.err
     assert "written" in captured.out
@@ -139,3 +139,42 @@ def test_import__rejected_rows__exit_1_lists_rows(
     assert "X022" in err
     assert "[ligne 4]" in err
     assert "Traceback" not in err
+
+
+def test_validate__value_outside_list__warning_on_stderr_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        "id: w\nversion: '1'\ntitle: {fr: W}\nlanguages: [fr]\n"
+        "choice_lists:\n  on: [{value: oui, label: Oui}, {value: non, label: Non}]\n"
+        "questions:\n  - {name: a, type: single_choice, choices: on, label: A}\n"
+        "  - {name: b, type: text, label: B, relevant: \"${a} = 'peut-etre'\"}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "I032" in err
+    assert "peut-etre" in err
+
+
+def test_xlsform_import__choice_file_in_media_folder__exit_0_choices_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    media = tmp_path / "medias"
+    media.mkdir()
+    (media / "rues.csv").write_text("name,label\nhugo,Rue Hugo\nzola,Rue Zola\n", encoding="utf-8")
+    form = tmp_path / "form.md"
+    form.write_text(
+        "| survey |                               |      |       |\n"
+        "|        | type                          | name | label |\n"
+        "|        | select_one_from_file rues.csv | rue  | Rue   |\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "f.yaml"
+    assert main(["xlsform", "import", str(form), "-o", str(out)]) == 1
+    assert "X063" in capsys.readouterr().err  # the file is not beside the form
+    assert main(["xlsform", "import", str(form), "-o", str(out), "--media", str(media)]) == 0
+    from toolkit.instruments import load
+
+    assert [c.value for c in load(out).choice_lists["rues"].choices] == ["hugo", "zola"]

@@ -45,12 +45,24 @@ METADATA_FORM = """
 """
 
 
-def test_read_xlsform__kobo_metadata__left_out_with_warning_naming_row(tmp_path: Path) -> None:
+def test_read_xlsform__kobo_metadata__recorded_ones_mapped_others_left_out_naming_row(
+    tmp_path: Path,
+) -> None:
     result = read_xlsform(_form(tmp_path, METADATA_FORM))
-    assert _located(result.warnings) == [("X016", row, "type") for row in range(2, 14)]
-    assert [q.name for q in result.instrument.fields()] == ["quartier"]
+    # start, end, today, username: what the toolkit records itself (rows 2, 3, 4, 6).
+    assert _located(result.warnings) == [
+        ("X016", row, "type") for row in range(2, 14) if row not in (2, 3, 4, 6)
+    ]
+    instrument = result.instrument
+    assert {q.name: q.metadata for q in instrument.questions() if q.type == "metadata"} == {
+        "start": "started_at",
+        "end": "submitted_at",
+        "today": "today",
+        "username": "collector",
+    }
+    assert [q.name for q in instrument.fields()] == ["quartier"]
     message = result.warnings[0].format()
-    assert "start" in message
+    assert "deviceid" in message
     assert "X016" in message
 
 
@@ -82,9 +94,9 @@ def test_read_xlsform__left_out_question_used_in_expression__error_names_using_r
 | survey |           |        |         |                  |              |
 |        | type      | name   | label   | relevant         | calculation  |
 |        | image     | photo  | Photo   |                  |              |
-|        | today     | today  |         |                  |              |
+|        | start-geopoint | gps |    |                  |              |
 |        | text      | legende| Légende | ${photo} != ''   |              |
-|        | calculate | jour   |         |                  | ${today}     |
+|        | calculate | jour   |         |                  | ${gps}       |
 """
     with pytest.raises(InstrumentError) as caught:
         read_xlsform(_form(tmp_path, form))
@@ -92,7 +104,7 @@ def test_read_xlsform__left_out_question_used_in_expression__error_names_using_r
     assert _located(problems) == [("X018", 4, "relevant"), ("X018", 5, "calculation")]
     assert [(p.params["ref"], p.params["ref_row"]) for p in problems] == [
         ("photo", 2),
-        ("today", 3),
+        ("gps", 3),
     ]
 
 
@@ -102,13 +114,13 @@ def test_read_xlsform__label_shows_left_out_question__reference_replaced_and_war
     form = """
 | survey |          |          |                               |
 |        | type     | name     | label::Français (fr)          |
-|        | username | username |                               |
-|        | note     | bonjour  | Bonjour ${username} !         |
+|        | deviceid | deviceid |                               |
+|        | note     | bonjour  | Appareil ${deviceid} !        |
 """
     result = read_xlsform(_form(tmp_path, form))
     assert _located(result.warnings) == [("X016", 2, "type"), ("X019", 3, "label::Français (fr)")]
     instrument = result.instrument
-    assert instrument.question("bonjour").label.get("fr") == "Bonjour [username] !"
+    assert instrument.question("bonjour").label.get("fr") == "Appareil [deviceid] !"
     # The reference is gone, so pyxform converts the form exported again.
     assert "<h:html" in convert(xlsform=str(write_xlsform(instrument, tmp_path / "f.xlsx"))).xform
 
@@ -209,12 +221,12 @@ def test_read_xlsform__external_list_missing__coded_error(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("row", "code", "column"),
     [
-        ("| select_one_from_file rues.csv | q | Q | |", "X004", "type"),
+        ("| select_one_from_file rues.csv | q | Q | |", "X063", "type"),  # no rues.csv here
         ("| text | q | Q | search('rues') |", "X005", "appearance"),
         ("| rank secteurs | q | Q | |", "X004", "type"),
     ],
 )
-def test_read_xlsform__logic_outside_the_form__still_an_error(
+def test_read_xlsform__logic_or_data_outside_the_form__still_an_error(
     tmp_path: Path, row: str, code: str, column: str
 ) -> None:
     form = f"""

@@ -145,6 +145,7 @@ def instruments(draw: st.DrawFn) -> Instrument:
     ]
     scale.append({"value": "9", "label": draw(_labels(languages)), "missing": True})
     lists["echelle"] = scale
+    loopable = [n for n, cl in lists.items() if all(c["value"][0].isalpha() for c in cl)]
     counter = iter(range(1000))
     names: list[str] = []
 
@@ -159,6 +160,8 @@ def instruments(draw: st.DrawFn) -> Instrument:
             out["choices"] = draw(st.sampled_from(sorted(lists)))
             if out["choices"] == "liste0" and draw(st.booleans()):
                 out["choice_filter"] = "zone = 'a'"
+            elif draw(st.booleans()):
+                out["other"] = True  # « Autre » and « Précisez » (or_other)
         if kind == "likert":
             out["choices"] = "echelle"
         if kind in ("integer", "decimal"):
@@ -240,7 +243,34 @@ def instruments(draw: st.DrawFn) -> Instrument:
             if draw(st.booleans()):
                 repeat["repeat_count"] = "2"
             repeat["questions"] = [question(draw(st.sampled_from(simple[:6]))) for _ in range(2)]
+            if draw(st.booleans()):  # a repeat inside the repeat
+                inner = [question(draw(st.sampled_from(simple[:6])))]
+                repeat["questions"].append(
+                    {"name": f"r{next(counter)}", "type": "repeat", "questions": inner}
+                )
             items.append(repeat)
+        if allow_repeat and loopable and draw(st.booleans()):  # one entry per choice of a list
+            known = len(names)
+            children = [question(draw(st.sampled_from(["integer", "text", "single_choice"])))]
+            children[0]["label"] = dict.fromkeys(languages, "%(label)s ?")
+            for key in ("required_message", "constraint_message"):  # refused in a loop (X071)
+                children[0].pop(key, None)
+            del names[known:]  # nothing outside a loop may refer into it
+            items.append(
+                {
+                    "name": f"b{next(counter)}",
+                    "type": "repeat",
+                    # pyxform names a group after each value: only lists of XML names
+                    "loop_over": draw(st.sampled_from(sorted(loopable))),
+                    "label": draw(_labels(languages)),
+                    "questions": children,
+                }
+            )
+        if draw(st.booleans()):
+            items.append({"name": f"h{next(counter)}", "type": "hidden", "default": "v1"})
+        if draw(st.booleans()):
+            source = draw(st.sampled_from(["collector", "started_at", "today", "team"]))
+            items.append({"name": f"m{next(counter)}", "type": "metadata", "metadata": source})
         return items
 
     sections = [
@@ -257,6 +287,8 @@ def instruments(draw: st.DrawFn) -> Instrument:
     }
     if draw(st.booleans()):
         data["description"] = draw(_labels(languages))
+    if draw(st.booleans()):
+        data["draft_days"] = draw(st.integers(1, 400))
     first = (
         next(q for s in sections for q in s["questions"] if q["type"] == "single_choice")
         if any(q["type"] == "single_choice" for s in sections for q in s["questions"])

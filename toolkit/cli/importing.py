@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
             store.register(load(args.instrument))
         report = import_file(store, args.instrument_id, args.file, format=args.format)
+    for warning in report.warnings:
+        print(t("X048", warning=warning.format()), file=sys.stderr)
     if report.ignored_columns:
         print(t("X046", columns=", ".join(report.ignored_columns)), file=sys.stderr)
     print(

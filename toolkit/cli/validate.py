@@ -46,9 +46,13 @@ def problems_of(path: Path) -> list[Problem]:
     from toolkit.instruments import load
 
     try:
-        load(path)
+        instrument = load(path)
     except InstrumentError as exc:
         return list(exc.problems)
+    from toolkit.instruments import instrument_warnings
+
+    for warning in instrument_warnings(instrument):
+        print(t("X048", warning=warning.format()), file=sys.stderr)
     return []
 
 

@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     read.add_argument("--language", default="fr", metavar="CODE", help=t("cli.xlsform.language"))
     read.add_argument("--skip-unsupported", action="store_true", help=t("cli.xlsform.skip"))
+    read.add_argument("--media", metavar="DIR", help=t("cli.xlsform.media"))
     read.add_argument("--register", action="store_true", help=t("cli.xlsform.register"))
     add_db_argument(read)
     read.set_defaults(handler=run_import)
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from toolkit.instruments import load
-    from toolkit.interop.xlsform_export import write_xlsform
+    from toolkit.interop.xlsform import write_xlsform
 
     instrument = load(args.source)
     path = write_xlsform(instrument, args.output)
@@ -58,10 +59,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from toolkit.instruments import dump
-    from toolkit.interop.xlsform_import import read_xlsform
+    from toolkit.interop.xlsform import read_xlsform
 
     result = read_xlsform(
-        args.source, language=args.language, skip_unsupported=args.skip_unsupported
+        args.source,
+        language=args.language,
+        skip_unsupported=args.skip_unsupported,
+        media=args.media,
     )
     for warning in result.warnings:
         print(t("X048", warning=warning.format()), file=sys.stderr)

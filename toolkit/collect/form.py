@@ -24,6 +24,9 @@ from toolkit.store.response import Response
 
 __all__ = ["Form", "FormState", "Metadata", "current_wave"]
 
+#: Questions the field app never shows: values the toolkit records or computes itself.
+_NOT_SHOWN = ("metadata", "hidden")
+
 
 class FormState(enum.Enum):
     """Where a response stands."""
@@ -106,7 +109,8 @@ class Form:
     # ------------------------------------------------------------------ answers
 
     def _refresh(self) -> None:
-        self._result = validate_answers(self.instrument, self.answers, today=self.today)
+        meta = {**self.metadata.as_kwargs(), "response_id": self.response_id}
+        self._result = validate_answers(self.instrument, self.answers, today=self.today, meta=meta)
         self._shown = visibility(self.instrument, self._result.answers, today=self.today)
         if self.state in (FormState.DRAFT, FormState.VALID):
             self.state = FormState.VALID if self._result.ok else FormState.DRAFT
@@ -118,11 +122,30 @@ class Form:
             self._refresh()
         return self._result  # type: ignore[return-value]
 
+    def _entries(self, repeat: str, *, cleaned: bool = False, create: bool = False) -> list:
+        """The entries of ``repeat``: a name, or a path inside other entries
+        (``menages[0].membres``) for a repeat inside a repeat."""
+        container: object = self.result.answers if cleaned else self.answers
+        *outer, name = repeat.split(".")
+        for step in outer:
+            head, _, rest = step.partition("[")
+            entries = container.get(head) if isinstance(container, dict) else None
+            position = int(rest.rstrip("]") or 0)
+            if not isinstance(entries, list) or position >= len(entries):
+                return []
+            container = entries[position]
+        if not isinstance(container, dict):
+            return []
+        if create and not isinstance(container.get(name), list):
+            container[name] = []
+        found = container.get(name)
+        return found if isinstance(found, list) else []
+
     def get(self, name: str, *, repeat: str | None = None, index: int | None = None) -> object:
         """The raw answer to ``name`` (inside entry ``index`` of ``repeat`` when given)."""
         if repeat is None:
             return self.answers.get(name)
-        entries = self.answers.get(repeat) or []
+        entries = self._entries(repeat)
         if index is None or index >= len(entries):
             return None
         return entries[index].get(name)
@@ -140,7 +163,7 @@ class Form:
             else:
                 self.answers[name] = value
         else:
-            entries = self.answers.setdefault(repeat, [])
+            entries = self._entries(repeat)
             if index is None or not 0 <= index < len(entries):
                 raise IndexError(f"{repeat!r} has no entry {index!r}")
             if empty:
@@ -152,14 +175,14 @@ class Form:
         self._refresh()
 
     def entries(self, repeat: str) -> int:
-        """Number of entries of a repeat group."""
-        return len(self.answers.get(repeat) or [])
+        """Number of entries of a repeat group (``repeat`` may be a path, see ``_entries``)."""
+        return len(self._entries(repeat))
 
     def add_entry(self, repeat: str) -> int:
         """Append an empty entry to ``repeat``; return its index."""
         self._check_open()
-        self.instrument.question(repeat)
-        entries = self.answers.setdefault(repeat, [])
+        self.instrument.question(repeat.rsplit(".", 1)[-1])
+        entries = self._entries(repeat, create=True)
         entries.append({})
         self._refresh()
         return len(entries) - 1
@@ -167,11 +190,11 @@ class Form:
     def remove_entry(self, repeat: str, index: int) -> None:
         """Remove entry ``index`` of ``repeat`` (later entries move up)."""
         self._check_open()
-        entries = self.answers.get(repeat) or []
+        entries = self._entries(repeat)
         if not 0 <= index < len(entries):
             raise IndexError(f"{repeat!r} has no entry {index!r}")
         del entries[index]
-        if not entries:
+        if not entries and "." not in repeat:
             self.answers.pop(repeat, None)
         prefix = f"{repeat}["
         self.touched = {p for p in self.touched if not p.startswith(prefix)}
@@ -202,23 +225,31 @@ class Form:
     ) -> tuple[str, ...]:
         """The choice values offered now (after the question's ``choice_filter``)."""
         entry = None
+        outer: list[tuple[str, dict]] = []
         if repeat is not None and index is not None:
-            entries = self.result.answers.get(repeat) or []
+            entries = self._entries(repeat, cleaned=True)
             entry = entries[index] if index < len(entries) else {}
+            steps = repeat.split(".")[:-1]
+            for depth, step in enumerate(steps):
+                head, _, rest = step.partition("[")
+                found = self._entries(".".join([*steps[:depth], head]), cleaned=True)
+                position = int(rest.rstrip("]") or 0)
+                outer.append((head, found[position] if position < len(found) else {}))
         return allowed_choices(
             self.instrument,
             question,
             self.result.answers,
             entry=entry,
-            repeat=repeat,
+            repeat=None if repeat is None else repeat.rsplit(".", 1)[-1],
             today=self.today,
+            outer=tuple(outer),
         )
 
     def value(self, name: str, *, repeat: str | None = None, index: int | None = None) -> object:
         """The cleaned value (calculations computed, irrelevant answers gone)."""
         if repeat is None:
             return self.result.answers.get(name)
-        entries = self.result.answers.get(repeat) or []
+        entries = self._entries(repeat, cleaned=True)
         return entries[index].get(name) if index is not None and index < len(entries) else None
 
     # ------------------------------------------------------------------ pages
@@ -232,7 +263,7 @@ class Form:
         page = self.pages[index]
         if page.group is not None and not self.shown(page.group.name):
             return False
-        return any(self.shown(q.name) for q in page.items)
+        return any(self.shown(q.name) for q in page.items if q.type not in _NOT_SHOWN)
 
     def problems(self, *, page: int | None = None, lang: str | None = None) -> dict[str, list[str]]:
         """Problems by field path, all of them or only those of page ``page``."""

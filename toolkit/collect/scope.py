@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from toolkit.instruments import Instrument, Question
+from toolkit.instruments.answers import repeat_choices
 from toolkit.instruments.expr import EvaluationError, evaluate, parse, to_bool
 from toolkit.instruments.scope import AnswerScope
 
@@ -39,19 +40,26 @@ def visibility(
     today = today or dt.date.today()
     out: dict[str, bool] = {}
 
-    def walk(items: tuple[Question, ...], scope: AnswerScope, shown: bool, prefix: str) -> None:
+    def walk(
+        items: tuple[Question, ...],
+        container: Mapping[str, object],
+        scope: AnswerScope,
+        shown: bool,
+        prefix: str,
+    ) -> None:
         for question in items:
             here = shown and _holds(question.relevant, scope)
             out[f"{prefix}{question.name}"] = here
             if question.type == "repeat":
-                entries = cleaned.get(question.name) if here else None
+                entries = container.get(question.name) if here else None
                 for index, entry in enumerate(entries if isinstance(entries, list) else []):
-                    inner = AnswerScope(instrument, cleaned, today, entry, question.name)
-                    walk(question.children, inner, here, f"{question.name}[{index}].")
+                    inner = scope.enter(question.name, entry, index)
+                    path = f"{prefix}{question.name}[{index}]."
+                    walk(question.children, entry, inner, here, path)
             elif question.children:
-                walk(question.children, scope, here, prefix)
+                walk(question.children, container, scope, here, prefix)
 
-    walk(instrument.items, AnswerScope(instrument, cleaned, today), True, "")
+    walk(instrument.items, cleaned, AnswerScope(instrument, cleaned, today), True, "")
     return out
 
 
@@ -63,18 +71,25 @@ def allowed_choices(
     entry: Mapping[str, object] | None = None,
     repeat: str | None = None,
     today: dt.date | None = None,
+    outer: tuple[tuple[str, Mapping[str, object]], ...] = (),
 ) -> tuple[str, ...]:
-    """Values of the question's choices that its ``choice_filter`` keeps (cascading lists)."""
+    """Values of the question's choices that its ``choice_filter`` keeps (cascading lists).
+
+    ``outer`` holds the entries of the repeats around ``repeat``, outermost first (a repeat
+    inside a repeat). The choices of ``choices: ${name}`` are the answers given in a repeat.
+    """
+    today = today or dt.date.today()
+    base = AnswerScope(instrument, cleaned, today, entry, repeat, outer=outer)
+    if question.choices_from:
+        return repeat_choices(base, question)
     choice_list = instrument.choice_lists.get(question.choices or "")
     if choice_list is None:
         return ()
     if not question.choice_filter:
         return choice_list.values()
-    today = today or dt.date.today()
     kept = []
     for choice in choice_list.choices:
         columns = {**dict(choice.filters), "name": choice.value, "value": choice.value}
-        scope = AnswerScope(instrument, cleaned, today, entry, repeat, columns=columns or {})
-        if _holds(question.choice_filter, scope):
+        if _holds(question.choice_filter, base.with_(columns=columns)):
             kept.append(choice.value)
     return tuple(kept)

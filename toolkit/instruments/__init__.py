@@ -39,6 +39,7 @@ True
 
 from toolkit.instruments.answers import ValidationResult, validate_answers
 from toolkit.instruments.catalogue import builtin_instruments, catalogue_paths, surveys_dir
+from toolkit.instruments.checks import instrument_warnings
 from toolkit.instruments.loader import from_mapping, load, loads
 from toolkit.instruments.model import (
     ANSWER_TYPES,
@@ -77,6 +78,7 @@ __all__ = [
     "dumps",
     "from_mapping",
     "instrument_to_dict",
+    "instrument_warnings",
     "load",
     "loads",
     "surveys_dir",

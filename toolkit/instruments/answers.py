@@ -28,7 +28,11 @@ MAX_INTEGER = INT_LIMIT - 1
 #: Digits of the longest whole number written out (``-9223372036854775807``).
 _MAX_DIGITS = len(str(MAX_INTEGER))
 _INT_RE = re.compile(r"^[+-]?\d+$")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d+)?)?$")
+#: ``HH:MM``, ``HH:MM:SS``, with the milliseconds and UTC offset ODK and Enketo add
+#: (``14:15:00.000-04:00``): the wall-clock time is kept, as the mediator entered it.
+_TIME_RE = re.compile(
+    r"^([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$"
+)
 _FR_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YES = {"oui", "yes", "true", "vrai", "1", "ok", "o", "y"}
 _NO = {"non", "no", "false", "faux", "0", "n"}
@@ -208,7 +212,7 @@ def coerce(instrument: Instrument, question: Question, value: object) -> object:
         return _number(value, integer=True)
     if qtype == "decimal":
         return float(_number(value, integer=False))
-    if qtype in ("text", "long_text"):
+    if qtype in ("text", "long_text", "hidden"):
         text = str(value)
         if len(text) > MAX_TEXT:
             raise _Invalid("A017", length=len(text), limit=MAX_TEXT)
@@ -291,7 +295,7 @@ class _Walker:
                 self.problem("A013", str(name))
                 continue
             if question.type == "repeat":
-                self.values[question.name] = self.coerce_entries(question, raw)
+                self.values[question.name] = self.coerce_entries(question, raw, "")
             elif question.holds_answer and question.type != "calculate":
                 self.values[question.name] = self.coerce_one(question, raw, question.name)
             elif not _is_empty(raw) and question.type != "calculate":
@@ -306,24 +310,30 @@ class _Walker:
             self.pending[path] = exc
             return None
 
-    def coerce_entries(self, repeat: Question, raw: object) -> list[dict] | None:
+    def coerce_entries(self, repeat: Question, raw: object, prefix: str) -> list[dict] | None:
+        """The entries of ``repeat`` coerced; a repeat inside it is coerced in turn."""
         if _is_empty(raw):
             return []
         if not isinstance(raw, list | tuple) or not all(isinstance(e, Mapping) for e in raw):
-            self.pending[repeat.name] = _Invalid("A014")
+            self.pending[f"{prefix}{repeat.name}"] = _Invalid("A014")
             return None
-        members = {q.name: q for q in _descendants(repeat) if q.holds_answer}
+        members = {
+            q.name: q for q in _own_descendants(repeat) if q.holds_answer or q.type == "repeat"
+        }
         entries = []
         for index, entry in enumerate(raw):
             clean: dict = {}
+            inner = f"{prefix}{repeat.name}[{index}]."
             for name, value in entry.items():
                 question = members.get(str(name))
-                path = f"{repeat.name}[{index}].{name}"
+                path = f"{inner}{name}"
                 if question is None:
                     if not _is_empty(value):
                         self.problem("A013", path)
                     continue
-                if question.type != "calculate":
+                if question.type == "repeat":
+                    clean[question.name] = self.coerce_entries(question, value, inner)
+                elif question.type != "calculate":
                     clean[question.name] = self.coerce_one(question, value, path)
             entries.append(clean)
         return entries
@@ -347,9 +357,9 @@ class _Walker:
                 self.walk(question.children, target, scope, here, prefix)
                 continue
             if question.type == "repeat":
-                self.walk_repeat(question, scope, here)
+                self.walk_repeat(question, target, scope, here, prefix)
                 continue
-            if question.type == "note":
+            if question.type in ("note", "metadata"):
                 continue
             if not here:
                 target.pop(question.name, None)
@@ -363,7 +373,25 @@ class _Walker:
                 if target[question.name] is None:
                     target.pop(question.name)
                 continue
+            self.fill(question, target, scope, path)
             self.check_value(question, target, scope, path)
+
+    def fill(self, question: Question, target: dict, scope: AnswerScope, path: str) -> None:
+        """An unanswered question with a ``calculation`` takes its result (ODK: a calculated
+        default the mediator may change); a ``hidden`` one takes its ``default``."""
+        if target.get(question.name) is not None or path in self.pending:
+            return
+        if question.calculation:
+            raw = _stored(self.evaluate(question, "calculation", question.calculation, scope, path))
+        elif question.type == "hidden" and question.default:
+            raw = (
+                _stored(self.evaluate(question, "default", question.default, scope, path))
+                if _is_default_expression(question.default)
+                else question.default
+            )
+        else:
+            return
+        target[question.name] = self.coerce_one(question, raw, path)
 
     def check_value(self, question: Question, target: dict, scope: AnswerScope, path: str) -> None:
         invalid = self.pending.pop(path, None)
@@ -395,14 +423,25 @@ class _Walker:
         if question.maximum is not None and value > question.maximum:
             self.problem("A005", path, maximum=question.maximum)
             return
-        if question.choice_filter and question.type in (
-            "single_choice",
-            "multiple_choice",
-            "likert",
+        if (
+            question.choice_filter
+            and not question.choices_from
+            and question.type
+            in (
+                "single_choice",
+                "multiple_choice",
+                "likert",
+            )
         ):
             allowed = self.filtered_values(question, scope, path)
             for chosen in value if isinstance(value, list) else [value]:
                 if chosen not in allowed:
+                    self.problem("A020", path, value=chosen)
+                    return
+        if question.choices_from:
+            offered = repeat_choices(scope, question)
+            for chosen in value if isinstance(value, list) else [value]:
+                if chosen not in offered:
                     self.problem("A020", path, value=chosen)
                     return
         if question.constraint:
@@ -431,41 +470,111 @@ class _Walker:
                 allowed.add(choice.value)
         return allowed
 
-    def walk_repeat(self, repeat: Question, scope: AnswerScope, relevant: bool) -> None:
-        invalid = self.pending.pop(repeat.name, None)
+    def walk_repeat(
+        self, repeat: Question, target: dict, scope: AnswerScope, relevant: bool, prefix: str
+    ) -> None:
+        path = f"{prefix}{repeat.name}"
+        invalid = self.pending.pop(path, None)
         if not relevant:
-            self.values.pop(repeat.name, None)
+            target.pop(repeat.name, None)
             return
         if invalid is not None:
-            self.problem(invalid.code, repeat.name)
-            self.values.pop(repeat.name, None)
+            self.problem(invalid.code, path)
+            target.pop(repeat.name, None)
             return
-        entries = self.values.get(repeat.name) or []
-        if repeat.repeat_count:
+        entries = target.get(repeat.name) or []
+        expected: object = None
+        if repeat.loop_over:
+            # One entry per choice; entries left out at the end are simply not answered.
+            items = len(self.instrument.loop_items(repeat.name))
+            expected = items if len(entries) > items else None
+        elif repeat.repeat_count:
             expected = to_number(
-                self.evaluate(repeat, "repeat_count", repeat.repeat_count, scope, repeat.name)
+                self.evaluate(repeat, "repeat_count", repeat.repeat_count, scope, path)
             )
-            if (
-                isinstance(expected, int | float)
-                and math.isfinite(expected)
-                and int(expected) != len(entries)
-            ):
-                self.problem("A015", repeat.name, expected=int(expected), got=len(entries))
+        if (
+            isinstance(expected, int | float)
+            and math.isfinite(expected)
+            and int(expected) != len(entries)
+        ):
+            self.problem("A015", path, expected=int(expected), got=len(entries))
         for index, entry in enumerate(entries):
-            entry_scope = scope.with_(entry=entry, repeat=repeat.name)
-            self.walk(repeat.children, entry, entry_scope, True, f"{repeat.name}[{index}].")
+            entry_scope = scope.enter(repeat.name, entry, index)
+            self.walk(repeat.children, entry, entry_scope, True, f"{path}[{index}].")
         if entries:
-            self.values[repeat.name] = list(entries)
+            target[repeat.name] = list(entries)
         else:
-            self.values.pop(repeat.name, None)
+            target.pop(repeat.name, None)
 
 
-def _descendants(question: Question) -> list[Question]:
+def _own_descendants(question: Question) -> list[Question]:
+    """Questions inside ``question``, not looking into the repeats it holds."""
     out = []
     for child in question.children:
         out.append(child)
-        out.extend(_descendants(child))
+        if child.type != "repeat":
+            out.extend(_own_descendants(child))
     return out
+
+
+def _is_default_expression(text: str) -> bool:
+    return "${" in text or "(" in text
+
+
+def repeat_choices(scope: AnswerScope, question: Question) -> tuple[str, ...]:
+    """The choices of a ``choices: ${name}`` question: the answers given to ``name`` in the
+    entries of its repeat, in order; a ``choice_filter`` is read in each entry, where
+    ``${age}`` is the entry's own answer and ``position()`` its position."""
+    name = question.choices_from or ""
+    instrument = scope.instrument
+    try:
+        repeat = instrument.repeat_of(name)
+    except KeyError:
+        return ()
+    entries = scope.lookup(repeat) if repeat else None
+    tree = parse(question.choice_filter) if question.choice_filter else None
+    seen: dict[str, None] = {}
+    for position, entry in enumerate(entries if isinstance(entries, NodeSet) else (), start=1):
+        if not isinstance(entry, Mapping) or entry.get(name) in (None, ""):
+            continue
+        if tree is not None:
+            inner = _EntryScope(scope, instrument, repeat or "", entry, position)
+            try:
+                if not to_bool(evaluate(tree, inner)):
+                    continue
+            except (EvaluationError, ValueError, TypeError, OverflowError):
+                pass  # the rule is reported where it is checked; the answer stays offered
+        seen.setdefault(str(entry[name]))
+    return tuple(seen)
+
+
+@dataclass
+class _EntryScope:
+    """What a choice filter sees for one entry of the repeat its choices come from."""
+
+    outer: AnswerScope
+    instrument: Instrument
+    repeat: str
+    entry: Mapping[str, object]
+    position: int
+
+    def lookup(self, name: str) -> object:
+        try:
+            inside = self.repeat in self.instrument.repeat_path(name)
+        except KeyError:
+            return None
+        return self.entry.get(name) if inside else self.outer.lookup(name)
+
+    @property
+    def current(self) -> object:
+        return self.outer.current
+
+    @property
+    def today(self) -> dt.date:
+        return self.outer.today
+
+    def last_saved(self, name: str) -> object:
+        return self.outer.last_saved(name)
 
 
 def _stored(value: object) -> object:
@@ -498,6 +607,8 @@ def validate_answers(
     *,
     lang: str | None = None,
     today: dt.date | None = None,
+    meta: Mapping[str, object] | None = None,
+    last_saved: Mapping[str, object] | None = None,
 ) -> ValidationResult:
     """Apply types, required, relevance, constraints, calculations and repeat rules.
 
@@ -505,17 +616,18 @@ def validate_answers(
     calculations filled) and the problems per field. ``today`` fixes the date seen by
     ``today()`` (reproducible checks); default: the real date. ``lang`` is accepted for symmetry with the rest of the API: problems keep their codes
     and parameters and are rendered in any language later (``problem.message(lang)``).
+    ``meta`` is what the toolkit records with the response (``collector``, ``team``,
+    ``sector``, ``wave``, ``started_at``, ``submitted_at``, ``response_id``), which
+    ``metadata`` questions give to expressions; ``last_saved`` the answers of the last
+    response saved, for ``${last-saved#name}``.
     """
     walker = _Walker(instrument, today or dt.date.today())
     if not isinstance(answers, Mapping):
         return ValidationResult({}, (Problem("A018", {}, field=""),))
     walker.coerce_all(answers)
-    walker.walk(
-        instrument.items,
-        walker.values,
-        AnswerScope(instrument, walker.values, walker.today),
-        True,
-        "",
+    scope = AnswerScope(
+        instrument, walker.values, walker.today, meta=meta or {}, saved=last_saved or {}
     )
+    walker.walk(instrument.items, walker.values, scope, True, "")
     cleaned = {k: v for k, v in walker.values.items() if v is not None}
     return ValidationResult(cleaned, tuple(walker.problems))

@@ -15,9 +15,11 @@ from toolkit.instruments.expr import (
     ExpressionTooComplex,
     Name,
     Node,
+    Parent,
     Ref,
     Str,
     UnsupportedRegexError,
+    last_saved_references,
     parse,
     references,
     walk,
@@ -67,20 +69,35 @@ def check_instrument(instrument: Instrument) -> list[Problem]:
     return checker.problems
 
 
+def instrument_warnings(instrument: Instrument) -> list[Problem]:
+    """What is suspicious but not wrong: ``I032``, a comparison with a value outside the list
+    (the condition is never true, as in KoboToolbox and ODK)."""
+    checker = _Checker(instrument)
+    checker.run()
+    return checker.warnings
+
+
 class _Checker:
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self.source = instrument.source
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.by_name: dict[str, Question] = {}
 
     def problem(self, code: str, question: Question | None, **params: object) -> None:
+        self.problems.append(self.located(code, question, params))
+
+    def warn(self, code: str, question: Question | None, **params: object) -> None:
+        self.warnings.append(self.located(code, question, params))
+
+    def located(self, code: str, question: Question | None, params: dict[str, object]) -> Problem:
         key = params.get("key")
         line = None
         if question is not None:
             line = question.line_of(key) if isinstance(key, str) else question.line
         field = question.name if question is not None else None
-        self.problems.append(Problem(code, params, file=self.source, line=line, field=field))
+        return Problem(code, params, file=self.source, line=line, field=field)
 
     def run(self) -> None:
         for question in self.instrument.questions():
@@ -123,6 +140,17 @@ class _Checker:
                         "I017", question, subject=subject, name=question.choices, value=choice.value
                     )
                     break
+        if question.loop_over and question.loop_over not in lists:
+            self.problem(
+                "I010",
+                question,
+                subject=subject,
+                key="loop_over",
+                name=question.loop_over,
+                suggestion=suggestion(question.loop_over, lists),
+            )
+        if question.choices_from:
+            self.check_choices_from(question, subject)
         for key, text, tree in parse_expressions(question):
             if isinstance(tree, ExpressionTooComplex):
                 self.problem("I031", question, subject=subject, key=key)
@@ -134,8 +162,24 @@ class _Checker:
                 continue
             self.check_tree(question, subject, key, tree)
 
+    def check_choices_from(self, question: Question, subject: Msg) -> None:
+        """``choices: ${name}`` names a question inside a repeat."""
+        name = question.choices_from or ""
+        if name not in self.by_name:
+            self.problem(
+                "I012",
+                question,
+                subject=subject,
+                ref=name,
+                key="choices",
+                suggestion=suggestion(name, self.by_name, ref=True),
+            )
+        elif self.instrument.repeat_of(name) is None:
+            detail = Msg.of("detail.choices_not_in_repeat", ref=name)
+            self.problem("I027", question, subject=subject, key="choices", detail=detail)
+
     def check_tree(self, question: Question, subject: Msg, key: str, tree: Node) -> None:
-        for name in references(tree):
+        for name in [*references(tree), *last_saved_references(tree)]:
             if name not in self.by_name:
                 self.problem(
                     "I012",
@@ -145,6 +189,14 @@ class _Checker:
                     key=key,
                     suggestion=suggestion(name, self.by_name, ref=True),
                 )
+        positions = sum(
+            1
+            for node in walk(tree)
+            if isinstance(node, Call) and node.name == "position" and node.args == (Parent(),)
+        )
+        if sum(1 for node in walk(tree) if isinstance(node, Parent)) > positions:
+            detail = Msg.of("detail.parent_outside_position", key=key)
+            self.problem("I027", question, subject=subject, key=key, detail=detail)
         for node in walk(tree):
             if isinstance(node, Name):
                 self.check_bare_name(question, subject, key, node)
@@ -218,8 +270,7 @@ class _Checker:
     ) -> None:
         choice_list = self.instrument.choice_lists.get(target.choices or "")
         if choice_list is not None and value.strip() and value.strip() not in choice_list.values():
-            detail = Msg.of("mismatch.not_in_list", value=value, ref=target.name)
-            self.problem("I016", question, subject=subject, key=key, detail=detail)
+            self.warn("I032", question, subject=subject, key=key, value=value, ref=target.name)
 
     def check_operands(self, question: Question, subject: Msg, key: str, node: BinOp) -> None:
         for side, other in ((node.left, node.right), (node.right, node.left)):
@@ -231,6 +282,7 @@ class _Checker:
             if node.op in _ARITHMETIC and target.type in (
                 "text",
                 "long_text",
+                "hidden",
                 "multiple_choice",
                 "geopoint",
             ):
@@ -253,13 +305,6 @@ class _Checker:
                     item,
                     subject=Msg.of("subject.question", name=item.name),
                     detail=Msg.of("detail.consent_in_repeat"),
-                )
-            if item.type == "repeat" and inside_repeat:
-                self.problem(
-                    "I027",
-                    item,
-                    subject=Msg.of("subject.question", name=item.name),
-                    detail=Msg.of("detail.nested_repeat"),
                 )
             self.check_nesting(item.children, inside_repeat=inside_repeat or item.type == "repeat")
 

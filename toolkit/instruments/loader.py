@@ -15,11 +15,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolkit.errors import InstrumentError, Problem
 from toolkit.i18n import Msg, Text
+from toolkit.instruments.derived import with_other_parts
 from toolkit.instruments.model import (
     CHOICE_TYPES,
     CONTAINER_TYPES,
     DRAFT_DAYS,
     LEGAL_BASES,
+    METADATA_SOURCES,
     NUMERIC_TYPES,
     QUESTION_TYPES,
     AnalysisMeta,
@@ -38,6 +40,8 @@ NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 #: broken that badly is fixed a hundred problems at a time, and each problem costs a
 #: "did you mean" search among every name when shown).
 MAX_PROBLEMS = 100
+#: ``choices: ${name}``: the choices are the answers given to a question of a repeat.
+_REPEAT_CHOICES = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\s*$")
 
 #: Spellings users write (XLSForm habits, French words) mapped to the canonical type.
 TYPE_ALIASES = {
@@ -84,6 +88,9 @@ KEY_ALIASES = {
     "readonly": "read_only",
     "personal": "pii",
     "repeat_times": "repeat_count",
+    "or_other": "other",
+    "over": "loop_over",
+    "loop": "loop_over",
 }
 
 _TOP_KEYS = {
@@ -119,6 +126,10 @@ _QUESTION_KEYS = {
     "maximum",
     "appearance",
     "repeat_count",
+    "other",
+    "loop_over",
+    "flat",
+    "metadata",
     "questions",
     "items",
 }
@@ -341,6 +352,7 @@ class _Builder:
         )
         for name, inline in inline_lists.items():
             choice_lists.setdefault(name, inline)
+        items, choice_lists = with_other_parts(items, choice_lists, self.languages)
         return Instrument(
             id=instrument_id,
             version=version,
@@ -623,9 +635,15 @@ class _Builder:
         # choices: a list name or an inline list
         choices: str | None = None
         raw_choices = node.get("choices")
+        choices_from: str | None = None
         if raw_choices is not None:
             choices_key = next(k for k in item if KEY_ALIASES.get(str(k), str(k)) == "choices")
-            if isinstance(raw_choices, str):
+            from_answers = (
+                _REPEAT_CHOICES.match(raw_choices) if isinstance(raw_choices, str) else None
+            )
+            if from_answers:
+                choices_from = from_answers.group(1)
+            elif isinstance(raw_choices, str):
                 choices = raw_choices.strip()
             elif isinstance(raw_choices, list) and name:
                 built = self.choice_list(name, raw_choices, item, choices_key, subject, inline=True)
@@ -645,6 +663,10 @@ class _Builder:
                 )
         elif qtype in CHOICE_TYPES:
             self.problem("I011", line, field, subject=subject, type=qtype)
+        if choices_from is not None and qtype in ("likert", "likert_matrix"):
+            self.problem(
+                "I026", _line(item, "choices"), field, subject=subject, key="choices", type=qtype
+            )
         # required: a boolean or an expression
         required, required_if = False, None
         if "required" in node:
@@ -693,6 +715,7 @@ class _Builder:
                 key="repeat_count",
                 type=qtype,
             )
+        extras = self.extras(item, node, qtype, subject, field, repeat_count)
         label = self.text(item, "label", subject, field)
         if label is not None and self.languages[0] not in label.languages():
             self.problem(
@@ -721,10 +744,64 @@ class _Builder:
             maximum=maximum,
             appearance=self.string(item, "appearance", subject, field),
             repeat_count=repeat_count,
+            choices_from=choices_from,
             children=children,
             line=line,
             key_lines=self.key_lines(item),
+            **extras,
         )
+
+    def extras(
+        self,
+        item: Mapping,
+        node: Mapping,
+        qtype: str,
+        subject: Msg,
+        field: str | None,
+        repeat_count: str | None,
+    ) -> dict[str, object]:
+        """``other``, ``loop_over``, ``flat`` and ``metadata``, each checked against the type."""
+        out: dict[str, object] = {}
+        allowed = {
+            "other": ("single_choice", "multiple_choice"),
+            "loop_over": ("repeat",),
+            "flat": ("group",),
+            "metadata": ("metadata",),
+        }
+        for key, types in allowed.items():
+            if key in node and qtype not in types:
+                self.problem("I026", _line(item, key), field, subject=subject, key=key, type=qtype)
+        if "other" in node:
+            out["other"] = self.boolean(item, "other", subject, field)
+        if "flat" in node:
+            out["flat"] = self.boolean(item, "flat", subject, field)
+        loop_over = self.string(item, "loop_over", subject, field)
+        if loop_over is not None:
+            out["loop_over"] = loop_over
+            if repeat_count is not None:
+                self.problem(
+                    "I027",
+                    _line(item, "loop_over"),
+                    field,
+                    subject=subject,
+                    detail=Msg.of("detail.loop_and_count"),
+                )
+        metadata = self.string(item, "metadata", subject, field)
+        if qtype == "metadata":
+            if metadata is None:
+                self.problem("I004", _line(item), field, subject=subject, key="metadata")
+            elif metadata not in METADATA_SOURCES:
+                self.problem(
+                    "I033",
+                    _line(item, "metadata"),
+                    field,
+                    subject=subject,
+                    got=metadata,
+                    known=", ".join(sorted(METADATA_SOURCES)),
+                    suggestion=suggestion(metadata, METADATA_SOURCES),
+                )
+            out["metadata"] = metadata
+        return out
 
     def key_lines(self, item: Mapping) -> tuple[tuple[str, int], ...]:
         out = []

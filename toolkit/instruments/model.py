@@ -34,15 +34,35 @@ ANSWER_TYPES = frozenset(
         "geopoint",
         "consent",
         "calculate",
+        "hidden",
     }
 )
 #: Types that contain other questions.
 CONTAINER_TYPES = frozenset({"group", "repeat", "likert_matrix"})
-QUESTION_TYPES = ANSWER_TYPES | CONTAINER_TYPES | {"note"}
+#: ``metadata``: a value the toolkit records with every response (the collector...), which
+#: expressions may use; it is not an answer (see :data:`METADATA_SOURCES`).
+QUESTION_TYPES = ANSWER_TYPES | CONTAINER_TYPES | {"note", "metadata"}
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "likert", "likert_matrix"})
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 #: Default number of days an untouched draft is kept (``draft_days`` of an instrument).
 DRAFT_DAYS = 30
+#: What a ``metadata`` question gives, among what the toolkit records with each response:
+#: the collector's pseudonym, the team, the sector, the wave, the start time, the submission
+#: time (or now, before it), today's date, the response id.
+METADATA_SOURCES = frozenset(
+    {
+        "collector",
+        "team",
+        "sector",
+        "wave",
+        "started_at",
+        "submitted_at",
+        "today",
+        "response_id",
+    }
+)
+#: Value of the choice that ``other: true`` adds (``or_other`` in XLSForm).
+OTHER_VALUE = "other"
 
 
 @dataclass(frozen=True)
@@ -60,12 +80,17 @@ class Choice:
 
 @dataclass(frozen=True)
 class ChoiceList:
-    """A named, ordered list of choices shared by questions (or inline in one question)."""
+    """A named, ordered list of choices shared by questions (or inline in one question).
+
+    ``base`` names the list this one extends with the « Autre » choice of a question marked
+    ``other: true``; such a list is derived by the loader and never written out.
+    """
 
     name: str
     choices: tuple[Choice, ...]
     inline: bool = False
     line: int | None = field(default=None, compare=False)
+    base: str | None = None
 
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
@@ -112,6 +137,19 @@ class Question:
     maximum: float | int | None = None
     appearance: str | None = None
     repeat_count: str | None = None
+    #: Choice questions: an « Autre » choice and its « Précisez » text question are added.
+    other: bool = False
+    #: The « Précisez » question of the choice question named here (derived, never written).
+    specify_for: str | None = None
+    #: Repeats: one entry per choice of this list, in its order (XLSForm ``begin loop over``).
+    loop_over: str | None = None
+    #: Groups: in exported data, the questions are not under the group's path (XLSForm ``flat``).
+    flat: bool = False
+    #: Choice questions: the choices are the answers given to this question of a repeat
+    #: (XLSForm ``select_one ${name}``).
+    choices_from: str | None = None
+    #: ``metadata`` questions: what the toolkit records that they give (METADATA_SOURCES).
+    metadata: str | None = None
     children: tuple[Question, ...] = ()
     line: int | None = field(default=None, compare=False)
     #: Source line of each key (``relevant``, ``constraint``...), for precise messages.
@@ -128,6 +166,11 @@ class Question:
     @property
     def holds_answer(self) -> bool:
         return self.type in ANSWER_TYPES
+
+    @property
+    def derived(self) -> bool:
+        """Made by the loader from another question (``other: true``), never written out."""
+        return self.specify_for is not None
 
     def text(self, lang: str | None = None) -> str:
         """The label in ``lang``, or the name when the question has none."""
@@ -235,11 +278,28 @@ class Instrument:
         return tuple(q for q in self.questions() if q.type == "repeat")
 
     def repeat_of(self, name: str) -> str | None:
-        """Name of the repeat that encloses question ``name`` (``None`` at top level)."""
+        """Name of the innermost repeat that encloses question ``name`` (``None`` at top level)."""
         found = self._index().get(name)
         if found is None:
             raise KeyError(name)
         return found[1]
+
+    def repeat_path(self, name: str) -> tuple[str, ...]:
+        """Names of the repeats that enclose question ``name``, outermost first."""
+        path: list[str] = []
+        repeat = self.repeat_of(name)
+        while repeat is not None:
+            path.insert(0, repeat)
+            repeat = self.repeat_of(repeat)
+        return tuple(path)
+
+    def loop_items(self, repeat: str) -> tuple[Choice, ...]:
+        """The choices a ``loop_over`` repeat has one entry for (``none`` is skipped, as pyxform does)."""
+        question = self.question(repeat)
+        choice_list = self.choice_lists.get(question.loop_over or "")
+        if choice_list is None:
+            return ()
+        return tuple(c for c in choice_list.choices if c.value != "none")
 
     def choices_of(self, name: str) -> ChoiceList | None:
         question = self.question(name)

@@ -47,10 +47,13 @@ def question_to_dict(question: Question, instrument: Instrument) -> dict:
         if getattr(question, key) is not None:
             out[key] = _text(getattr(question, key))
     if question.choices is not None:
-        inline = instrument.choice_lists.get(question.choices)
-        out["choices"] = (
-            _choices(inline) if inline is not None and inline.inline else question.choices
-        )
+        name = written_list(instrument, question.choices)
+        inline = instrument.choice_lists.get(name)
+        out["choices"] = _choices(inline) if inline is not None and inline.inline else name
+    elif question.choices_from is not None:
+        out["choices"] = f"${{{question.choices_from}}}"
+    if question.other:
+        out["other"] = True
     if question.choice_filter:
         out["choice_filter"] = question.choice_filter
     if question.required_if:
@@ -71,14 +74,24 @@ def question_to_dict(question: Question, instrument: Instrument) -> dict:
     for key in ("read_only", "pii"):
         if getattr(question, key):
             out[key] = True
-    for key in ("minimum", "maximum", "appearance", "repeat_count"):
+    for key in ("minimum", "maximum", "appearance", "repeat_count", "loop_over", "metadata"):
         if getattr(question, key) is not None:
             out[key] = getattr(question, key)
+    if question.flat:
+        out["flat"] = True
     if question.type in ("group", "repeat"):
-        out["questions"] = [question_to_dict(q, instrument) for q in question.children]
+        out["questions"] = [
+            question_to_dict(q, instrument) for q in question.children if not q.derived
+        ]
     elif question.type == "likert_matrix":
         out["items"] = [_matrix_item(q) for q in question.children]
     return out
+
+
+def written_list(instrument: Instrument, name: str) -> str:
+    """The list a question names in the file: the one a derived list extends, or itself."""
+    choice_list = instrument.choice_lists.get(name)
+    return choice_list.base if choice_list is not None and choice_list.base else name
 
 
 def _matrix_item(question: Question) -> dict:
@@ -149,10 +162,16 @@ def instrument_to_dict(instrument: Instrument) -> dict:
     privacy = _privacy(instrument)
     if privacy:
         out["privacy"] = privacy
-    shared = {name: _choices(cl) for name, cl in instrument.choice_lists.items() if not cl.inline}
+    shared = {
+        name: _choices(cl)
+        for name, cl in instrument.choice_lists.items()
+        if not cl.inline and cl.base is None
+    }
     if shared:
         out["choice_lists"] = shared
-    out[instrument.layout] = [question_to_dict(q, instrument) for q in instrument.items]
+    out[instrument.layout] = [
+        question_to_dict(q, instrument) for q in instrument.items if not q.derived
+    ]
     return out
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from toolkit.errors import DataImportError, Problem
 from toolkit.i18n import get_language, t
-from toolkit.instruments import Instrument
+from toolkit.instruments import Instrument, Question
 from toolkit.interop.formulas import is_formula_like, neutralise_frame
 
 FORMATS = ("csv", "xlsx", "sav", "parquet")
@@ -82,7 +82,8 @@ def codebook(instrument: Instrument, *, include_pii: bool, lang: str | None = No
     Returns
     -------
     pandas.DataFrame
-        ``variable``, ``type``, ``label``, ``choices``, ``missing_codes``, ``repeat``, ``pii``.
+        ``variable``, ``type``, ``label``, ``choices``, ``missing_codes``, ``repeat`` (its
+        repeats, outermost first: ``menages/membres``), ``pii``.
     """
     lang = lang or get_language()
     rows = []
@@ -94,7 +95,7 @@ def codebook(instrument: Instrument, *, include_pii: bool, lang: str | None = No
             {
                 "variable": question.name,
                 "type": question.type,
-                "label": question.text(lang),
+                "label": field_label(instrument, question, lang),
                 "choices": "; ".join(
                     f"{c.value} = {c.label.get(lang)}" for c in choice_list.choices
                 )
@@ -103,12 +104,21 @@ def codebook(instrument: Instrument, *, include_pii: bool, lang: str | None = No
                 "missing_codes": " ".join(c.value for c in choice_list.non_substantive())
                 if choice_list
                 else "",
-                "repeat": instrument.repeat_of(question.name) or "",
+                "repeat": "/".join(instrument.repeat_path(question.name)),
                 "pii": question.pii,
             }
         )
     columns = ["variable", "type", "label", "choices", "missing_codes", "repeat", "pii"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def field_label(instrument: Instrument, question: Question, lang: str) -> str:
+    """The label of a field in a codebook: the « Précisez » of an « Autre » says of what."""
+    if question.specify_for is not None:
+        base = instrument.question(question.specify_for)
+        return f"{base.text(lang)} : {question.text(lang)}"
+    # In a loop, %(label)s stands for each choice in turn.
+    return question.text(lang).replace("%(label)s", "…").replace("%(name)s", "…")
 
 
 def _write_sheet(workbook: object, title: str, frame: pd.DataFrame) -> None:
@@ -162,7 +172,7 @@ def _spss(
                 field = field.removesuffix(suffix)
         question = instrument.question(field) if field in _names(instrument) else None
         choice_list = instrument.choices_of(field) if question is not None else None
-        label = question.text(lang) if question is not None else str(column)
+        label = field_label(instrument, question, lang) if question is not None else str(column)
         if rest and choice_list is not None:
             choice = choice_list.get(rest)
             label = f"{label} : {choice.label.get(lang) if choice else rest}"

@@ -14,13 +14,22 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.errors import DataImportError, Problem
-from toolkit.i18n import Msg, t
+from toolkit.i18n import LANGUAGES, Msg, t
 from toolkit.instruments import Instrument, Question, validate_answers
-from toolkit.interop.records import DIALECTS, KOBO, ODK, ColumnMatcher, Dialect, Record, response_id
+from toolkit.interop.records import (
+    DIALECTS,
+    KOBO,
+    PLAIN,
+    ColumnMatcher,
+    Dialect,
+    Record,
+    response_id,
+)
+from toolkit.interop.repeats import Parent, RepeatReader, match_sheets
 from toolkit.interop.tables import Table, read_tables
 from toolkit.store.frame import METADATA_COLUMNS
 from toolkit.store.schema import responses
@@ -66,6 +75,7 @@ _KNOWN_META = {
     "end",
     "today",
     "deviceid",
+    "username",
     "SubmissionDate",
     "KEY",
     "PARENT_KEY",
@@ -81,7 +91,8 @@ _KNOWN_META = {
     "index",
     *METADATA_COLUMNS,
 }
-_REPEAT_INDEX = re.compile(r"^([^\[\]]+)\[(\d+)\]\.")
+#: A column of an older export that flattens repeats: ``enfants[1]/prenom``.
+_FLATTENED = re.compile(r"\[\d+\][/-]")
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ class ImportReport:
     already_present: int
     response_ids: tuple[str, ...]
     ignored_columns: tuple[str, ...] = ()
+    #: Sheets or files that match no repeat (``X029``), left out.
+    warnings: tuple[Problem, ...] = ()
 
 
 def detect_format(path: Path, tables: Sequence[Table]) -> str:
@@ -108,18 +121,6 @@ def detect_format(path: Path, tables: Sequence[Table]) -> str:
     if {"SubmissionDate", "KEY", "meta-instanceID"} & columns:
         return "odk"
     return "csv"
-
-
-def _repeat_table(tables: Sequence[Table], repeat: str, dialect: Dialect) -> Table | None:
-    for table in tables[1:]:
-        if table.name == repeat:
-            return table
-    for table in tables[1:]:
-        if dialect is KOBO and repeat.startswith(table.name) and len(table.name) >= 31:
-            return table  # KoboToolbox cuts sheet names at 31 characters
-        if dialect is ODK and table.name.endswith(f"-{repeat}"):
-            return table
-    return None
 
 
 def _timestamp(value: object) -> dt.datetime | None:
@@ -138,31 +139,40 @@ class _Import:
         self.dialect = dialect
         self.source = source
         self.matcher = ColumnMatcher(instrument, dialect)
+        self.repeats = RepeatReader(instrument, dialect, source)
         self.problems: list[Problem] = []
-        self.used: set[str] = set()
+        self.warnings: list[Problem] = []
         self.ignored: dict[str, None] = {}
         self.matched = False
 
     def fields(self, repeat: str | None) -> list[Question]:
         return [q for q in self.instrument.fields() if self.instrument.repeat_of(q.name) == repeat]
 
-    def note_columns(self, table: Table, fields: list[Question]) -> None:
+    def used_columns(self, table: Table, repeat: str | None) -> set[str]:
         used = set()
-        for question in fields:
+        for question in self.fields(repeat):
             used |= self.matcher.used_columns(question, table.columns)
+        for question in self.instrument.questions():
+            if question.type == "metadata" and self.instrument.repeat_of(question.name) == repeat:
+                used |= set(self.matcher.candidates(question)) & set(table.columns)
+        return used
+
+    def note_columns(self, table: Table, used: set[str]) -> None:
         self.matched = self.matched or bool(used)
+        # The keys of the toolkit's own repeat sheets: <outer>_index, index, item.
+        keys = {f"{q.name}_index" for q in self.instrument.repeats()} | {"item"}
         for column in table.columns:
             if (
                 column
                 and column not in used
                 and column not in _KNOWN_META
+                and column not in keys
                 and not column.startswith("_")
             ):
                 self.ignored.setdefault(column)
 
     def main_records(self, table: Table) -> list[Record]:
         fields = self.fields(None)
-        self.note_columns(table, fields)
         records = []
         for number, row in table.rows:
             key = self.matcher.first(row, self.dialect.id_columns)
@@ -180,49 +190,53 @@ class _Import:
                     c: row.get(c) for c in self.dialect.meta_columns if row.get(c) not in (None, "")
                 },
             }
-            record.meta["link"] = self.link_key(row, record)
             records.append(record)
+        self.repeats.add_responses(records, [row for _, row in table.rows])
         return records
 
-    def link_key(self, row: dict, record: Record) -> object:
-        if self.dialect is KOBO:
-            return row.get("_index")
-        if self.dialect is ODK:
-            return row.get("KEY") or record.key
-        return row.get("response_id")
-
-    def attach_repeat(self, repeat: Question, table: Table, records: list[Record]) -> None:
-        fields = self.fields(repeat.name)
-        self.note_columns(table, fields)
-        by_link = {_link(r.meta["link"]): r for r in records if r.meta.get("link") is not None}
-        parent_column = {"kobo": "_parent_index", "odk": "PARENT_KEY"}.get(
-            self.dialect.name, "response_id"
-        )
-        entries: list[tuple[Record, object, int, dict]] = []
-        for number, row in table.rows:
-            parent = by_link.get(_link(row.get(parent_column)))
-            if parent is None:
-                self.problems.append(
-                    Problem(
-                        "X027",
-                        {
-                            "sheet": table.name,
-                            "row": number,
-                            "column": parent_column,
-                            "value": row.get(parent_column, ""),
-                        },
-                        file=self.source,
-                        line=number,
-                    )
+    def read_repeats(self, tables: Sequence[Table], records: list[Record]) -> None:
+        """Entries of every repeat: from its sheet or file, else from the main row's columns."""
+        main = tables[0]
+        sheets, unmatched = match_sheets(self.instrument, tables, self.dialect)
+        for table in unmatched:
+            if self.dialect is PLAIN and table.name in _toolkit_sheets():
+                continue  # the labels and the codebook of a toolkit export
+            self.warnings.append(
+                Problem(
+                    "X029",
+                    {"sheet": table.name, "row": 1, "column": "", "rows": len(table.rows)},
+                    file=self.source,
+                    line=1,
                 )
-                continue
-            order = row.get("_index") if self.dialect is KOBO else row.get("index", number)
-            entries.append((parent, order, number, self.matcher.answers(fields, row)))
-        entries.sort(key=lambda e: (_sortable(e[1]), e[2]))
-        for parent, _, number, answers in entries:
-            values = parent.answers.setdefault(repeat.name, [])
-            parent.entry_rows[(repeat.name, len(values))] = (table.name, number)
-            values.append(answers)
+            )
+        in_columns: dict[str | None, list] = {
+            None: [
+                (Parent(r, "", r.answers), row, (main.name, number))
+                for r, (number, row) in zip(records, main.rows, strict=True)
+            ]
+        }
+        for repeat in self.instrument.repeats():
+            parent = self.instrument.repeat_of(repeat.name)
+            table = sheets.get(repeat.name)
+            if table is not None:
+                self.note_columns(table, self.used_columns(table, repeat.name))
+                self.repeats.attach_table(repeat, table)
+            elif parent in in_columns:
+                in_columns[repeat.name] = self.repeats.attach_columns(repeat, in_columns[parent])
+        used = self.used_columns(main, None) | self.repeats.used
+        self.matched = self.matched or bool(self.repeats.used)
+        self.problems += self.repeats.problems
+        flattened = [c for c in main.columns if c not in used and _FLATTENED.search(c)]
+        for column in flattened:
+            self.problems.append(
+                Problem(
+                    "X030",
+                    {"sheet": main.name, "row": 1, "column": column},
+                    file=self.source,
+                    line=1,
+                )
+            )
+        self.note_columns(main, used | set(flattened))
 
     def check(self, records: list[Record]) -> list[tuple[Record, str]]:
         seen: dict[str, int] = {}
@@ -245,17 +259,20 @@ class _Import:
                 )
                 continue
             seen[rid] = record.row
-            result = validate_answers(self.instrument, record.answers)
+            result = validate_answers(
+                self.instrument,
+                record.answers,
+                meta={
+                    "collector": _text(record.meta.get("collector")),
+                    "started_at": record.meta.get("started_at"),
+                    "response_id": rid,
+                },
+            )
             problems = list(result.problems)
             if result.ok:
                 problems += row_problems(self.instrument, _meta(record), result.answers)
             for problem in problems:
-                sheet, row = record.sheet, record.row
-                match = _REPEAT_INDEX.match(problem.field or "")
-                if match:
-                    sheet, row = record.entry_rows.get(
-                        (match.group(1), int(match.group(2))), (sheet, row)
-                    )
+                sheet, row = _entry_row(record, problem.field or "")
                 reason = problem.text or Msg.of(
                     problem.code, **{**dict(problem.params), "field": problem.field or ""}
                 )
@@ -293,19 +310,12 @@ def source_label(dialect: str, file_name: str) -> str:
     return f"{dialect}:{file_name[: room - tail]}…{file_name[len(file_name) - tail :]}"
 
 
-def _link(value: object) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _sortable(value: object) -> tuple[int, float | str]:
-    try:
-        return (0, float(str(value)))
-    except ValueError:
-        return (1, str(value))
+def _entry_row(record: Record, field: str) -> tuple[str, int]:
+    """The sheet and row of the entry a field path is in (the deepest), else the response's."""
+    prefixes = [p for p in record.entry_rows if field.startswith(f"{p}.") or field == p]
+    if not prefixes:
+        return record.sheet, record.row
+    return record.entry_rows[max(prefixes, key=len)]
 
 
 def _submitted_count(store: object, instrument_id: str) -> int:
@@ -340,30 +350,48 @@ def import_file(
     """
     path = Path(path)
     tables = read_tables(path)
-    if not tables or not tables[0].rows:
-        raise DataImportError(problems=[Problem("X025", {}, file=str(path))])
     name = format or detect_format(path, tables)
-    if name not in DIALECTS:
+    return import_tables(
+        store, instrument_id, tables, format=name, source=str(path), label=path.name
+    )
+
+
+def import_tables(
+    store: object,
+    instrument_id: str,
+    tables: Sequence[Table],
+    *,
+    format: str,
+    source: str,
+    label: str,
+) -> ImportReport:
+    """Import responses already read as tables (the main one first), all or nothing.
+
+    ``source`` names where they come from in messages (a file, a server's form) and ``label``
+    is its short name, kept with each response (``odk:visite.zip``).
+    """
+    if not tables or not tables[0].rows:
+        raise DataImportError(problems=[Problem("X025", {}, file=source)])
+    if format not in DIALECTS:
         raise DataImportError(
-            problems=[Problem("X024", {"format": name, "formats": ", ".join(FORMATS)})]
+            problems=[Problem("X024", {"format": format, "formats": ", ".join(FORMATS)})]
         )
-    dialect = DIALECTS[name]
+    dialect = DIALECTS[format]
+    if dialect is KOBO:
+        tables = [_without_na(table) for table in tables]
     instrument = store.instrument(instrument_id)  # type: ignore[attr-defined]
-    work = _Import(instrument, dialect, str(path))
+    work = _Import(instrument, dialect, source)
     records = work.main_records(tables[0])
-    for repeat in instrument.repeats():
-        table = _repeat_table(tables, repeat.name, dialect)
-        if table is not None:
-            work.attach_repeat(repeat, table, records)
+    work.read_repeats(tables, records)
     if not work.matched:
         raise DataImportError(
-            problems=[Problem("X028", {"instrument": instrument_id}, file=str(path))]
+            problems=[Problem("X028", {"instrument": instrument_id}, file=source)]
         )
     checked = work.check(records)
     if work.problems:
         rejected = len({(p.params.get("sheet"), p.params.get("row")) for p in work.problems})
         raise DataImportError(
-            t("X023", rejected=rejected, total=len(records), file=path.name),
+            t("X023", rejected=rejected, total=len(records), file=label),
             problems=work.problems,
         )
     before = _submitted_count(store, instrument_id)
@@ -372,7 +400,7 @@ def import_file(
             "answers": record.answers,
             "response_id": rid,
             **_meta(record),
-            "source": source_label(dialect.name, path.name),
+            "source": source_label(dialect.name, label),
         }
         for record, rid in checked
     ]
@@ -380,13 +408,14 @@ def import_file(
     imported = _submitted_count(store, instrument_id) - before
     return ImportReport(
         instrument_id=instrument_id,
-        source=str(path),
+        source=source,
         format=dialect.name,
         rows=len(rows),
         imported=imported,
         already_present=len(rows) - imported,
         response_ids=tuple(ids),
         ignored_columns=tuple(work.ignored),
+        warnings=tuple(work.warnings),
     )
 
 
@@ -394,4 +423,28 @@ def _text(value: object) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-__all__ = ["FORMATS", "ImportReport", "detect_format", "import_file", "source_label"]
+def _toolkit_sheets() -> set[str]:
+    """Sheets of ``toolkit export --format xlsx`` that hold no responses, in each language."""
+    return {
+        t(key, lang)
+        for key in ("export.sheet_labels", "export.sheet_codebook")
+        for lang in LANGUAGES
+    }
+
+
+def _without_na(table: Table) -> Table:
+    """Older KoboCAT and Ona exports write ``n/a`` for a question not asked: no answer."""
+    rows = tuple(
+        (number, {k: v for k, v in row.items() if v != "n/a"}) for number, row in table.rows
+    )
+    return replace(table, rows=rows)
+
+
+__all__ = [
+    "FORMATS",
+    "ImportReport",
+    "detect_format",
+    "import_file",
+    "import_tables",
+    "source_label",
+]

@@ -74,8 +74,8 @@ class Record:
     key: str | None
     answers: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    #: (repeat name, entry index) -> (sheet, row) of the entries, for the report.
-    entry_rows: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    #: Field path of each entry (``menages[0].membres[1]``) -> its (sheet, row), for the report.
+    entry_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def response_id(instrument_id: str, key: object) -> str:
@@ -90,13 +90,16 @@ def response_id(instrument_id: str, key: object) -> str:
 
 
 def container_path(instrument: Instrument) -> dict[str, tuple[str, ...]]:
-    """Question name -> names of its enclosing groups, matrices and repeats, outermost first."""
+    """Question name -> names of its enclosing groups, matrices and repeats, outermost first.
+
+    A ``flat`` group is not in the path: its questions are exported without it.
+    """
     out: dict[str, tuple[str, ...]] = {}
 
     def visit(items: tuple[Question, ...], path: tuple[str, ...]) -> None:
         for item in items:
             out[item.name] = path
-            visit(item.children, (*path, item.name))
+            visit(item.children, path if item.flat else (*path, item.name))
 
     visit(instrument.items, ())
     return out
@@ -112,13 +115,19 @@ class ColumnMatcher:
 
     def candidates(self, question: Question) -> list[str]:
         """Column names that may hold ``question``: full paths, paths inside its repeat, name."""
-        path = (*self.paths[question.name], question.name)
+        groups = self.paths[question.name]
+        names = [question.name]
+        if groups and question.name.startswith(f"{groups[-1]}_"):
+            # renamed on import (one name in two groups): still <group>/<name> in exports
+            names.append(question.name[len(groups[-1]) + 1 :])
         repeat = self.instrument.repeat_of(question.name)
-        inner = path[path.index(repeat) + 1 :] if repeat else path
         out: dict[str, None] = {}
-        for separator in dict.fromkeys((self.dialect.separator, "/", "-")):
-            out.setdefault(separator.join(path))
-            out.setdefault(separator.join(inner))
+        for name in names:
+            path = (*groups, name)
+            inner = path[path.index(repeat) + 1 :] if repeat in path else path
+            for separator in dict.fromkeys((self.dialect.separator, "/", "-")):
+                out.setdefault(separator.join(path))
+                out.setdefault(separator.join(inner))
         out.setdefault(question.name)
         return list(out)
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import DataImportError, Problem
+
+#: An HXL hashtag with its attributes: ``#loc+name``, ``#date+start``, ``#indicator+num``.
+_HXL = re.compile(r"^#[a-z][a-z0-9_]*(\s*[+][a-z][a-z0-9_]*)*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,17 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def is_hxl_row(values: Sequence[object]) -> bool:
+    """The row of HXL hashtags KoboToolbox writes under the header (``#loc+name``...)."""
+    cells = [str(v).strip() for v in values if not _empty(v)]
+    return bool(cells) and all(_HXL.match(c) for c in cells)
+
+
 def read_csv_text(text: str, name: str) -> Table:
-    """A CSV table; the separator (``;``, ``,`` or tab) is found from the header line."""
+    """A CSV table; the separator (``;``, ``,`` or tab) is found from the header line.
+
+    A row of HXL hashtags under the header (KoboToolbox's default) is skipped.
+    """
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -47,6 +61,8 @@ def read_csv_text(text: str, name: str) -> Table:
     columns = tuple(h.strip() for h in header)
     rows = []
     for number, values in enumerate(reader, start=2):
+        if number == 2 and is_hxl_row(values):
+            continue
         row = {c: _cell(v) for c, v in zip(columns, values, strict=False) if c and not _empty(v)}
         if row:
             rows.append((number, row))
@@ -79,6 +95,8 @@ def read_xlsx(path: Path) -> list[Table]:
             columns = tuple("" if h is None else str(h).strip() for h in header)
             rows = []
             for number, values in enumerate(rows_iter, start=2):
+                if number == 2 and is_hxl_row(values):
+                    continue
                 row = {
                     c: _cell(v)
                     for c, v in zip(columns, values, strict=False)

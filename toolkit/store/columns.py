@@ -10,7 +10,9 @@ order); likert → ordered Categorical with int categories; non-substantive code
 ``<name>/<value>`` per choice; integer → "Int64"; decimal → float64; text, long_text, time →
 "string"; date → datetime64; datetime → datetime64 UTC; geopoint → ``<name>_latitude``,
 ``_longitude``, ``_altitude``, ``_accuracy`` floats; consent → "boolean"; calculate → numeric
-when every value is a number, else "string".
+when every value is a number, else "string"; hidden → "string"; a choice question whose
+choices are the answers of a repeat (``choices: ${name}``) → "string" (space-separated
+values for a multiple choice).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def field_columns(
     """The typed column(s) of one field."""
     name = question.name
     kind = question.type
+    if question.choices_from:
+        # Choices are the answers given in a repeat: no fixed categories, so text.
+        return {name: _strings([_joined(v) for v in values])}
     if kind in ("single_choice", "likert"):
         return _choice(name, _choice_list(instrument, question), values, kind == "likert", labels)
     if kind == "multiple_choice":
@@ -47,6 +52,10 @@ def field_columns(
         return _geopoint(name, values)
     builder = _SIMPLE.get(kind, _as_object)
     return {name: builder(values)}
+
+
+def _joined(value: object) -> object:
+    return " ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def _choice_list(instrument: Instrument, question: Question) -> ChoiceList:
@@ -189,4 +198,5 @@ _SIMPLE: dict[str, Callable[[Sequence[object]], object]] = {
     "datetime": _datetimes,
     "consent": _booleans,
     "calculate": _calculated,
+    "hidden": _strings,
 }

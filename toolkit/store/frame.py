@@ -232,23 +232,45 @@ def build_repeat_frame(
     labels: bool,
     pii: Mapping[str, dict] | None = None,
 ) -> pd.DataFrame:
-    """One row per entry of ``repeat``: ``response_id``, ``index`` (0-based) then its fields.
+    """One row per entry of ``repeat``: its keys, then its fields.
 
-    Repeats do not nest (the instrument loader refuses it), so entries sit at the top level of
-    the answers.
+    Keys, as KoboToolbox's parent and child sheets have them: ``response_id``; for a repeat
+    inside other repeats, ``<outer>_index`` for each enclosing repeat, outermost first (the
+    ``index`` of the parent entry in the parent repeat's frame); then ``index``, 0-based within
+    its parent entry. A repeat with ``loop_over`` has ``item``, the choice of its entry.
     """
     ids, *_, texts = _transpose(rows, 9)
+    outer = instrument.repeat_path(repeat)
     entries = [
-        (response_id, index, entry)
+        (response_id, indices, entry)
         for response_id, answers in zip(
             ids, _with_pii(ids, decode_answers(texts), pii), strict=True
         )
-        for index, entry in enumerate(answers.get(repeat) or ())
+        for indices, entry in _entries(answers, (*outer, repeat))
     ]
-    columns: dict[str, object] = {
-        "response_id": _strings([e[0] for e in entries]),
-        "index": np.array([e[1] for e in entries], dtype=np.int64),
-    }
+    columns: dict[str, object] = {"response_id": _strings([e[0] for e in entries])}
+    for depth, name in enumerate((*outer, "")):
+        column = f"{name}_index" if name else "index"
+        columns[column] = np.array([e[1][depth] for e in entries], dtype=np.int64)
+    items = instrument.loop_items(repeat)
+    if items:
+        columns["item"] = pd.Categorical(
+            [items[e[1][-1]].value if e[1][-1] < len(items) else None for e in entries],
+            categories=[c.value for c in items],
+        )
     fields = _fields(instrument, repeat, include_pii)
     _add_fields(columns, instrument, fields, [e[2] for e in entries], labels)
     return pd.DataFrame(columns)
+
+
+def _entries(answers: dict, path: tuple[str, ...]) -> list[tuple[tuple[int, ...], dict]]:
+    """The entries at the end of ``path`` (repeats, outermost first) with their indices."""
+    level: list[tuple[tuple[int, ...], dict]] = [((), answers)]
+    for repeat in path:
+        level = [
+            ((*indices, position), entry)
+            for indices, container in level
+            for position, entry in enumerate(container.get(repeat) or ())
+            if isinstance(entry, dict)
+        ]
+    return level

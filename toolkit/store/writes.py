@@ -133,7 +133,12 @@ def row_problems(instrument: Instrument, row: Mapping[str, object], cleaned: Map
 def prepare(instrument: Instrument, row: Mapping[str, object]) -> Submission:
     response_id = row.get("response_id")
     response_id = str(uuid.uuid4()) if response_id is None else check_uuid(response_id)
-    result = validate_answers(instrument, plain_answers(row["answers"]))
+    recorded = {key: row.get(key) for key in ("collector", "team", "sector", "wave")}
+    result = validate_answers(
+        instrument,
+        plain_answers(row["answers"]),
+        meta={**recorded, "started_at": row.get("started_at"), "response_id": response_id},
+    )
     if not result.ok:
         raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
     cleaned = dict(result.answers)

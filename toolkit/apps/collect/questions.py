@@ -92,6 +92,10 @@ class QuestionView:
     # ------------------------------------------------------------------ building
 
     def _choices(self) -> list[tuple[str, str]]:
+        if self.question.choices_from:
+            # The answers given in a repeat: each is its own label.
+            offered = self.form.choices(self.question, repeat=self.repeat, index=self.index)
+            return [(value, value) for value in offered]
         choice_list = self.form.instrument.choice_lists.get(self.question.choices or "")
         if choice_list is None:
             return []
@@ -228,7 +232,9 @@ class QuestionView:
         if qtype == "calculate":
             value = self.form.value(self.question.name, repeat=self.repeat, index=self.index)
             self.input.value = esc("—" if value is None else value)
-        if qtype in ("single_choice", "likert") and self.question.choice_filter:
+        if qtype in ("single_choice", "likert") and (
+            self.question.choice_filter or self.question.choices_from
+        ):
             options = self._choices()
             if [v for _, v in options] != [v for _, v in self.input.options if v is not None]:
                 keep = self.input.value if self.input.value in {v for _, v in options} else None
@@ -283,7 +289,12 @@ class MatrixView:
 
 
 class RepeatView:
-    """A repeat group: one framed block per entry with *Remove*, and an *Add* button."""
+    """A repeat group: one framed block per entry with *Remove*, and an *Add* button.
+
+    Inside the entry of another repeat, its entries are addressed by a path
+    (``menages[0].membres``). A repeat with ``loop_over`` has one entry per choice, titled
+    with the choice, whose questions show it in place of ``%(label)s``; it has no buttons.
+    """
 
     def __init__(
         self,
@@ -292,41 +303,66 @@ class RepeatView:
         lang: str,
         on_change: Callable[[], None],
         on_structure: Callable[[], None],
+        *,
+        repeat: str | None = None,
+        index: int | None = None,
     ) -> None:
         self.question = question
         self.form = form
+        self.where = {"repeat": repeat, "index": index}
+        self.path = question.name if repeat is None else f"{repeat}[{index}].{question.name}"
         self.label = widgets.HTML(f'<span class="mt-label">{esc(question.text(lang))}</span>')
         hint = question.hint.get(lang) if question.hint else ""
         self.hint = widgets.HTML(f'<span class="mt-hint">{esc(hint)}</span>')
         if not hint:
             self.hint.layout.display = "none"
+        items = form.instrument.loop_items(question.name) if question.loop_over else ()
+        while items and form.entries(self.path) < len(items):
+            form.add_entry(self.path)
         self.entries: list[list[object]] = []
         self.remove_buttons: list[widgets.Button] = []
         blocks = []
-        for index in range(form.entries(question.name)):
+        for entry in range(form.entries(self.path)):
             views = build_views(
                 question.children,
                 form,
                 lang,
                 on_change,
                 on_structure,
-                repeat=question.name,
-                index=index,
+                repeat=self.path,
+                index=entry,
             )
-            remove = widgets.Button(
-                description=t("collect.repeat.remove", lang), icon="trash", button_style="warning"
-            )
-            remove.on_click(lambda _b, i=index: self._remove(i, on_structure))
-            title = widgets.HTML(f"<b>{esc(t('collect.repeat.entry', lang, number=index + 1))}</b>")
-            block = widgets.VBox([title, *(v.box for v in views), remove])  # type: ignore[attr-defined]
+            if items:
+                item = items[entry] if entry < len(items) else None
+                title_text = item.label.get(lang) if item else ""
+                _fill_placeholders(views, lang, item)
+                parts = [widgets.HTML(f"<b>{esc(title_text)}</b>"), *(v.box for v in views)]  # type: ignore[attr-defined]
+            else:
+                remove = widgets.Button(
+                    description=t("collect.repeat.remove", lang),
+                    icon="trash",
+                    button_style="warning",
+                )
+                remove.on_click(lambda _b, i=entry: self._remove(i, on_structure))
+                self.remove_buttons.append(remove)
+                # « Membres : entrée 2 »: inside a household's entry, which repeat this is.
+                label = question.label.get(lang) if question.label else ""
+                title = (
+                    t("collect.repeat.entry_of", lang, label=label, number=entry + 1)
+                    if label
+                    else t("collect.repeat.entry", lang, number=entry + 1)
+                )
+                parts = [widgets.HTML(f"<b>{esc(title)}</b>"), *(v.box for v in views), remove]  # type: ignore[attr-defined]
+            block = widgets.VBox(parts)
             block.add_class("mt-entry")
             blocks.append(block)
             self.entries.append(views)
-            self.remove_buttons.append(remove)
         self.add_button = widgets.Button(
             description=t("collect.repeat.add", lang), icon="plus", button_style="info"
         )
         self.add_button.on_click(lambda _b: self._add(on_structure))
+        if items:
+            self.add_button.layout.display = "none"
         self.error = widgets.HTML("")
         self.error.add_class("mt-error")
         self.lang = lang
@@ -336,21 +372,36 @@ class RepeatView:
         self.refresh()
 
     def _add(self, on_structure: Callable[[], None]) -> None:
-        self.form.add_entry(self.question.name)
+        self.form.add_entry(self.path)
         on_structure()
 
     def _remove(self, index: int, on_structure: Callable[[], None]) -> None:
-        self.form.remove_entry(self.question.name, index)
+        self.form.remove_entry(self.path, index)
         on_structure()
 
     def refresh(self) -> None:
-        _display(self.box, self.form.shown(self.question.name))
+        _display(self.box, self.form.shown(self.question.name, **self.where))  # type: ignore[arg-type]
         for views in self.entries:
             for view in views:
                 view.refresh()  # type: ignore[attr-defined]
-        problems = self.form.visible_problems(lang=self.lang).get(self.question.name, [])
+        problems = self.form.visible_problems(lang=self.lang).get(self.path, [])
         self.error.value = "<br>".join(esc(p) for p in problems)
         _display(self.error, bool(problems))
+
+
+def _fill_placeholders(views: list[object], lang: str, item: object) -> None:
+    """In a loop's entry, ``%(label)s`` and ``%(name)s`` show the entry's choice."""
+    if item is None:
+        return
+    label, value = item.label.get(lang), item.value  # type: ignore[attr-defined]
+    for view in views:
+        for one in [view, *getattr(view, "rows", [])]:
+            question = getattr(one, "question", None)
+            if question is None or not hasattr(one, "label"):
+                continue
+            text = question.text(lang).replace("%(label)s", label).replace("%(name)s", value)
+            mark = " *" if question.required else ""
+            one.label.value = f'<span class="mt-label">{esc(text)}{esc(mark)}</span>'
 
 
 def build_views(
@@ -377,7 +428,9 @@ def build_views(
         elif question.type == "likert_matrix":
             views.append(MatrixView(question, form, lang, on_change, **where))
         elif question.type == "repeat":
-            views.append(RepeatView(question, form, lang, on_change, on_structure))
+            views.append(RepeatView(question, form, lang, on_change, on_structure, **where))  # type: ignore[arg-type]
+        elif question.type in ("metadata", "hidden"):
+            continue  # recorded or computed by the toolkit, never asked
         else:
             views.append(QuestionView(question, form, lang, on_change, **where))  # type: ignore[arg-type]
     return views

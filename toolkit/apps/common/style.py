@@ -53,6 +53,7 @@ TABLET_CSS = """
 .mt-app .mt-calc { background: #f1f3f5; padding: 6px 10px; border-radius: 6px; }
 .mt-app .mt-entry { border: 1px dashed #999; border-radius: 6px; padding: 6px; margin: 8px 0;
   width: 100%; }
+.mt-app .mt-repeat { margin-bottom: 16px; }
 .mt-app .mt-scroll { max-width: 100%; overflow-x: auto; }
 .mt-app table.mt-table { border-collapse: collapse; font-size: 16px; }
 .mt-app table.mt-table td, .mt-app table.mt-table th { border: 1px solid #ccc; padding: 4px 8px;

@@ -22,7 +22,19 @@ from typing import Protocol
 
 import re2
 
-from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node, Num, Ref, Str
+from toolkit.instruments.expr.nodes import (
+    BinOp,
+    Call,
+    Current,
+    LastSaved,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Parent,
+    Ref,
+    Str,
+)
 
 _EPOCH = dt.date(1970, 1, 1)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -440,6 +452,37 @@ def _f_date(ctx: Context, value: object) -> dt.date | str:
     return "" if isinstance(shifted, float) else shifted
 
 
+def _f_normalize_space(ctx: Context, value: object) -> str:
+    return " ".join(to_string(value).split())
+
+
+def _math(function: Callable[..., float]) -> Callable[..., float | int]:
+    """A numeric function of XPath numbers: NaN in, NaN out; outside its domain, NaN."""
+
+    def apply(ctx: Context, *values: object) -> float | int:
+        numbers = [to_number(v) for v in values]
+        if any(isinstance(n, float) and math.isnan(n) for n in numbers):
+            return math.nan
+        try:
+            return _tidy(function(*numbers))
+        except ValueError:
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    return apply
+
+
+def _f_floor_ceiling(rounding: Callable[[float], int]) -> Callable[..., float | int]:
+    def apply(ctx: Context, value: object) -> float | int:
+        number = to_number(value)
+        if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
+            return number
+        return rounding(number)
+
+    return apply
+
+
 @dataclass(frozen=True)
 class Function:
     """A supported function: its arity and implementation."""
@@ -477,7 +520,55 @@ FUNCTIONS: dict[str, Function] = {
     "min": Function(1, None, _f_min),
     "max": Function(1, None, _f_max),
     "date": Function(1, 1, _f_date),
+    "normalize-space": Function(1, 1, _f_normalize_space),
+    "abs": Function(1, 1, _math(abs)),
+    "floor": Function(1, 1, _f_floor_ceiling(math.floor)),
+    "ceiling": Function(1, 1, _f_floor_ceiling(math.ceil)),
+    "sqrt": Function(1, 1, _math(math.sqrt)),
+    "pow": Function(2, 2, _math(math.pow)),
+    "exp": Function(1, 1, _math(math.exp)),
+    "exp10": Function(1, 1, _math(lambda x: math.pow(10, x))),
+    "log": Function(1, 1, _math(math.log)),
+    "log10": Function(1, 1, _math(math.log10)),
+    "sin": Function(1, 1, _math(math.sin)),
+    "cos": Function(1, 1, _math(math.cos)),
+    "tan": Function(1, 1, _math(math.tan)),
+    "asin": Function(1, 1, _math(math.asin)),
+    "acos": Function(1, 1, _math(math.acos)),
+    "atan": Function(1, 1, _math(math.atan)),
+    "atan2": Function(2, 2, _math(math.atan2)),
+    "pi": Function(0, 0, lambda ctx: math.pi),
+    # once(): computed the first time only; a response is checked as a whole, so as is.
+    "once": Function(1, 1, lambda ctx, v: v),
+    "position": Function(0, 1, lambda ctx, *v: to_number(v[0]) if v else _entry_position(ctx)),
+    "indexed-repeat": Function(3, 7, lambda ctx, *v: None),  # evaluated by _indexed_repeat
 }
+
+
+def _entry_position(ctx: Context) -> float | int:
+    """The 1-based position of the repeat entry being checked (NaN outside a repeat)."""
+    position = getattr(ctx, "position", None)
+    return position if isinstance(position, int) else math.nan
+
+
+def _indexed_repeat(node: Call, ctx: Context) -> object:
+    """``indexed-repeat(${x}, ${rep}, n[, ${inner}, m...])``: ``x`` in the n-th entry of
+    ``rep`` (then the m-th of ``inner`` within it), positions from 1 as in ODK."""
+    args = node.args
+    names = [args[0], *args[1::2]]
+    if len(args) % 2 == 0 or not all(isinstance(a, Ref) for a in names):
+        raise EvaluationError("indexed-repeat() takes ${question}, then ${repeat}, position pairs")
+    entries: object = ctx.lookup(args[1].name)  # type: ignore[union-attr]
+    entry: object = None
+    for index in range(1, len(args), 2):
+        if index > 1:
+            entries = entry.get(args[index].name) if isinstance(entry, Mapping) else None  # type: ignore[union-attr]
+        position = to_number(_eval(args[index + 1], ctx))
+        items = list(entries) if isinstance(entries, tuple | list) else []
+        if not (isinstance(position, int | float) and math.isfinite(position)):
+            return None
+        entry = items[int(position) - 1] if 1 <= int(position) <= len(items) else None
+    return entry.get(args[0].name) if isinstance(entry, Mapping) else None  # type: ignore[union-attr]
 
 
 def evaluate(node: Node, ctx: Context) -> object:
@@ -506,8 +597,13 @@ def _eval(node: Node, ctx: Context) -> object:
     if isinstance(node, Ref):
         value = ctx.lookup(node.name)
         return bounded(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(node, LastSaved):
+        last_saved = getattr(ctx, "last_saved", None)
+        return last_saved(node.name) if last_saved is not None else None
     if isinstance(node, Current):
         return ctx.current
+    if isinstance(node, Parent):
+        return _entry_position(ctx)
     if isinstance(node, Name):
         column = getattr(ctx, "column", None)
         return column(node.name) if column is not None else None
@@ -531,6 +627,8 @@ def _eval(node: Node, ctx: Context) -> object:
             function.max_args is not None and count > function.max_args
         ):
             raise EvaluationError(f"{node.name}() cannot take {count} arguments")
+        if node.name == "indexed-repeat":
+            return _indexed_repeat(node, ctx)
         if node.name == "if":
             # Only the branch taken is evaluated, as in XPath.
             condition = to_bool(_eval(node.args[0], ctx))

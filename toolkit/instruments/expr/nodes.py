@@ -22,6 +22,13 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class LastSaved:
+    """``${last-saved#name}``: the answer to ``name`` in the last response saved (ODK)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Name:
     """A bare name: a column of the choice list, in a ``choice_filter`` only."""
 
@@ -31,6 +38,11 @@ class Name:
 @dataclass(frozen=True)
 class Current:
     """``.``: the value of the question being checked (constraints)."""
+
+
+@dataclass(frozen=True)
+class Parent:
+    """``..``: the repeat entry the question is in, as in ``position(..)``."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class Call:
     args: tuple[Node, ...]
 
 
-Node = Num | Str | Ref | Name | Current | Neg | BinOp | Call
+Node = Num | Str | Ref | LastSaved | Name | Current | Parent | Neg | BinOp | Call
 
 # Binding strength, loosest first; used by the printer to add only the brackets needed.
 PRECEDENCE = {
@@ -89,8 +101,12 @@ def to_text(node: Node) -> str:
         return f"{quote}{node.value}{quote}"
     if isinstance(node, Ref):
         return "${" + node.name + "}"
+    if isinstance(node, LastSaved):
+        return "${last-saved#" + node.name + "}"
     if isinstance(node, Current):
         return "."
+    if isinstance(node, Parent):
+        return ".."
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Neg):
@@ -123,9 +139,22 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 def references(node: Node) -> list[str]:
-    """Names referenced with ``${name}``, in order of appearance, without repeats."""
+    """Names referenced with ``${name}``, in order of appearance, without repeats.
+
+    ``${last-saved#name}`` is not among them: it reads an earlier response, not this one
+    (see :func:`last_saved_references`).
+    """
     seen: dict[str, None] = {}
     for sub in walk(node):
         if isinstance(sub, Ref):
+            seen.setdefault(sub.name)
+    return list(seen)
+
+
+def last_saved_references(node: Node) -> list[str]:
+    """Names referenced with ``${last-saved#name}``, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for sub in walk(node):
+        if isinstance(sub, LastSaved):
             seen.setdefault(sub.name)
     return list(seen)

@@ -14,7 +14,19 @@ from pathlib import Path
 from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from toolkit.instruments.expr.nodes import BinOp, Call, Current, Name, Neg, Node, Num, Ref, Str
+from toolkit.instruments.expr.nodes import (
+    BinOp,
+    Call,
+    Current,
+    LastSaved,
+    Name,
+    Neg,
+    Node,
+    Num,
+    Parent,
+    Ref,
+    Str,
+)
 
 MAX_LENGTH = 4000
 #: Levels of nesting of the node tree (``a + b + c`` is two levels, ``-(-x)`` three).
@@ -69,11 +81,20 @@ class _ToNodes(Transformer_NonRecursive):
     def ref(self, token: Token) -> Ref:
         return Ref(str(token)[2:-1])
 
+    def last_saved(self, token: Token) -> LastSaved:
+        return LastSaved(str(token)[len("${last-saved#") : -1])
+
+    def path(self, token: Token) -> Ref:
+        return Ref(str(token).rsplit("/", 1)[-1])
+
     def name(self, token: Token) -> Name:
         return Name(str(token))
 
     def current(self) -> Current:
         return Current()
+
+    def parent(self, _token: Token) -> Parent:
+        return Parent()
 
     def neg(self, operand: Node) -> Neg:
         return Neg(operand)

@@ -22,7 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from toolkit.interop.languages import code_of
+from toolkit.interop.xlsform.languages import code_of
 
 _XF = "{http://www.w3.org/2002/xforms}"
 _H = "{http://www.w3.org/1999/xhtml}"

@@ -1,7 +1,7 @@
 """Write an instrument as an XLSForm workbook (survey, choices and settings sheets).
 
 The form is meant to be deployed as it is on KoboToolbox, ODK Central or Enketo, and to come
-back without loss through :func:`toolkit.interop.xlsform_import.read_xlsform`. What XLSForm
+back without loss through :func:`toolkit.interop.xlsform.read_xlsform`. What XLSForm
 cannot say is kept in extra columns that pyxform, KoboToolbox and ODK leave alone (see
 :data:`MARKERS`); in the deployed XForm they are simply absent.
 
@@ -20,6 +20,7 @@ columns ``mediation_*`` (JSON).
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,10 +28,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from toolkit.errors import InstrumentError, Problem
-from toolkit.i18n import Text
+from toolkit.i18n import Msg, Text
 from toolkit.instruments import Instrument, Question
-from toolkit.instruments.writer import instrument_to_dict
-from toolkit.interop.languages import column_name
+from toolkit.instruments.checks import parse_expressions
+from toolkit.instruments.expr import ExpressionSyntaxError, references, references_to_paths
+from toolkit.instruments.model import DRAFT_DAYS
+from toolkit.instruments.writer import instrument_to_dict, written_list
+from toolkit.interop.xlsform.languages import column_name
+from toolkit.interop.xlsform.subset import METADATA_TYPES
 
 #: Extra columns written by the exporter; pyxform copies them to its JSON and ignores them.
 MARKERS = {
@@ -40,6 +45,7 @@ MARKERS = {
         "mediation_minimum",
         "mediation_maximum",
         "mediation_nolabel",
+        "mediation_metadata",
     ),
     "choices": ("mediation_missing",),
     "settings": (
@@ -50,10 +56,19 @@ MARKERS = {
         "mediation_privacy",
         "mediation_layout",
         "mediation_inline",
+        "mediation_draft_days",
     ),
 }
 #: Column names a choice filter key may not take (they mean something else in XLSForm).
 RESERVED_CHOICE_COLUMNS = frozenset({"list_name", "name", "label", "image", "media", "audio"})
+
+_EXPRESSION_KEYS = frozenset(
+    {"relevant", "constraint", "calculation", "required", "choice_filter", "default"}
+)
+#: ``${name}`` shown in a text.
+_SHOWN = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}")
+#: A ``%`` that pyxform would take for the start of ``%(label)s`` inside a loop.
+_LOOP_PERCENT = re.compile(r"%(?!\((?:label|name)\)s)")
 
 _XLS_TYPES = {
     "integer": "integer",
@@ -67,9 +82,10 @@ _XLS_TYPES = {
     "note": "note",
     "consent": "acknowledge",
     "calculate": "calculate",
+    "hidden": "hidden",
 }
 #: Question types that need a label in XLSForm (pyxform refuses them without one).
-_LABEL_NEEDED = frozenset(_XLS_TYPES) - {"calculate"} | {
+_LABEL_NEEDED = frozenset(_XLS_TYPES) - {"calculate", "hidden"} | {
     "single_choice",
     "multiple_choice",
     "likert",
@@ -90,6 +106,7 @@ def natural_type(xls_type: str, appearance: str | None) -> str:
         "select_multiple": "multiple_choice",
         "begin_group": "group",
         "begin_repeat": "repeat",
+        "begin_loop": "repeat",
         "dateTime": "datetime",
         "acknowledge": "consent",
     }.get(xls_type, xls_type)
@@ -103,19 +120,23 @@ def xpath_number(value: float | int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def bounds_constraint(question: Question) -> str | None:
-    """The XForm constraint that enforces ``minimum``/``maximum`` (``None`` when unbounded)."""
+def bounds_constraint(minimum: float | None, maximum: float | None) -> str | None:
+    """The XForm constraint that enforces ``minimum``/``maximum`` (``None`` when unbounded).
+
+    >>> bounds_constraint(0, 20), bounds_constraint(None, 1e-05), bounds_constraint(None, None)
+    ('. >= 0 and . <= 20', '. <= 0.00001', None)
+    """
     parts = []
-    if question.minimum is not None:
-        parts.append(f". >= {xpath_number(question.minimum)}")
-    if question.maximum is not None:
-        parts.append(f". <= {xpath_number(question.maximum)}")
+    if minimum is not None:
+        parts.append(f". >= {xpath_number(minimum)}")
+    if maximum is not None:
+        parts.append(f". <= {xpath_number(maximum)}")
     return " and ".join(parts) or None
 
 
 def combined_constraint(question: Question) -> str | None:
     """Bounds and the author's constraint in one expression, as the XForm needs it."""
-    bounds = bounds_constraint(question)
+    bounds = bounds_constraint(question.minimum, question.maximum)
     if bounds and question.constraint:
         return f"{bounds} and ({question.constraint})"
     return bounds or question.constraint
@@ -182,29 +203,60 @@ class _Sheets:
             row["mediation_type"] = question.type
         return row
 
-    def question(self, question: Question) -> None:
+    def question(self, question: Question, loop: frozenset[str] = frozenset()) -> None:
+        """The rows of ``question``; ``loop`` names the siblings of a loop it sits in."""
         qtype = question.type
+        if question.derived:
+            return  # the « Précisez » of or_other: pyxform makes it again
         if qtype in ("group", "repeat", "likert_matrix"):
-            kind = "repeat" if qtype == "repeat" else "group"
-            self.survey.append(self.question_row(question, f"begin_{kind}"))
-            for child in question.children:
-                if qtype == "likert_matrix":
-                    row = self.question_row(child, f"select_one {question.choices}", in_matrix=True)
-                    self.survey.append(row)
-                else:
-                    self.question(child)
-            self.survey.append({"type": f"end_{kind}", "name": question.name})
+            self.container(question, loop)
             return
-        if qtype in ("single_choice", "likert"):
-            xls_type = f"select_one {question.choices}"
-        elif qtype == "multiple_choice":
-            xls_type = f"select_multiple {question.choices}"
+        if qtype in ("single_choice", "likert", "multiple_choice"):
+            select = "select_multiple" if qtype == "multiple_choice" else "select_one"
+            source = (
+                f"${{{question.choices_from}}}"
+                if question.choices_from
+                else written_list(self.instrument, question.choices or "")
+            )
+            xls_type = f"{select} {source}" + (" or_other" if question.other else "")
+        elif qtype == "metadata":
+            xls_type = METADATA_TYPES.get(question.metadata or "", "calculate")
         else:
             xls_type = _XLS_TYPES[qtype]
-        self.survey.append(self.question_row(question, xls_type))
+        row = self.question_row(question, xls_type)
+        if qtype == "metadata":
+            row["mediation_type"] = "metadata"
+            row["mediation_metadata"] = question.metadata or ""
+            if xls_type == "calculate":
+                row["calculation"] = "''"  # no XLSForm metadata for it: empty outside the toolkit
+        if loop:
+            row = _in_loop(row, loop)
+        self.survey.append(row)
+
+    def container(self, question: Question, loop: frozenset[str]) -> None:
+        qtype = question.type
+        if question.loop_over:
+            begin, end = f"begin_loop over {question.loop_over}", "end_loop"
+            loop = frozenset(q.name for q in _own_questions(question))
+        else:
+            kind = "repeat" if qtype == "repeat" else "group"
+            begin, end = f"begin_{kind}", f"end_{kind}"
+        row = self.question_row(question, begin)
+        if question.flat:
+            row["flat"] = "yes"
+        self.survey.append(row)
+        for child in question.children:
+            if qtype == "likert_matrix":
+                row = self.question_row(child, f"select_one {question.choices}", in_matrix=True)
+                self.survey.append(_in_loop(row, loop) if loop else row)
+            else:
+                self.question(child, loop)
+        self.survey.append({"type": end, "name": question.name})
 
     def choice_lists(self) -> None:
         for choice_list in self.instrument.choice_lists.values():
+            if choice_list.base is not None:
+                continue  # extended with « Autre » for or_other, which pyxform does itself
             for choice in choice_list.choices:
                 row: dict[str, str] = {"list_name": choice_list.name, "name": choice.value}
                 self.translated(row, "label", choice.label)
@@ -240,10 +292,82 @@ class _Sheets:
         privacy = instrument_to_dict(instrument).get("privacy")
         if privacy:
             row["mediation_privacy"] = _json(privacy)
-        inline = [name for name, cl in instrument.choice_lists.items() if cl.inline]
+        inline = [
+            name for name, cl in instrument.choice_lists.items() if cl.inline and cl.base is None
+        ]
         if inline:
             row["mediation_inline"] = " ".join(inline)
+        if instrument.draft_days != DRAFT_DAYS:
+            row["mediation_draft_days"] = str(instrument.draft_days)
         return row
+
+
+def loop_problems(instrument: Instrument) -> list[Problem]:
+    """What pyxform refuses in a loop: it copies the loop's questions once per choice, in a
+    group named after the choice's value (which must then be an XML name), so a repeat inside
+    it would be named twice and ``${x}`` from outside would name several."""
+    problems = []
+    inside: dict[str, str] = {}
+    for loop in (q for q in instrument.repeats() if q.loop_over):
+        values = instrument.choice_lists[loop.loop_over].choices
+        for value in (c.value for c in values if not _XML_NAME.fullmatch(c.value)):
+            detail = Msg.of("detail.export.loop_value", loop=loop.name, value=value)
+            problems.append(Problem("X071", {"detail": detail}, field=loop.name))
+        for question in _own_questions(loop):
+            inside[question.name] = loop.name
+            if question.type == "repeat":
+                detail = Msg.of("detail.export.repeat_in_loop", name=question.name, loop=loop.name)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
+            if question.required_message or question.constraint_message:
+                # pyxform's loop fills in %(label)s only in plain texts: a message by language
+                # in its bind makes it raise TypeError.
+                detail = Msg.of("detail.export.message_in_loop", name=question.name, loop=loop.name)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
+    for question in instrument.questions():
+        texts = [question.label, question.hint, question.required_message]
+        texts.append(question.constraint_message)
+        shown = {
+            m for text in texts if text for _, v in text.translations for m in _SHOWN.findall(v)
+        }
+        for ref in sorted(shown):
+            if inside.get(question.name) is not None and inside.get(ref) == inside[question.name]:
+                detail = Msg.of("detail.export.text_in_loop", name=question.name, ref=ref)
+                problems.append(Problem("X071", {"detail": detail}, field=question.name))
+        for *_, tree in parse_expressions(question):
+            if isinstance(tree, ExpressionSyntaxError):
+                continue
+            for ref in references(tree):
+                if ref in inside and inside.get(question.name) != inside[ref]:
+                    detail = Msg.of(
+                        "detail.export.ref_into_loop", name=question.name, ref=ref, loop=inside[ref]
+                    )
+                    problems.append(Problem("X071", {"detail": detail}, field=question.name))
+    return problems
+
+
+# An XML element name as pyxform checks it (letter or underscore first).
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+def _own_questions(question: Question) -> list[Question]:
+    out = []
+    for child in question.children:
+        out.append(child)
+        out.extend(_own_questions(child))
+    return out
+
+
+def _in_loop(row: dict[str, str], siblings: frozenset[str]) -> dict[str, str]:
+    """A row inside a loop: pyxform reaches siblings by ``../x`` only, and fills in
+    ``%(label)s`` and ``%(name)s`` with the choice, so any other ``%`` is doubled."""
+    out = {}
+    for key, value in row.items():
+        if key in _EXPRESSION_KEYS:
+            value = references_to_paths(value, siblings)
+        if key not in ("type", "name"):
+            value = _LOOP_PERCENT.sub("%%", value)
+        out[key] = value
+    return out
 
 
 def _json(value: object) -> str:
@@ -264,9 +388,11 @@ def xlsform_sheets(instrument: Instrument) -> dict[str, list[dict[str, str]]]:
     Raises
     ------
     InstrumentError
-        ``X003`` when a choice filter column would clash with an XLSForm column.
+        ``X003`` when a choice filter column would clash with an XLSForm column, ``X071``
+        what XLSForm cannot say of a loop (a repeat inside it, a reference into it).
     """
     sheets = _Sheets(instrument)
+    sheets.problems += loop_problems(instrument)
     for item in instrument.items:
         sheets.question(item)
     sheets.choice_lists()

@@ -6,6 +6,9 @@ aliases such as ``select one`` or ``q int``), so every spelling pyxform accepts 
 
 from __future__ import annotations
 
+import re
+
+from pyxform.aliases import survey_header
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
 from toolkit.i18n import Msg
@@ -16,6 +19,8 @@ CALCULATE_TYPES = frozenset({"calculate", "q calculate", "add calculate prompt"}
 SELECT_ONE = "select one"
 SELECT_MULTIPLE = "select all that apply"
 SELECT_ONE_EXTERNAL = "select one external"
+#: The itemset of ``select_one_from_file rues.csv``.
+FILE_ITEMSET = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 RANGE = "range"
 #: Select-like JSON types outside the subset, with the catalogue key naming the feature.
 UNSUPPORTED_SELECTS = {
@@ -60,8 +65,22 @@ SURVEY_COLUMNS = frozenset(
         "choice_filter",
         "repeat_count",
         "jr:count",
+        "count",
+        "caption",
+        "command",
+        "tag",
+        "value",
+        "flat",
     }
 )
+#: What the importer reads of the ``bind::…`` and ``control::…`` columns pyxform takes.
+_USED_SUBKEYS = {
+    "bind": frozenset(
+        {"relevant", "required", "constraint", "calculate", "readonly"}
+        | {"jr:constraintMsg", "jr:requiredMsg"}
+    ),
+    "control": frozenset({"appearance", "jr:count"}),
+}
 CHOICE_COLUMNS = frozenset({"list_name", "list name", "name", "value", "label"})
 CHOICE_MEDIA_COLUMNS = frozenset({"image", "big-image", "audio", "video", "media"})
 SETTINGS_COLUMNS = frozenset(
@@ -75,8 +94,21 @@ SETTINGS_COLUMNS = frozenset(
         "allow_choice_duplicates",
         "namespaces",
         "clean_text_values",
+        "id_string",
+        "title",
     }
 )
+#: Automatic metadata the toolkit records itself: XLSForm type -> ``metadata`` source.
+RECORDED_METADATA = {
+    "username": "collector",
+    "start": "started_at",
+    "end": "submitted_at",
+    "today": "today",
+}
+#: The reverse, for the exporter; the other sources have no XLSForm type.
+METADATA_TYPES = {source: xls_type for xls_type, source in RECORDED_METADATA.items()}
+#: Properties of the device the toolkit does not record (ODK's ``jr:preloadParams``).
+DEVICE_PROPERTIES = frozenset({"deviceid", "email", "phonenumber", "simserial", "subscriberid"})
 #: Expression columns: canonical key -> spellings of the column.
 EXPRESSION_COLUMNS = {
     "relevant": ("relevant", "relevance"),
@@ -103,6 +135,8 @@ def model_type(json_type: str, bind_type: str | None = None) -> str | Msg:
         return "note"
     if json_type in CALCULATE_TYPES:
         return "calculate"
+    if json_type == "hidden":
+        return "hidden"
     entry = QUESTION_TYPE_DICT.get(json_type)
     if entry is None:
         return Msg.of("feature.type", type=json_type)
@@ -131,3 +165,23 @@ def type_defaults(json_type: str) -> dict:
     if "hint" in entry:
         out["hint"] = entry["hint"]
     return out
+
+
+def preload(json_type: str) -> str:
+    """What an automatic metadata type loads (``username``, ``start``, ``deviceid``...)."""
+    bind = QUESTION_TYPE_DICT.get(json_type, {}).get("bind", {})
+    return str(bind.get("jr:preloadParams") or json_type).removeprefix("uri:")
+
+
+def survey_column_used(column: str, subkey: str | None) -> bool:
+    """Whether the importer reads a survey column (header without language, lower case).
+
+    ``subkey`` is the part after ``::`` of a ``bind::relevant`` or ``control::appearance``
+    header; pyxform's own aliases count as the column they stand for.
+    """
+    if column in SURVEY_COLUMNS:
+        return True
+    target = survey_header.get(column)
+    if isinstance(target, tuple):
+        column, subkey = target
+    return subkey is not None and subkey in _USED_SUBKEYS.get(column, ())
