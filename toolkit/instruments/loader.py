@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -759,9 +760,13 @@ class _Builder:
         subject: Msg,
         field: str | None,
         repeat_count: str | None,
-    ) -> dict[str, object]:
-        """``other``, ``loop_over``, ``flat`` and ``metadata``, each checked against the type."""
-        out: dict[str, object] = {}
+    ) -> dict[str, Any]:
+        """``other``, ``loop_over``, ``flat`` and ``metadata``, each checked against the type.
+
+        Values are typed per key by :class:`~toolkit.instruments.model.Question` (a bool,
+        a list name, a metadata source), hence ``Any`` for the mapping as a whole.
+        """
+        out: dict[str, Any] = {}
         allowed = {
             "other": ("single_choice", "multiple_choice"),
             "loop_over": ("repeat",),

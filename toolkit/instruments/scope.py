@@ -64,11 +64,11 @@ class AnswerScope:
             contexts = [
                 e
                 for c in contexts
-                for e in (c.get(repeat) or ())  # type: ignore[union-attr]
+                for e in (c.get(repeat) or ())  # type: ignore[attr-defined]
                 if isinstance(e, Mapping)
             ]
         if question.type == "repeat":
-            entries = [e for c in contexts for e in (c.get(name) or ())]  # type: ignore[union-attr]
+            entries = [e for c in contexts for e in (c.get(name) or ())]  # type: ignore[attr-defined]
             if depth == len(path) and not isinstance(context.get(name), list):
                 return context.get(name)
             return NodeSet(entries)
