@@ -16,6 +16,7 @@ from toolkit.analysis.estimates import means, proportions, top_box, totals
 from toolkit.analysis.example import LIKERT_ITEMS, example_frame
 from toolkit.analysis.missing import recode_missing
 from toolkit.analysis.plots import instrument_labels, plot_likert, plot_proportions, plot_trend
+from toolkit.analysis.present import present, show, table_html, wave_label
 from toolkit.analysis.scales import (
     AmbianceIndex,
     ambiance_index,
@@ -51,14 +52,18 @@ __all__ = [
     "plot_proportions",
     "plot_trend",
     "poststratify",
+    "present",
     "proportion_ci",
     "proportions",
     "rake",
     "recode_missing",
     "scale_score",
+    "show",
     "suppress",
+    "table_html",
     "top_box",
     "totals",
     "trim_weights",
+    "wave_label",
     "weight_summary",
 ]

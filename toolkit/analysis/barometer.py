@@ -27,6 +27,8 @@ from toolkit.analysis._checks import (
     check_level,
     coded,
     fail,
+)
+from toolkit.analysis._checks import (
     missing_codes as companion_codes,
 )
 from toolkit.analysis._domains import Domains, domains

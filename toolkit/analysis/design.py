@@ -408,7 +408,11 @@ def prepare(data: pd.DataFrame, design: Design | None) -> PreparedDesign:
     # Degrees of freedom: PSUs minus strata among rows of positive weight (R's degf).
     seen_groups = np.unique(group[positive])
     seen_strata = np.unique(stratum[positive])
-    df = len(seen_groups) - len(seen_strata) if stage_codes else int(positive.sum()) - len(seen_strata)
+    df = (
+        len(seen_groups) - len(seen_strata)
+        if stage_codes
+        else int(positive.sum()) - len(seen_strata)
+    )
     return PreparedDesign(
         n=n,
         weight=weight,
@@ -557,7 +561,9 @@ def residualise(prep: PreparedDesign, z: np.ndarray) -> np.ndarray:
         return z - w[:, None] * means[cell]
     safe = np.where(positive, w, 1.0)
     e = np.where(positive[:, None], z / safe[:, None], 0.0)
-    members = [np.bincount(c[positive], minlength=s) for c, s in zip(cal.cells, cal.sizes, strict=True)]
+    members = [
+        np.bincount(c[positive], minlength=s) for c, s in zip(cal.cells, cal.sizes, strict=True)
+    ]
     for _ in range(RAKING_PASSES):
         for cell, size, count in zip(cal.cells, cal.sizes, members, strict=True):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -572,4 +578,3 @@ def sum_by(index: np.ndarray, size: int, values: np.ndarray) -> np.ndarray:
     for j in range(values.shape[1]):
         out[:, j] = np.bincount(index, weights=values[:, j], minlength=size)
     return out
-

@@ -27,9 +27,11 @@ from toolkit.analysis._checks import (
     check_level,
     coded,
     fail,
-    missing_codes as companion_codes,
     multiple_choice_columns,
     numeric_values,
+)
+from toolkit.analysis._checks import (
+    missing_codes as companion_codes,
 )
 from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import Tabulation, tabulate

@@ -132,10 +132,17 @@ def recode_missing(
             old = data[name].astype("string").to_numpy(dtype=object, na_value=None)
             new = np.asarray(companion, dtype=object)
             companion = pd.Categorical(
-                [o if o is not None else (None if pd.isna(n) else n) for o, n in zip(old, new, strict=True)]
+                [
+                    o if o is not None else (None if pd.isna(n) else n)
+                    for o, n in zip(old, new, strict=True)
+                ]
             )
         if isinstance(series.dtype, pd.CategoricalDtype):
-            gone = [c for c in series.cat.categories if _is_code(c, {str(v) for v in values}, _numbers(values))]
+            gone = [
+                c
+                for c in series.cat.categories
+                if _is_code(c, {str(v) for v in values}, _numbers(values))
+            ]
             cleaned = series.cat.remove_categories(gone)
         elif pd.api.types.is_integer_dtype(series.dtype):
             cleaned = series.astype("Int64").mask(hit)

@@ -136,7 +136,9 @@ def poststratify(
     """
     check_frame(data)
     if by is not None:
-        return _per_group(data, by, lambda part: poststratify(part, strata, population, weight=weight))
+        return _per_group(
+            data, by, lambda part: poststratify(part, strata, population, weight=weight)
+        )
     columns = as_columns(strata)
     for column in columns:
         check_column(data, column, "strata")
@@ -209,9 +211,7 @@ def rake(
         return _per_group(
             data,
             by,
-            lambda part: rake(
-                part, margins, weight=weight, max_iter=max_iter, tolerance=tolerance
-            ),
+            lambda part: rake(part, margins, weight=weight, max_iter=max_iter, tolerance=tolerance),
         )
     w = _base_weights(data, weight)
     prepared = []
