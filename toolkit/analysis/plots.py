@@ -150,7 +150,7 @@ def plot_likert(
     ax.set_yticks(y, names)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(t("analysis.share_answers"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(k, 5), frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=min(k, 5), frameon=False)
     if title:
         ax.set_title(title)
     return ax

@@ -252,6 +252,7 @@ def _domains(
 def _shares(table: pd.DataFrame, labels: Labels, wide: bool, details: bool) -> pd.DataFrame:
     lang = labels.lang
     domain_columns = _domain_columns(table)
+    compact = wide and len(domain_columns) == 1
     cells, intervals = [], []
     for row in table.itertuples(index=False):
         if row.suppressed or not np.isfinite(row.estimate):
@@ -259,27 +260,19 @@ def _shares(table: pd.DataFrame, labels: Labels, wide: bool, details: bool) -> p
             intervals.append("")
             continue
         half = (row.ci_high - row.ci_low) / 2
-        cells.append(
-            t(
-                "present.share_cell",
-                lang,
-                share=format_share(row.estimate, lang),
-                margin=format_margin(half, lang),
-            )
+        margin = (
+            "±\u00a0" + format_number(100 * half, lang, decimals=0 if half >= 0.01 else 1)
+            if compact
+            else format_margin(half, lang)
         )
-        intervals.append(
-            t(
-                "present.interval",
-                lang,
-                low=format_share(row.ci_low, lang),
-                high=format_share(row.ci_high, lang),
-            )
-        )
+        share = format_share(row.estimate, lang)
+        cells.append(t("present.share_cell", lang, share=share, margin=margin))
+        low, high = format_share(row.ci_low, lang), format_share(row.ci_high, lang)
+        intervals.append(t("present.interval", lang, low=low, high=high))
     questions = [labels.variable(v) for v in table["variable"]]
     answers = [labels.level(v, lv) for v, lv in zip(table["variable"], table["level"], strict=True)]
-    bases = [format_count(n, lang) for n in table["n_valid"]]
-    if wide and len(domain_columns) == 1:
-        return _wide(table, labels, domain_columns[0], questions, answers, cells, bases)
+    if compact:
+        return _wide(table, labels, domain_columns[0], questions, answers, cells)
     out = pd.DataFrame(_domains(table, labels, domain_columns))
     out[t("present.col.question", lang)] = questions
     out[t("present.col.answer", lang)] = answers
@@ -289,7 +282,7 @@ def _shares(table: pd.DataFrame, labels: Labels, wide: bool, details: bool) -> p
         out[t("present.col.deff", lang)] = [
             "" if not np.isfinite(d) else format_number(d, lang, decimals=2) for d in table["deff"]
         ]
-    out[t("present.col.respondents", lang)] = bases
+    out[t("present.col.respondents", lang)] = [format_count(n, lang) for n in table["n_valid"]]
     return out
 
 
@@ -300,27 +293,40 @@ def _wide(
     questions: list[str],
     answers: list[str],
     cells: list[str],
-    bases: list[str],
 ) -> pd.DataFrame:
+    """One column per domain; the last row gives the respondents (a range over questions)."""
     lang = labels.lang
     names = [labels.value(domain, v) for v in table[domain]]
     order = list(dict.fromkeys(names))
     keys = list(dict.fromkeys(zip(questions, answers, strict=True)))
     grid = {key: dict.fromkeys(order, "") for key in keys}
-    base_row = dict.fromkeys(order, "")
-    for q, a, name, cell, n in zip(questions, answers, names, cells, bases, strict=True):
+    bases: dict[str, set[int]] = {name: set() for name in order}
+    for q, a, name, cell, n in zip(questions, answers, names, cells, table["n_valid"], strict=True):
         grid[(q, a)][name] = cell
-        base_row[name] = n
+        bases[name].add(int(n))
     several = len({q for q, _ in keys}) > 1
+    one_answer = several and len({a for _, a in keys}) == 1
+    question_col, answer_col = t("present.col.question", lang), t("present.col.answer", lang)
+    label = t("present.col.respondents", lang)
     rows = []
     for (q, a), values in grid.items():
-        first = {t("present.col.question", lang): q} if several else {}
-        rows.append({**first, t("present.col.answer", lang): a, **values})
-    last = {t("present.col.question", lang): ""} if several else {}
-    rows.append(
-        {**last, t("present.col.answer", lang): t("present.col.respondents", lang), **base_row}
-    )
+        first = {question_col: q} if several else {}
+        answer = {} if one_answer else {answer_col: a}
+        rows.append({**first, **answer, **values})
+    last = {question_col: label if one_answer else ""} if several else {}
+    answer = {} if one_answer else {answer_col: label}
+    rows.append({**last, **answer, **{name: _range(ns, lang) for name, ns in bases.items()}})
     return pd.DataFrame(rows)
+
+
+def _range(values: set[int], lang: str) -> str:
+    """One base, or the smallest and largest when the questions of a row differ."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if low == high:
+        return format_count(low, lang)
+    return t("present.range", lang, low=format_count(low, lang), high=format_count(high, lang))
 
 
 def _numbers(
@@ -437,20 +443,20 @@ def _changes(table: pd.DataFrame, labels: Labels, threshold: int) -> pd.DataFram
         shown = _Shown(side.n_a, side.n_b, row.difference, row.ci_low, row.ci_high)
         before = _value(row.estimate_from, row.n_from, labels, threshold, share)
         after = _value(row.estimate_to, row.n_to, labels, threshold, share)
-        befores.append(
-            f"{wave_label(row.wave_from, lang)} : {before}"
-            if lang == "fr"
-            else f"{wave_label(row.wave_from, lang)}: {before}"
-        )
-        afters.append(
-            f"{wave_label(row.wave_to, lang)} : {after}"
-            if lang == "fr"
-            else f"{wave_label(row.wave_to, lang)}: {after}"
-        )
+        befores.append((row.wave_from, before))
+        afters.append((row.wave_to, after))
         changes.append(_change_text(shown, labels, share, threshold))
         readings.append(_reading(side, labels, threshold))
-    out[t("present.col.before", lang)] = befores
-    out[t("present.col.after", lang)] = afters
+    pairs = {(a, b) for (a, _), (b, _) in zip(befores, afters, strict=True)}
+    if len(pairs) == 1:
+        # One pair of waves: the waves head the columns, the cells hold the values.
+        (first, second) = next(iter(pairs))
+        out[wave_label(first, lang)] = [value for _, value in befores]
+        out[wave_label(second, lang)] = [value for _, value in afters]
+    else:
+        sep = t("present.sep", lang)
+        out[t("present.col.before", lang)] = [f"{wave_label(w, lang)}{sep}{v}" for w, v in befores]
+        out[t("present.col.after", lang)] = [f"{wave_label(w, lang)}{sep}{v}" for w, v in afters]
     out[t("present.col.change", lang)] = changes
     out[t("present.col.reading", lang)] = readings
     return out
