@@ -401,6 +401,11 @@ class _Builder:
                     likert_png(hidden, self.chart_labels(group)),
                     self.tr("report.fig.likert", wave=wave_label(sc.current, lang)),
                     alt=", ".join(self.labels.variable(i) for i in group),
+                    note=(
+                        t("analysis.suppressed_note", lang, threshold=self.threshold)
+                        if hidden["suppressed"].any()
+                        else None
+                    ),
                 )
             )
             if sc.sector is None:
