@@ -80,8 +80,10 @@ class ResultsApp:
         self.breakdown = widgets.Dropdown(layout=widgets.Layout(width="100%"))
         self.weighting = widgets.ToggleButtons(style={"button_width": "auto"})
         self.labels = [widgets.HTML() for _ in range(4)]
-        self.show_button = widgets.Button(button_style="primary", icon="table")
-        self.report_button = widgets.Button(icon="file-text")
+        self.show_button = widgets.Button(
+            button_style="primary", icon="table", layout=widgets.Layout(width="auto")
+        )
+        self.report_button = widgets.Button(icon="file-text", layout=widgets.Layout(width="auto"))
         self.message = widgets.HTML()
         self.results = widgets.VBox()
         self.report_links = widgets.HTML()
