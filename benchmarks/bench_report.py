@@ -1,0 +1,90 @@
+"""Report benchmark: time to produce the barometer report (HTML + Word) from the store.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_report.py                 # demo data, then 100,000 responses
+    .venv/bin/python benchmarks/bench_report.py --rows 20000    # quicker
+
+What is measured, on an SQLite file: the demo data of ``make run`` (3 waves of 400
+barometer responses), then ``--rows`` responses (three waves of realistic answers from
+``toolkit.demo.barometre_rows``, written with ``Store.submit_many``, not timed). For each:
+``build`` (``Store.frame`` of the two waves in scope, raking of each wave, every estimate
+with calibration-aware standard errors, comparisons, index, charts) and ``write`` (the
+self-contained HTML and the ``.docx``), best of ``--repeat`` runs, as
+``toolkit report barometre`` does them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from toolkit.demo import fill_demo  # noqa: E402
+from toolkit.demo.barometre import barometre_rows  # noqa: E402
+from toolkit.instruments import load  # noqa: E402
+from toolkit.report import get_kind, write  # noqa: E402
+from toolkit.store import connect  # noqa: E402
+
+
+def _fill(url: str, rows: int) -> None:
+    store = connect(url)
+    if rows <= 1200:
+        fill_demo(store, per_wave=400, others=5)
+        return
+    instrument = load(REPO_ROOT / "surveys" / "barometre_ambiance.yaml")
+    store.register(instrument)
+    generated = barometre_rows(instrument, np.random.default_rng(2026), per_wave=rows // 3)
+    for start in range(0, len(generated), 2000):
+        store.submit_many("barometre_ambiance", generated[start : start + 2000])
+
+
+def _time(url: str, repeat: int, folder: Path) -> tuple[float, float, int]:
+    store = connect(url)
+    kind = get_kind("barometre")
+    builds, writes = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        document = kind.build(store, lang="fr", threshold=5)
+        middle = time.perf_counter()
+        paths = write(document, folder, document.stem)
+        builds.append(middle - start)
+        writes.append(time.perf_counter() - middle)
+    size = sum(p.stat().st_size for p in paths)
+    return min(builds), min(writes), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+    )
+    print(f"load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, rows in (("demo (3 × 400)", 1200), (f"{args.rows:,} responses", args.rows)):
+            url = f"sqlite:///{Path(tmp) / f'bench-{rows}.sqlite'}"
+            start = time.perf_counter()
+            _fill(url, rows)
+            filled = time.perf_counter() - start
+            build, written, size = _time(url, args.repeat, Path(tmp) / f"out-{rows}")
+            print(
+                f"{label}: fill {filled:.1f} s (not counted) | build {build:.2f} s | "
+                f"write {written:.2f} s | total {build + written:.2f} s | files {size / 1e6:.1f} MB"
+            )
+    print(f"load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
