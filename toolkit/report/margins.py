@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -72,6 +73,8 @@ def read_margins(path: str | Path) -> dict[str, pd.Series]:
     where = {name: header.index(name) for name in ("variable", "value", "population")}
     out: dict[str, dict[str, float]] = {}
     for line_no, row in zip(numbers[1:], reader, strict=False):
+        if len(row) < len(header):
+            raise _error(path, line_no, "columns", ";".join(row))
         variable, value = row[where["variable"]].strip(), row[where["value"]].strip()
         raw = (
             row[where["population"]]
@@ -84,7 +87,7 @@ def read_margins(path: str | Path) -> dict[str, pd.Series]:
             population = float(raw)
         except ValueError:
             raise _error(path, line_no, "population", raw) from None
-        if not population > 0:
+        if not (math.isfinite(population) and population > 0):
             raise _error(path, line_no, "population", raw)
         if value in out.setdefault(variable, {}):
             raise _error(path, line_no, "duplicate", f"{variable} = {value}")
