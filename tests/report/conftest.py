@@ -47,18 +47,3 @@ def workshop(demo_store: Store) -> str:
         for item in ("useful", "clear", "pace", "practice", "recommend"):
             live.answer(code, person, run.id, item, rng.choice([3, 4, 4, 5, 5]))
     return code
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium, headless (as tests/browser/conftest.py), to render the HTML reports."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield launched
-        launched.close()
