@@ -107,6 +107,9 @@ def results(
         table = proportions(current, name, design=design, by=by)
         hidden = suppress(table, threshold=threshold, base="n_valid")
         shown = present(hidden, instrument, lang=lang, threshold=threshold, wide=by is not None)
+        question_column = t("present.col.question", lang)
+        if question_column in shown.columns and shown[question_column].nunique() <= 1:
+            shown = shown.drop(columns=question_column)  # the title names the question
         chart = None
         if _likert(current, name):
             overall = suppress(

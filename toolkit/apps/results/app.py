@@ -27,7 +27,8 @@ __all__ = ["RESULTS_CSS", "ResultsApp", "results_app"]
 #: Tables that wrap instead of overflowing at 768 px (and scroll inside their box at 390 px).
 RESULTS_CSS = """
 <style>
-.mt-results-app table.mt-results { border-collapse: collapse; font-size: 15px; width: 100%; }
+.mt-results-app table.mt-results { border-collapse: collapse; font-size: 15px; width: 100%;
+  overflow-wrap: normal; word-break: normal; hyphens: auto; }
 .mt-results-app table.mt-results th, .mt-results-app table.mt-results td {
   border: 1px solid #c9d2db; padding: 4px 6px; vertical-align: top; text-align: left; }
 .mt-results-app table.mt-results th { background: #eef3f8; }
