@@ -19,7 +19,8 @@ def _button(page, name):
 
 
 def _open(page, served):
-    page.goto(served.page("resultats.ipynb"))
+    # Voilà's "load" event waits for the kernel; wait for the app itself instead.
+    page.goto(served.page("resultats.ipynb"), wait_until="commit", timeout=SLOW)
     expect(page.locator(".mt-results-app")).to_be_visible(timeout=SLOW)
     expect(page.locator("table.mt-results").first).to_be_visible(timeout=SLOW)
 
