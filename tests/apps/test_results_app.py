@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit.apps.results import ResultsApp
-from toolkit.demo import fill_demo
+from toolkit.demo import WAVES, fill_demo
 from toolkit.store import connect
 
 
@@ -29,7 +29,7 @@ def _data(html: str, css: str) -> bytes:
 
 def test_results_app__opens_on_barometer_latest_wave_and_a_scale(app):
     assert app.instrument.value == "barometre_ambiance"
-    assert app.chosen_waves() == ["2026-printemps"]
+    assert app.chosen_waves() == [WAVES[-1]]
     assert app.question.value == "q:quartier_agreable"
     assert app.breakdown.options[0][1] == ""
 
