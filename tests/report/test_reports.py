@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
 
+from tests.report.chromium import render
 from toolkit.cli import main
 from toolkit.demo import census_margins
 from toolkit.report import (
@@ -116,30 +114,6 @@ def test_barometre__small_cells__listed_in_limits(barometre_files):
     assert ("effectif trop faible" in text) == bool(hidden)
 
 
-#: Renders an HTML file in Debian's Chromium and prints what the test checks. It runs in its own
-#: process: Playwright's sync API cannot start twice in one, and tests/browser starts it too.
-RENDER = """
-import json, sys
-from pathlib import Path
-from playwright.sync_api import sync_playwright
-html, folder = Path(sys.argv[1]), Path(sys.argv[2])
-with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-    page = browser.new_page(viewport={"width": 794, "height": 1123})
-    page.goto(html.as_uri())
-    page.emulate_media(media="print")
-    for index in range(3):
-        page.evaluate(f"window.scrollTo(0, {1123 * index})")
-        page.screenshot(path=str(folder / f"barometre-page-{index + 1}.png"))
-    page.pdf(path=str(folder / "barometre.pdf"), format="A4")
-    widest = page.evaluate("Math.max(...[...document.querySelectorAll('table')].map(t => t.scrollWidth))")
-    headings = page.locator("h1").all_inner_texts()
-    browser.close()
-print(json.dumps({"widest": widest, "headings": headings}))
-"""
-
-
 @pytest.mark.browser
 def test_barometre_html__self_contained_and_readable_in_chromium(barometre_files):
     document, paths = barometre_files
@@ -151,15 +125,7 @@ def test_barometre_html__self_contained_and_readable_in_chromium(barometre_files
         type(b).__name__ == "Figure" for b in document.blocks
     )
     assert 'href="#s1"' in html
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [sys.executable, "-c", RENDER, str(html_path), str(ARTIFACTS)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = render(html_path, ARTIFACTS, "barometre")
     assert seen["widest"] <= 794, "a table is wider than an A4 page at 96 dpi"
     assert "Indice d'ambiance" in seen["headings"]
     assert (ARTIFACTS / "barometre-page-1.png").stat().st_size > 10_000

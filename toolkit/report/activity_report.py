@@ -16,7 +16,6 @@ import math
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
 
 from toolkit.analysis.formats import format_count, format_share
 from toolkit.errors import Problem, StoreError
@@ -31,6 +30,7 @@ from toolkit.report.blocks import (
     Paragraph,
     Table,
 )
+from toolkit.report.dates import long_date
 from toolkit.report.figures import bars_png
 from toolkit.report.output import words
 from toolkit.report.registry import ReportError
@@ -83,7 +83,7 @@ class _Builder:
         """What the figure divides, in words, with the counts that may be published."""
         num, den = _number(row["numerator"]), _number(row["denominator"])
         if row["unit"] == "count":
-            return row["numerator_label"]
+            return self.tr("report.activite.detail.count", what=row["numerator_label"])
         if row["unit"] == "days":
             if num is None or den is None:
                 return self.tr("report.activite.detail.days_hidden", what=row["numerator_label"])
@@ -140,7 +140,7 @@ def _check_sector(store: Any, sector: str | None, lang: str) -> tuple[str | None
 
 
 def _period(start: dt.date | None, end: dt.date | None, lang: str) -> str:
-    day = lambda d: format_date(d, format="long", locale=lang)  # noqa: E731
+    day = lambda d: long_date(d, lang)  # noqa: E731
     if start and end:
         return t("report.activite.period.both", lang, start=day(start), end=day(end))
     if start:
@@ -297,15 +297,15 @@ def _level(b: _Builder, rows: pd.DataFrame, level: str) -> None:
                 b.tr("report.activite.col.register"): [
                     t(f"followup.register.{r}", b.lang) for r in singles["register"]
                 ],
-                b.tr("report.activite.col.value"): [b.value(r) for _, r in singles.iterrows()],
                 b.tr("report.activite.col.detail"): [b.detail(r) for _, r in singles.iterrows()],
+                b.tr("report.activite.col.value"): [b.value(r) for _, r in singles.iterrows()],
             }
         )
         b.blocks.append(
             Table(
                 frame,
                 b.tr("report.activite.singles_caption", level=t(f"followup.level.{level}", b.lang)),
-                numeric_from=2,
+                numeric_from=3,
             )
         )
     for _code, group in rows[rows["category"] != ""].groupby("indicator", sort=False):

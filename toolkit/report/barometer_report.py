@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
 from scipy import stats
 
 from toolkit.analysis import (
@@ -42,6 +41,7 @@ from toolkit.report.blocks import (
     Paragraph,
     Table,
 )
+from toolkit.report.dates import long_date
 from toolkit.report.figures import likert_png, trend_png
 from toolkit.report.output import words
 from toolkit.report.registry import ReportError
@@ -270,8 +270,8 @@ class _Builder:
             first, last = started.min().date(), started.max().date()
             when = self.tr(
                 "report.method.dates",
-                start=format_date(first, format="long", locale=lang),
-                end=format_date(last, format="long", locale=lang),
+                start=long_date(first, lang),
+                end=long_date(last, lang),
             )
         sample = self.tr("report.method.sample", n=n, wave=wave_label(sc.current, lang))
         if counts:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from babel.dates import format_date
 from docx import Document as new_document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -31,6 +30,7 @@ from toolkit.report.blocks import (
     Paragraph,
     Table,
 )
+from toolkit.report.dates import long_date
 
 __all__ = ["render_docx"]
 
@@ -180,7 +180,7 @@ def render_docx(document: Document, path: str | Path | None = None) -> bytes:
     _setup(doc, document)
     doc.add_heading(document.title, level=0)
     doc.add_paragraph(document.subtitle)
-    date = format_date(document.created, format="long", locale=document.lang)
+    date = long_date(document.created, document.lang)
     doc.add_paragraph(f"{document.word('generated')} {date}")
     doc.add_heading(document.word("contents"), level=1)
     _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', document.word("toc_hint"))

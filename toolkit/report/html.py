@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from babel.dates import format_date
-
 from toolkit.report.blocks import (
     Bullets,
     Document,
@@ -24,6 +22,7 @@ from toolkit.report.blocks import (
     Paragraph,
     Table,
 )
+from toolkit.report.dates import long_date
 
 __all__ = ["CSS", "render_html"]
 
@@ -154,7 +153,7 @@ def render_html(document: Document) -> str:
         f'<li class="l{min(h.level, 2)}"><a href="#s{i}">{escape(h.text)}</a></li>'
         for i, h in document.headings()
     )
-    date = format_date(document.created, format="long", locale=lang)
+    date = long_date(document.created, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -478,15 +478,15 @@ def _agreement(
         rows.append(
             {
                 b.tr("report.qualitatif.col.code"): label,
+                b.tr("report.qualitatif.col.reading"): _reading(
+                    float(alpha["estimate"]) if alpha is not None else np.nan, b.lang
+                ),
                 b.tr("report.qualitatif.col.observed"): format_share(float(agreed), b.lang)
                 if np.isfinite(agreed)
                 else "—",
                 b.tr(f"report.qualitatif.col.{kappa}"): _statistic(stats, kappa, b.lang),
                 b.tr("report.qualitatif.col.alpha"): _statistic(
                     stats, "krippendorff_alpha", b.lang, with_ci=True
-                ),
-                b.tr("report.qualitatif.col.reading"): _reading(
-                    float(alpha["estimate"]) if alpha is not None else np.nan, b.lang
                 ),
                 b.tr("report.qualitatif.col.disagreements"): format_count(
                     int(apart.sum()) if code == OVERALL else int(apart.get(code, 0)), b.lang
@@ -499,7 +499,7 @@ def _agreement(
         Table(
             pd.DataFrame(rows),
             b.tr("report.qualitatif.agreement_caption", units=units),
-            numeric_from=1,
+            numeric_from=2,
             note=b.tr("report.qualitatif.agreement_note"),
         )
     )
