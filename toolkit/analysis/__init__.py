@@ -16,7 +16,7 @@ from toolkit.analysis.estimates import means, proportions, top_box, totals
 from toolkit.analysis.example import LIKERT_ITEMS, example_frame
 from toolkit.analysis.missing import recode_missing
 from toolkit.analysis.plots import instrument_labels, plot_likert, plot_proportions, plot_trend
-from toolkit.analysis.present import present, show, table_html, wave_label
+from toolkit.analysis.present import LabelSource, present, show, table_html, wave_label
 from toolkit.analysis.scales import (
     AmbianceIndex,
     ambiance_index,
@@ -37,6 +37,7 @@ __all__ = [
     "Calibration",
     "Crosstab",
     "Design",
+    "LabelSource",
     "adjust_p_values",
     "ambiance_index",
     "barometer",

@@ -17,7 +17,7 @@ import html
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from toolkit.analysis.formats import (
 )
 from toolkit.i18n import get_language, t
 
-__all__ = ["KINDS", "Labels", "Shown", "present", "show", "table_html", "wave_label"]
+__all__ = ["KINDS", "LabelSource", "Labels", "Shown", "present", "show", "table_html", "wave_label"]
 
 #: Table kinds :func:`present` knows; ``None`` lets it tell from the columns.
 KINDS = ("share", "mean", "total", "change", "pairs")
@@ -66,11 +66,29 @@ def wave_label(wave: object, lang: str | None = None) -> str:
     return text
 
 
+@runtime_checkable
+class LabelSource(Protocol):
+    """Where :func:`present` finds labels: what it reads of an instrument, nothing more.
+
+    :class:`toolkit.instruments.Instrument` is one (``Store.instrument(id)``); this module
+    does not import it, so the analysis layer stays below the instruments and the store.
+
+    ``question(name)`` returns an object with ``name``, ``label`` (``.get(lang)``) and
+    ``type``, or raises ``KeyError``; ``choices_of(name)`` returns ``None`` or an object
+    whose ``choices`` each have ``value``, ``label`` (``.get(lang)``) and ``missing``. An
+    optional ``analysis.sector`` names the sector column.
+    """
+
+    def question(self, name: str) -> Any: ...
+
+    def choices_of(self, name: str) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Labels:
     """Labels of an instrument's questions and answers in one language (internal helper)."""
 
-    instrument: Any
+    instrument: LabelSource | None
     lang: str
 
     def _question(self, name: str) -> Any:
@@ -166,7 +184,7 @@ def _domain_columns(table: pd.DataFrame) -> list[str]:
 
 def present(
     table: pd.DataFrame,
-    instrument: Any = None,
+    instrument: LabelSource | None = None,
     *,
     lang: str | None = None,
     threshold: int = 5,
@@ -180,9 +198,10 @@ def present(
     ----------
     table : pandas.DataFrame
         A table of this package (see the module's description); not modified.
-    instrument : Instrument, optional
-        Where question and answer labels come from (``Store.instrument(id)``). Without it,
-        names are only made readable.
+    instrument : LabelSource, optional
+        Where question and answer labels come from: an instrument (``Store.instrument(id)``)
+        or anything with its ``question`` and ``choices_of`` methods (:class:`LabelSource`).
+        Without it, names are only made readable.
     lang : {"fr", "en"}, optional
         Language of labels and numbers (default: the current language).
     threshold : int
