@@ -126,3 +126,13 @@ def test_formats__points_plural_and_sign():
     assert format_margin(0.008) == "±\u00a00,8\u00a0point"
     assert format_share(0.0) == "0\u00a0%"
     assert wave_label("2025-automne") == "Automne 2025"
+
+
+def test_present__unknown_kind__n006_coded_error():
+    from toolkit.analysis import Design, example_frame, present, top_box
+    from toolkit.errors import AnalysisError
+
+    table = top_box(example_frame(), "securite", design=Design(weight="poids"))
+    with pytest.raises(AnalysisError) as excinfo:
+        present(table, kind="camembert")
+    assert excinfo.value.codes == ["N006"]

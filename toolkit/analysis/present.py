@@ -22,6 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
+from toolkit.analysis._checks import check_choice
 from toolkit.analysis.disclosure import suppress
 from toolkit.analysis.formats import (
     format_count,
@@ -239,9 +240,7 @@ def present(
     '47\\xa0% (±\\xa09\\xa0points)'
     """
     lang = lang or get_language()
-    kind = kind or _kind(table)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    kind = check_choice(kind, KINDS, "kind") if kind is not None else _kind(table)
     labels = Labels(instrument, lang)
     if kind == "change":
         return _changes(table, labels, threshold)
