@@ -214,7 +214,7 @@ def build(
             )
         period = _period(_date(start), _date(end), lang)
         scope = sector_label or b.tr("report.activite.all_sectors")
-        _methodology(b, table, period, scope)
+        _methodology(b, period, scope)
         _key_figures(b, table)
         from toolkit.followup.definitions import LEVELS
 
@@ -243,7 +243,7 @@ def _has_activity(table: pd.DataFrame) -> bool:
     return bool((counted.fillna(0) > 0).any() or table["suppressed"].any())
 
 
-def _methodology(b: _Builder, table: pd.DataFrame, period: str, scope: str) -> None:
+def _methodology(b: _Builder, period: str, scope: str) -> None:
     b.blocks.append(Heading(b.tr("report.method.heading"), 1))
     b.blocks.append(
         Methodology(

@@ -212,7 +212,7 @@ def build(
             extracts, codes=names, codebook=book, threshold=threshold, lang=lang
         )
         coders = codings["coder"].nunique()
-        _methodology(b, book, segments, cases, coders, instrument, store)
+        _methodology(b, book, segments, coders, store)
         _key_figures(b, segments, cases, people)
         _frequencies(b, people, passages)
         sector_labels = _sector_labels(
@@ -255,15 +255,7 @@ def build(
         )
 
 
-def _methodology(
-    b: _Builder,
-    book: Any,
-    segments: pd.DataFrame,
-    cases: pd.DataFrame,
-    coders: int,
-    instrument: str | None,
-    store: Any,
-) -> None:
+def _methodology(b: _Builder, book: Any, segments: pd.DataFrame, coders: int, store: Any) -> None:
     answers = segments[segments["kind"] == "response"]
     files = segments[segments["kind"] != "response"]
     titles = []
