@@ -43,13 +43,19 @@ def test_proportions__unknown_column__n001_lists_columns(frame):
         assert "unknown column" in str(excinfo.value)
 
 
-@pytest.mark.parametrize("bad", [0.0, -1.0, np.nan])
-def test_design__zero_negative_or_missing_weight__n003(frame, bad):
+@pytest.mark.parametrize("bad", [-1.0, np.nan])
+def test_design__negative_or_missing_weight__n003(frame, bad):
     data = frame.assign(poids=frame["poids"].where(frame.index != 3, bad))
     with pytest.raises(AnalysisError) as excinfo:
         proportions(data, "securite", design=Design(weight="poids"))
     assert codes(excinfo) == ["N003"]
     assert excinfo.value.problems[0].field == "design.weight"
+
+
+def test_design__all_weights_zero__n003(frame):
+    with pytest.raises(AnalysisError) as excinfo:
+        proportions(frame.assign(poids=0.0), "securite", design=Design(weight="poids"))
+    assert codes(excinfo) == ["N003"]
 
 
 def test_design__text_weight__n002(frame):

@@ -164,6 +164,64 @@ for (rule in c("remove", "certainty", "adjust", "average")) {
 }
 options(survey.lonely.psu = "fail")
 
+# ---- calibrated designs: post-stratified and raked (calibration-aware variances) -----------
+# The weights are those of the calibrated design; the standard errors use the residuals of the
+# calibration (survey:::svyrecvar), not the weights taken as fixed.
+put_design <- function(prefix, design, domain_by = NULL) {
+  put_stat(paste0(prefix, "_mean_api00"), svymean(~api00, design, deff = "replace"), degf(design))
+  put_stat(paste0(prefix, "_total_enroll"), svytotal(~enroll, design, deff = "replace"), degf(design))
+  put_stat(paste0(prefix, "_prop_awards"), svymean(~awards, design, deff = "replace"), degf(design),
+           level = c("No", "Yes"))
+  put_stat(paste0(prefix, "_count_awards"), svytotal(~awards, design), degf(design),
+           level = c("No", "Yes"))
+  if (!is.null(domain_by)) put_by(paste0(prefix, "_by_mean_api00"), ~api00, domain_by, design, svymean)
+  est <- svyciprop(~I(sch.wide == "Yes"), design, method = "logit")
+  put(paste0(prefix, "_ciprop_logit"), "ci_low", confint(est)[1])
+  put(paste0(prefix, "_ciprop_logit"), "ci_high", confint(est)[2])
+}
+put_design("clus_post", post, "sch.wide")
+put_design("clus_raked", raked, "sch.wide")
+pop_awards <- data.frame(awards = c("No", "Yes"), Freq = c(2200, 3994))
+strat_post <- postStratify(dstrat, ~awards, pop_awards)
+put("strat_post_weights", "weight", weights(strat_post), level = apistrat$cds)
+put_design("strat_post", strat_post, "stype")
+strat_raked <- rake(dstrat, list(~sch.wide, ~awards), list(pop_schwide, pop_awards),
+                    control = list(maxit = 200, epsilon = 1e-12))
+put("strat_raked_weights", "weight", weights(strat_raked), level = apistrat$cds)
+put_design("strat_raked", strat_raked, "stype")
+
+# ---- two-stage cluster samples with the finite population correction of both stages ------
+write.csv(apiclus2[, c("cds", "stype", "dnum", "snum", "pw", "fpc1", "fpc2", "api00", "enroll",
+                       "sch.wide", "awards")],
+          file.path(here, "data", "apiclus2.csv"), row.names = FALSE)
+dclus2 <- svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, weights = ~pw, data = apiclus2)
+put_stat("clus2_mean_api00", svymean(~api00, dclus2, deff = "replace"), degf(dclus2))
+put_stat("clus2_total_enroll", svytotal(~enroll, dclus2, na.rm = TRUE), degf(dclus2))
+put_stat("clus2_prop_awards", svymean(~awards, dclus2), degf(dclus2), level = c("No", "Yes"))
+put_by("clus2_by_mean_api00", ~api00, "stype", dclus2, svymean)
+# The first stage alone with its fpc (what a one-column psu gives): smaller, wrong SEs.
+put_stat("clus2_firststage_mean_api00",
+         svymean(~api00, svydesign(id = ~dnum, fpc = ~fpc1, weights = ~pw, data = apiclus2)), 1)
+data(mu284)
+write.csv(mu284, file.path(here, "data", "mu284.csv"), row.names = FALSE)
+dmu <- svydesign(id = ~id1 + id2, fpc = ~n1 + n2, data = mu284)
+put("mu284_weights", "weight", weights(dmu), level = seq_len(nrow(mu284)))
+put_stat("mu284_mean_y1", svymean(~y1, dmu), degf(dmu))
+put_stat("mu284_total_y1", svytotal(~y1, dmu), degf(dmu))
+
+# ---- zero weights (rows kept in the design, as R's subsets are) ----------------------------
+zero <- apistrat
+zero$pw[c(1, 5, 60, 120, 121)] <- 0
+write.csv(zero[, c("cds", "stype", "pw", "fpc", "api00", "enroll", "awards")],
+          file.path(here, "data", "apistrat_zero.csv"), row.names = FALSE)
+dzero <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = zero)
+put_stat("zero_mean_api00", svymean(~api00, dzero, deff = "replace"), degf(dzero))
+put_stat("zero_total_enroll", svytotal(~enroll, dzero, deff = "replace"), degf(dzero))
+put_stat("zero_prop_awards", svymean(~awards, dzero, deff = "replace"), degf(dzero),
+         level = c("No", "Yes"))
+put("zero_degf", "df", degf(dzero))
+put_by("zero_by_mean_api00", ~api00, "awards", dzero, svymean)
+
 # ---- Cronbach's alpha (psych) -------------------------------------------------------------
 a <- psych::alpha(bfi_a, check.keys = FALSE)
 put("alpha_bfi", "alpha", a$total$raw_alpha)

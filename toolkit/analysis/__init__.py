@@ -10,11 +10,13 @@ from toolkit.analysis.barometer import BarometerResult, barometer
 from toolkit.analysis.ci import CI_METHODS, proportion_ci
 from toolkit.analysis.compare import CORRECTIONS, adjust_p_values, compare_sectors, compare_waves
 from toolkit.analysis.crosstab import Crosstab, crosstab
-from toolkit.analysis.design import LONELY_PSU_RULES, Design
+from toolkit.analysis.design import CALIBRATION_METHODS, LONELY_PSU_RULES, Calibration, Design
 from toolkit.analysis.disclosure import suppress
 from toolkit.analysis.estimates import means, proportions, top_box, totals
 from toolkit.analysis.example import LIKERT_ITEMS, example_frame
+from toolkit.analysis.missing import recode_missing
 from toolkit.analysis.plots import instrument_labels, plot_likert, plot_proportions, plot_trend
+from toolkit.analysis.present import LabelSource, present, show, table_html, wave_label
 from toolkit.analysis.scales import (
     AmbianceIndex,
     ambiance_index,
@@ -25,14 +27,17 @@ from toolkit.analysis.scales import (
 from toolkit.analysis.weighting import poststratify, rake, trim_weights, weight_summary
 
 __all__ = [
+    "CALIBRATION_METHODS",
     "CI_METHODS",
     "CORRECTIONS",
     "LIKERT_ITEMS",
     "LONELY_PSU_RULES",
     "AmbianceIndex",
     "BarometerResult",
+    "Calibration",
     "Crosstab",
     "Design",
+    "LabelSource",
     "adjust_p_values",
     "ambiance_index",
     "barometer",
@@ -48,13 +53,18 @@ __all__ = [
     "plot_proportions",
     "plot_trend",
     "poststratify",
+    "present",
     "proportion_ci",
     "proportions",
     "rake",
+    "recode_missing",
     "scale_score",
+    "show",
     "suppress",
+    "table_html",
     "top_box",
     "totals",
     "trim_weights",
+    "wave_label",
     "weight_summary",
 ]

@@ -26,6 +26,16 @@ class Domains:
     size: int
     labels: pd.DataFrame
 
+    def excluding(self, observed: np.ndarray | None) -> Domains:
+        """The same domains with the rows where ``observed`` is False moved to the dump slot.
+
+        Rows of weight 0 are no respondent of any domain (R's ``degf`` and ``nobs`` leave
+        them out) while they stay in the design.
+        """
+        if observed is None:
+            return self
+        return Domains(self.by, np.where(observed, self.index, self.size), self.size, self.labels)
+
 
 def domains(data: pd.DataFrame, by: tuple[str, ...]) -> Domains:
     """Combine the ``by`` columns into one domain index (level order kept, NA rows dumped)."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.analysis.design import PreparedDesign
+from toolkit.analysis.design import PreparedDesign, residualise, sum_by
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +42,9 @@ class Tabulation:
     sums: tuple[np.ndarray, ...]
     squares: dict[tuple[int, int], np.ndarray]
     counts: np.ndarray | None = None
+    #: Each row's cell and the per-row values ``v_j`` (``u_j = w · v_j``), kept when the
+    #: design needs per-row influence values (calibration, later stages).
+    rows: tuple[np.ndarray, tuple[np.ndarray, ...]] | None = None
 
     def totals(self, j: int = 0) -> np.ndarray:
         """Σ u_j per cell over the whole sample."""
@@ -68,7 +71,9 @@ class Tabulation:
         (``Σ_j B_j @ A_j``) when the caller has them in closed form (clustered designs).
         """
         prep = self.prep
-        if prep.clustered:
+        if prep.needs_rows:
+            out = row_covariance(prep, self.row_influence(coefficients), full=full)
+        elif prep.clustered:
             if z is None:
                 z = sum(s @ a for s, a in zip(self.sums, coefficients, strict=False))
             means = np.add.reduceat(z, prep.group_starts, axis=0) / prep.n_psu[:, None]
@@ -102,6 +107,21 @@ class Tabulation:
                 ratio = np.where(n_ok > 0, n_strata / n_ok, np.nan)
             out = out * np.sqrt(np.outer(ratio, ratio)) if full else out * ratio
         return out
+
+    def row_influence(self, coefficients: Sequence[np.ndarray]) -> np.ndarray:
+        """Per-row influence values ``w · (A_0[cell] + Σ_j v_j · A_j[cell])`` (rows × m).
+
+        Rows whose cell is outside ``[0, n_cells)`` get 0.
+        """
+        if self.rows is None:
+            raise ValueError("the tabulation was built without its rows")
+        cell, values = self.rows
+        inside = (cell >= 0) & (cell < self.n_cells)
+        index = np.where(inside, cell, 0)
+        z = coefficients[0][index]
+        for v, a in zip(values, coefficients[1:], strict=False):
+            z = z + v[:, None] * a[index]
+        return z * (self.prep.weight * inside)[:, None]
 
     def stratum_presence(self, cells_per_domain: int, n_domains: int) -> np.ndarray:
         """(strata × domains) True where the stratum holds at least one row of the domain."""
@@ -140,6 +160,50 @@ def _cross_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     for start in range(rows, len(a), rows):
         out += a[start : start + rows].T @ b[start : start + rows]
     return out
+
+
+def row_covariance(prep: PreparedDesign, z: np.ndarray, *, full: bool) -> np.ndarray:
+    """Design covariance from per-row influence values: calibration residuals, then stages.
+
+    The first stage sums the residuals per PSU (or takes each row as its unit) and applies
+    the usual between-PSU formula; each later stage adds, within every unit above it, the
+    variance between its own units scaled by the sampling fractions above
+    (``survey:::multistage``).
+    """
+    z = residualise(prep, z)
+    if prep.clustered:
+        totals = sum_by(prep.group, prep.n_groups, z)
+        parent = prep.group_stratum
+    else:
+        totals, parent = z, prep.stratum
+    out = _between(totals, parent, prep.n_strata, prep.n_psu, prep.scale, prep.center, full)
+    for stage in prep.stages:
+        totals = sum_by(stage.unit, stage.n_units, z)
+        n_units = np.bincount(stage.parent, minlength=stage.n_parents)
+        out = out + _between(
+            totals, stage.parent, stage.n_parents, n_units, stage.scale, stage.center, full
+        )
+    return out
+
+
+def _between(
+    totals: np.ndarray,
+    parent: np.ndarray,
+    n_parents: int,
+    n_units: np.ndarray,
+    scale: np.ndarray,
+    center: np.ndarray,
+    full: bool,
+) -> np.ndarray:
+    """``Σ_h scale_h Σ_{i in h} (t_i - mean_h t)(t_i - mean_h t)ᵀ`` over units ``t_i``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = sum_by(parent, n_parents, totals) / np.maximum(n_units, 1)[:, None]
+    means[~center] = 0.0
+    centred = totals - means[parent]
+    weights = scale[parent]
+    if full:
+        return _cross_product(centred * weights[:, None], centred)
+    return np.einsum("gm,gm,g->m", centred, centred, weights)
 
 
 def stratum_presence(prep: PreparedDesign, per_group: np.ndarray) -> np.ndarray:
@@ -194,9 +258,10 @@ def tabulate(
 
     sums = tuple(count(u) for u in us)
     squares: dict[tuple[int, int], np.ndarray] = {}
-    if not prep.clustered:
+    if not prep.clustered and not prep.needs_rows:
         for j in range(len(us)):
             for k in range(j, len(us)):
                 squares[(j, k)] = count(us[j] * us[k])
     counts = count(None)
-    return Tabulation(prep, n_cells, sums, squares, counts)
+    rows = (cell, tuple(values)) if prep.needs_rows else None
+    return Tabulation(prep, n_cells, sums, squares, counts, rows)

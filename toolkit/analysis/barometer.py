@@ -27,7 +27,9 @@ from toolkit.analysis._checks import (
     check_level,
     coded,
     fail,
-    missing_codes,
+)
+from toolkit.analysis._checks import (
+    missing_codes as companion_codes,
 )
 from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import Tabulation, domain_df, stratum_presence
@@ -132,14 +134,14 @@ def barometer(
         raise fail("N012", "items", minimum=1, got=0)
     check_column(data, by, "by")
     prep = prepare(data, design)
-    dom = domains(data, (by,))
+    dom = domains(data, (by,)).excluding(prep.observed)
     columns: list[Coded] = []
     companions: list[Coded | None] = []
     for item in items:
         _check_common(data, item, level)
         check_column(data, item, "items")
         columns.append(coded(data, item, "items"))
-        companions.append(missing_codes(data, item))
+        companions.append(companion_codes(data, item))
     size = dom.size
 
     # Each row's variance group × domain; the rows per group × domain give every domain's
@@ -159,7 +161,7 @@ def barometer(
         for c in companions
     ]
 
-    squared = None if prep.clustered else prep.weight**2
+    squared = None if prep.clustered or prep.needs_rows else prep.weight**2
     bases: dict[int, np.ndarray] = {}
     buffer = np.empty(len(data), dtype=np.int64)
     contrasts: dict[tuple[int, int], np.ndarray] = {}
@@ -176,7 +178,10 @@ def barometer(
         shape = (prep.n_groups, n_cells, width)
         sums = _count(code, prep.weight, shape)
         squares = {} if squared is None else {(0, 0): _count(code, squared, shape)}
-        tab = Tabulation(prep, n_cells, (sums,), squares)
+        rows = None
+        if prep.needs_rows:
+            rows = (dom.index * width + np.where(codes.codes >= 0, codes.codes, k), ())
+        tab = Tabulation(prep, n_cells, (sums,), squares, rows=rows)
         totals = tab.totals()
         counts = np.concatenate([slots[:, 1:], slots[:, :1]], axis=1)
         for out, collapse, layout in (
@@ -285,7 +290,11 @@ def _collapsed(tab: Tabulation, size: int, width: int) -> Tabulation:
         return _sum_axis(a.reshape(g, size + 1, width)[:, :size], 1)
 
     squares = {key: merge(v) for key, v in tab.squares.items()}
-    return Tabulation(tab.prep, width, (merge(tab.sums[0]),), squares)
+    rows = None
+    if tab.rows is not None:
+        cell = tab.rows[0]
+        rows = (np.where(cell < size * width, cell % width, -1), ())
+    return Tabulation(tab.prep, width, (merge(tab.sums[0]),), squares, rows=rows)
 
 
 def _sum_axis(a: np.ndarray, axis: int) -> np.ndarray:
@@ -374,7 +383,7 @@ def _item_rows(
     presence = None if layout.presence is None else np.repeat(layout.presence, k, axis=1)
     coefficients: tuple[np.ndarray, ...] = ()
     z = None
-    if tab.prep.clustered:
+    if tab.prep.clustered and not tab.prep.needs_rows:
         z = _influence(tab.sums[0], n_dom, width, share, safe)
     else:
         coef = np.zeros((shape[0], width, n_dom, k))
@@ -384,6 +393,7 @@ def _item_rows(
     variance = tab.covariance(coefficients, presence=presence, z=z).reshape(n_dom, k)
     estimate = np.where(total[:, None] > 0, share, np.nan)
     n_valid = counts.sum(axis=1)
+    variance = np.where(n_valid[:, None] > 0, variance, np.nan)
     keep = layout.rows > 0
     n_kept = int(keep.sum())
     return {
@@ -439,7 +449,7 @@ def _item_test(
     p = share.T.ravel()
     z = None
     coefficients: tuple[np.ndarray, ...] = ()
-    if tab.prep.clustered:
+    if tab.prep.clustered and not tab.prep.needs_rows:
         counts = tab.sums[0].reshape(-1, size + 1, width)[:, :size, :k]
         inside = _sum_axis(_sum_axis(counts, 2), 1)
         if n_r < k or n_c < size:

@@ -31,6 +31,7 @@ from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import tabulate
 from toolkit.analysis.design import Design, PreparedDesign, prepare
 from toolkit.analysis.estimates import proportion_arrays
+from toolkit.analysis.missing import MissingCodes, with_missing_codes
 
 __all__ = ["CORRECTIONS", "adjust_p_values", "compare_sectors", "compare_waves"]
 
@@ -111,7 +112,12 @@ def _statistic(
 
 
 def _differences(
-    pairs: list[tuple[int, int]], estimate: np.ndarray, cov: np.ndarray, df: int, level: float
+    pairs: list[tuple[int, int]],
+    estimate: np.ndarray,
+    cov: np.ndarray,
+    df: int,
+    level: float,
+    testable: np.ndarray,
 ) -> dict[str, np.ndarray]:
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
@@ -120,7 +126,7 @@ def _differences(
     se = np.sqrt(np.maximum(var, 0))
     quantile = stats.t.ppf(0.5 + level / 2, df) if df > 0 else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = diff / se
+        t = np.where(testable, diff / se, np.nan)
     p = 2 * stats.t.sf(np.abs(t), df) if df > 0 else np.full(len(t), np.nan)
     return {
         "difference": diff,
@@ -147,7 +153,7 @@ def _setup(
     check_column(data, column, "column")
     check_column(data, group, argument)
     prep = prepare(data, design)
-    dom = domains(data, (*by, group))
+    dom = domains(data, (*by, group)).excluding(prep.observed)
     present = np.bincount(dom.index, minlength=dom.size + 1)[: dom.size] > 0
     levels = dom.labels.loc[present, group].nunique()
     if levels < 2:
@@ -165,6 +171,8 @@ def compare_waves(
     category: Hashable | Sequence[Hashable] | None = None,
     reference: str = "previous",
     level: float = 0.95,
+    min_n: int = 30,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """Wave-over-wave change of a share or a mean, with its confidence interval and test.
 
@@ -187,6 +195,12 @@ def compare_waves(
         Compare each wave with the one before it, or with the first wave.
     level : float
         Confidence level.
+    min_n : int
+        Fewest respondents (substantive answers) a domain needs for its change to be
+        tested: below, ``t``, ``p_value`` are NaN, ``significant`` is False and
+        ``too_small`` True, so that a sector of three people is never « significatif ».
+    missing_codes : sequence or mapping, optional
+        Don't-know codes stored as answers (see :func:`~toolkit.analysis.proportions`).
 
     Returns
     -------
@@ -194,7 +208,8 @@ def compare_waves(
         One row per (domain ×) pair of waves: the ``by`` columns, ``variable``,
         ``wave_from``, ``wave_to``, ``estimate_from``, ``estimate_to``, ``difference``
         (to minus from), ``se``, ``ci_low``, ``ci_high``, ``t``, ``df``, ``p_value``,
-        ``n_from``, ``n_to`` (respondents with a substantive answer).
+        ``significant`` (``p_value < 1 - level``), ``n_from``, ``n_to`` (respondents with a
+        substantive answer) and ``too_small`` (a domain under ``min_n``).
 
     Examples
     --------
@@ -207,6 +222,8 @@ def compare_waves(
     0    2024-1  2024-2       0.074  -0.081     0.23    0.342
     """
     check_choice(reference, ("previous", "first"), "reference")
+    min_n = _check_min_n(min_n)
+    data = with_missing_codes(data, missing_codes, [column])
     by_columns = as_columns(by)
     prep, dom, level = _setup(data, column, wave, design, by_columns, level, "wave")
     estimate, cov, n_valid, rows = _statistic(data, column, prep, dom, category)
@@ -222,9 +239,11 @@ def compare_waves(
         for j in range(1, len(present)):
             start = present[j - 1] if reference == "previous" else present[0]
             pairs.append((start, present[j]))
-    return _table(
-        data, column, labels, by_columns, wave, pairs, estimate, cov, n_valid, prep.df, level
+    out = _table(
+        data, column, labels, by_columns, wave, pairs, estimate, cov, n_valid, prep.df, level, min_n
     )
+    out.insert(out.columns.get_loc("p_value") + 1, "significant", out["p_value"] < 1 - level)
+    return out
 
 
 def _table(
@@ -239,10 +258,12 @@ def _table(
     n_valid: np.ndarray,
     df: int,
     level: float,
+    min_n: int,
     names: tuple[str, str] = ("from", "to"),
 ) -> pd.DataFrame:
     a = [p[0] for p in pairs]
     b = [p[1] for p in pairs]
+    too_small = (n_valid[a] < min_n) | (n_valid[b] < min_n) if pairs else np.zeros(0, bool)
     first, second = names
     key = "wave" if names == ("from", "to") else group
     out = labels.iloc[a][list(by_columns)].reset_index(drop=True)
@@ -251,11 +272,18 @@ def _table(
     out[f"{key}_{second}"] = labels[group].to_numpy()[b]
     out[f"estimate_{first}"] = estimate[a]
     out[f"estimate_{second}"] = estimate[b]
-    for name, values in _differences(pairs, estimate, cov, df, level).items():
+    for name, values in _differences(pairs, estimate, cov, df, level, ~too_small).items():
         out[name] = values
     out[f"n_{first}"] = n_valid[a].astype(np.int64)
     out[f"n_{second}"] = n_valid[b].astype(np.int64)
+    out["too_small"] = too_small
     return out
+
+
+def _check_min_n(min_n: object) -> int:
+    if not isinstance(min_n, int) or isinstance(min_n, bool) or min_n < 2:
+        raise fail("N022", "min_n", got=repr(min_n))
+    return min_n
 
 
 def compare_sectors(
@@ -267,6 +295,8 @@ def compare_sectors(
     category: Hashable | Sequence[Hashable] | None = None,
     correction: str = "holm",
     level: float = 0.95,
+    min_n: int = 30,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """All pairwise differences between sectors, with multiple-comparison correction.
 
@@ -279,7 +309,10 @@ def compare_sectors(
     sector : str
         Column of the sectors (or any grouping to compare).
     correction : {"holm", "bonferroni", "fdr_bh", "none"}
-        Adjustment of the p-values over all pairs (:func:`adjust_p_values`).
+        Adjustment of the p-values over all tested pairs (:func:`adjust_p_values`).
+    min_n, missing_codes
+        As :func:`compare_waves`: pairs with a sector under ``min_n`` respondents are not
+        tested (``too_small``).
 
     Returns
     -------
@@ -287,7 +320,7 @@ def compare_sectors(
         One row per pair of sectors: ``variable``, ``<sector>_a``, ``<sector>_b``,
         ``estimate_a``, ``estimate_b``, ``difference`` (b minus a), ``se``, ``ci_low``,
         ``ci_high`` (not adjusted), ``t``, ``df``, ``p_value``, ``p_adjusted``,
-        ``significant`` (``p_adjusted < 1 - level``), ``n_a``, ``n_b``.
+        ``significant`` (``p_adjusted < 1 - level``), ``n_a``, ``n_b``, ``too_small``.
 
     Examples
     --------
@@ -305,6 +338,8 @@ def compare_sectors(
     5  Les Hauts   Rive Sud       0.317       0.396
     """
     method = check_choice(correction, CORRECTIONS, "correction")
+    min_n = _check_min_n(min_n)
+    data = with_missing_codes(data, missing_codes, [column])
     prep, dom, level = _setup(data, column, sector, design, (), level, "sector")
     estimate, cov, n_valid, rows = _statistic(data, column, prep, dom, category)
     present = [i for i in range(dom.size) if rows[i] > 0 and n_valid[i] > 0]
@@ -321,10 +356,12 @@ def compare_sectors(
         n_valid,
         prep.df,
         level,
+        min_n,
         ("a", "b"),
     )
-    out.insert(
-        out.columns.get_loc("p_value") + 1, "p_adjusted", adjust_p_values(out["p_value"], method)
-    )
+    adjusted = np.full(len(out), np.nan)
+    tested = ~out["too_small"].to_numpy(dtype=bool)
+    adjusted[tested] = adjust_p_values(out["p_value"].to_numpy()[tested], method)
+    out.insert(out.columns.get_loc("p_value") + 1, "p_adjusted", adjusted)
     out.insert(out.columns.get_loc("p_adjusted") + 1, "significant", out["p_adjusted"] < 1 - level)
     return out

@@ -181,8 +181,11 @@ def crosstab(
         raise fail("N014", "col", column=col, got=len(c_levels))
     n_r, n_c = len(r_levels), len(c_levels)
     both = (r_codes >= 0) & (c_codes >= 0)
+    if prep.observed is not None:
+        both &= prep.observed
     cell = np.where(both, c_codes * n_r + r_codes, -1)
     one = Domains((), np.zeros(len(data), dtype=np.int64), 1, pd.DataFrame(index=range(1)))
+    one = one.excluding(prep.observed)
     arrays, cov = proportion_arrays(prep, one, cell, n_r * n_c, full=True)
     share = arrays.estimate.reshape(n_c, n_r).T
     counts = arrays.counts.reshape(n_c, n_r).T

@@ -43,6 +43,7 @@ _NOT_DIMENSIONS = frozenset(
         "df",
         "suppressed",
         "suppression",
+        "too_small",
     }
 )
 
@@ -64,6 +65,7 @@ def suppress(
     threshold: int = 5,
     count: str = "n",
     dimensions: Sequence[str] | None = None,
+    base: str | None = None,
 ) -> pd.DataFrame:
     """Hide small cells of a published table, with secondary suppression.
 
@@ -80,6 +82,10 @@ def suppress(
         Columns along which cells add up to a published margin (e.g. ``["secteur",
         "level"]``). Default: every non-statistic column except ``variable`` (the ``by``
         columns and ``level``, or the two variables of a crosstab).
+    base : str, optional
+        Column of the domain's base (e.g. ``"n_valid"``): every cell of a domain whose base
+        is under ``threshold`` is hidden too (primary), zero cells included, since a share of
+        three respondents tells what each of them answered.
 
     Returns
     -------
@@ -116,6 +122,11 @@ def suppress(
     dims = list(dimensions) if dimensions is not None else _dimensions(table)
     n = pd.to_numeric(table[count], errors="coerce").to_numpy(dtype=float)
     primary = (n >= 1) & (n < threshold)
+    if base is not None:
+        if base not in table.columns:
+            raise fail("N015", "base", column=base)
+        bases = pd.to_numeric(table[base], errors="coerce").to_numpy(dtype=float)
+        primary |= (bases >= 1) & (bases < threshold)
     hidden = primary.copy()
     keys = [table[d].astype(str).to_numpy() for d in dims]
     groupings = []

@@ -27,14 +27,17 @@ from toolkit.analysis._checks import (
     check_level,
     coded,
     fail,
-    missing_codes,
     multiple_choice_columns,
     numeric_values,
+)
+from toolkit.analysis._checks import (
+    missing_codes as companion_codes,
 )
 from toolkit.analysis._domains import Domains, domains
 from toolkit.analysis._linear import Tabulation, tabulate
 from toolkit.analysis.ci import CI_METHODS, proportion_ci, wald_ci
 from toolkit.analysis.design import Design, PreparedDesign, prepare
+from toolkit.analysis.missing import MissingCodes, with_missing_codes
 from toolkit.i18n import Msg
 
 __all__ = ["means", "proportions", "top_box", "totals"]
@@ -55,7 +58,7 @@ class ProportionArrays:
 
 
 def _nonsubstantive(data: pd.DataFrame, column: str, dom: Domains) -> np.ndarray:
-    companion = missing_codes(data, column)
+    companion = companion_codes(data, column)
     if companion is None:
         return np.zeros(dom.size, dtype=np.int64)
     rows = dom.index[companion.codes >= 0]
@@ -135,7 +138,7 @@ def _srs_deff(variance: np.ndarray, p: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def _item_codes(data: pd.DataFrame, column: str, include_missing: bool) -> Coded:
     item = coded(data, column, "column")
-    companion = missing_codes(data, column) if include_missing else None
+    companion = companion_codes(data, column) if include_missing else None
     if companion is None:
         return item
     codes = np.where(
@@ -170,6 +173,7 @@ def proportions(
     ci_method: str = "logit",
     level: float = 0.95,
     include_missing: bool = False,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """Weighted proportions of each answer of a single- or multiple-choice question.
 
@@ -194,6 +198,10 @@ def proportions(
     include_missing : bool
         Also report the non-substantive codes of ``<column>__missing`` as levels (the shares
         are then taken over every answer). By default they are excluded and only counted.
+    missing_codes : sequence or mapping, optional
+        Values of ``column`` that are don't-know or refusal codes (``[8, 9]``, or
+        ``{"column": [99]}``), as in files from other tools: they are treated as
+        non-substantive answers (:func:`~toolkit.analysis.recode_missing`).
 
     Returns
     -------
@@ -207,7 +215,8 @@ def proportions(
         ``n_nonsubstantive`` (respondents who answered with a non-substantive code),
         ``weighted_count`` (estimated population count) and ``df`` (design degrees of
         freedom of the domain). Domains with rows but no substantive answer get NaN
-        estimates and ``n_valid = 0``.
+        estimates and standard errors and ``n_valid = 0``. Rows of weight 0 are no
+        respondents (as R's ``nobs`` and ``degf``).
 
     Raises
     ------
@@ -240,8 +249,9 @@ def proportions(
     if column not in data.columns and multiple_choice_columns(data, column):
         return _multiple_choice(data, column, design, by, ci_method, level)
     check_column(data, column, "column")
+    data = with_missing_codes(data, missing_codes, [column])
     prep = prepare(data, design)
-    dom = domains(data, as_columns(by))
+    dom = domains(data, as_columns(by)).excluding(prep.observed)
     item = _item_codes(data, column, include_missing)
     if not (item.codes >= 0).any():
         raise fail("N005", "column", column=column, where="")
@@ -262,7 +272,8 @@ def _proportion_table(
     k = len(item.levels)
     arrays, _ = proportion_arrays(prep, dom, item.codes, k)
     keep = arrays.rows > 0
-    se = np.sqrt(arrays.variance)
+    # A domain without any substantive answer has no estimate, hence no standard error.
+    se = np.where(arrays.n_valid[:, None] > 0, np.sqrt(arrays.variance), np.nan)
     low, high = proportion_ci(
         arrays.estimate,
         se,
@@ -271,7 +282,7 @@ def _proportion_table(
         method=ci_method,
         level=level,
     )
-    deff = _srs_deff(arrays.variance, arrays.estimate, arrays.n_valid[:, None])
+    deff = _srs_deff(se**2, arrays.estimate, arrays.n_valid[:, None])
     nonsub = (
         np.zeros(dom.size, dtype=np.int64)
         if include_missing
@@ -304,7 +315,7 @@ def _multiple_choice(
     level: float,
 ) -> pd.DataFrame:
     prep = prepare(data, design)
-    dom = domains(data, as_columns(by))
+    dom = domains(data, as_columns(by)).excluding(prep.observed)
     tables = []
     for option in multiple_choice_columns(data, column):
         item = coded(data, option, "column")
@@ -330,6 +341,7 @@ def top_box(
     by: str | Sequence[str] | None = None,
     ci_method: str = "logit",
     level: float = 0.95,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """Share of the ``boxes`` highest (or lowest) substantive answers of a Likert item.
 
@@ -339,7 +351,7 @@ def top_box(
 
     Parameters
     ----------
-    data, design, by, ci_method, level
+    data, design, by, ci_method, level, missing_codes
         As :func:`proportions`.
     column : str
         An ordered scale: an ordered categorical (the store's Likert columns) or a numeric
@@ -366,6 +378,7 @@ def top_box(
     """
     column, level = _check_common(data, column, level)
     check_column(data, column, "column")
+    data = with_missing_codes(data, missing_codes, [column])
     item = coded(data, column, "column")
     if not item.ordered:
         raise fail("N017", "column", column=column, dtype=str(data[column].dtype))
@@ -382,7 +395,7 @@ def top_box(
     if not (codes >= 0).any():
         raise fail("N005", "column", column=column, where="")
     prep = prepare(data, design)
-    dom = domains(data, as_columns(by))
+    dom = domains(data, as_columns(by)).excluding(prep.observed)
     table = _proportion_table(
         data, column, prep, dom, Coded(codes, (False, True), True), ci_method, level, False
     )
@@ -412,7 +425,7 @@ def _numeric_table(
     kind: str,
 ) -> pd.DataFrame:
     prep = prepare(data, design)
-    dom = domains(data, as_columns(by))
+    dom = domains(data, as_columns(by)).excluding(prep.observed)
     y, valid, tab = _numeric_arrays(data, column, prep, dom)
     size = dom.size
     w_sum = tab.totals(0).reshape(size + 1, 2)[:size, 0]
@@ -442,7 +455,8 @@ def _numeric_table(
         s2 = ss / safe * n_valid / (n_valid - 1)
         vsrs = s2 / n_valid if kind == "mean" else s2 * w_sum**2 / n_valid
         deff = variance / vsrs
-    se = np.sqrt(variance)
+    se = np.where(n_valid > 0, np.sqrt(variance), np.nan)
+    deff = np.where(n_valid > 0, deff, np.nan)
     low, high = wald_ci(estimate, se, df, level)
     nonsub = _nonsubstantive(data, column, dom)
     keep = rows > 0
@@ -467,12 +481,13 @@ def means(
     design: Design | None = None,
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """Weighted mean of a numeric column (or of the codes of an int-coded Likert item).
 
     Parameters
     ----------
-    data, design, by, level
+    data, design, by, level, missing_codes
         As :func:`proportions`.
     column : str
         A numeric, boolean or ordered categorical column with numeric categories (the
@@ -498,6 +513,7 @@ def means(
     """
     column, level = _check_common(data, column, level)
     check_column(data, column, "column")
+    data = with_missing_codes(data, missing_codes, [column])
     return _numeric_table(data, column, design, by, level, "mean")
 
 
@@ -508,12 +524,13 @@ def totals(
     design: Design | None = None,
     by: str | Sequence[str] | None = None,
     level: float = 0.95,
+    missing_codes: MissingCodes | None = None,
 ) -> pd.DataFrame:
     """Weighted total of a numeric column, or estimated population counts of each answer.
 
     Parameters
     ----------
-    data, design, by, level
+    data, design, by, level, missing_codes
         As :func:`proportions`.
     column : str
         A numeric column (its total is estimated), or a categorical / string / boolean
@@ -537,6 +554,7 @@ def totals(
     """
     column, level = _check_common(data, column, level)
     check_column(data, column, "column")
+    data = with_missing_codes(data, missing_codes, [column])
     series = data[column]
     numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
         series.dtype
@@ -544,7 +562,7 @@ def totals(
     if numeric:
         return _numeric_table(data, column, design, by, level, "total")
     prep = prepare(data, design)
-    dom = domains(data, as_columns(by))
+    dom = domains(data, as_columns(by)).excluding(prep.observed)
     item = coded(data, column, "column")
     if not (item.codes >= 0).any():
         raise fail("N005", "column", column=column, where="")
@@ -576,7 +594,10 @@ def _category_totals(
         p = weighted / w_sum[:, None]
         s2 = p * (1 - p) * (n_valid / (n_valid - 1))[:, None]
         deff = variance / (s2 * (w_sum**2 / n_valid)[:, None])
-    se = np.sqrt(variance)
+    answered = n_valid[:, None] > 0
+    se = np.where(answered, np.sqrt(variance), np.nan)
+    weighted = np.where(answered, weighted, np.nan)
+    deff = np.where(answered, deff, np.nan)
     low, high = wald_ci(weighted, se, df[:, None], level)
     keep = rows > 0
     nonsub = _nonsubstantive(data, column, dom)

@@ -25,6 +25,11 @@ __all__ = ["instrument_labels", "plot_likert", "plot_proportions", "plot_trend"]
 _NEGATIVE = ("#b2182b", "#ef8a62", "#fddbc7")
 _POSITIVE = ("#d1e5f0", "#67a9cf", "#2166ac")
 _NEUTRAL = "#d9d9d9"
+#: Okabe–Ito colours, markers and line styles: series stay apart for colour-blind readers and
+#: in grayscale print.
+_SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_LINES = ("-", "--", "-.", ":")
 
 
 class _Label(Protocol):
@@ -187,7 +192,7 @@ def plot_likert(
     ax.set_yticks(y, names)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(t("analysis.share_answers"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=min(k, 5), frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=min(k, 5), frameon=False)
     if title:
         ax.set_title(title)
     return ax
@@ -325,7 +330,15 @@ def plot_trend(
         hidden = _hidden(rows)
         est = np.where(hidden, np.nan, scale * rows["estimate"].to_numpy(dtype=float))
         name = t("analysis.overall") if key is None else _label(labels, key)
-        (line,) = ax.plot(x, est, marker="o", label=name)
+        k = len(ax.get_lines())
+        (line,) = ax.plot(
+            x,
+            est,
+            marker=_MARKERS[k % len(_MARKERS)],
+            linestyle=_LINES[k % len(_LINES)],
+            color=_SERIES[k % len(_SERIES)],
+            label=name,
+        )
         ax.fill_between(
             x,
             scale * rows["ci_low"].to_numpy(dtype=float),

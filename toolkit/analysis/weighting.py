@@ -4,14 +4,17 @@ The functions return a new weight :class:`pandas.Series` aligned on the frame's 
 frame is never modified. Put the weights in a column (``frame.assign(poids_cale=w)``) and
 name it in a :class:`~toolkit.analysis.Design`.
 
-Standard errors computed afterwards treat these weights as fixed design weights (as
-``svydesign(weights=~w)`` on the calibrated weights would): the variance reduction brought
-by post-stratification or raking is not credited, so the intervals are conservative.
+Name the calibration in the design so that standard errors use the calibration residuals,
+as R's ``rake()`` and ``postStratify()`` designs do (``Design(weight="poids",
+calibration=Calibration.rake(margins))``). Without it the weights are taken as fixed design
+weights: shares get standard errors that are usually somewhat too large (the gain of the
+calibration is not credited) but may also be too small, and totals get standard errors
+several times too large; ``Calibration(..., fixed_weights=True)`` asks for that explicitly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TypeAlias
 
 import numpy as np
@@ -94,6 +97,7 @@ def poststratify(
     population: Margin,
     *,
     weight: str | None = None,
+    by: str | Sequence[str] | None = None,
 ) -> pd.Series:
     """Post-stratified weights: within each cell, weights sum to the population count.
 
@@ -109,6 +113,8 @@ def poststratify(
         and a ``total`` column (e.g. INSEE census counts).
     weight : str, optional
         Initial weights (default 1).
+    by : str or sequence of str, optional
+        Post-stratify each group (e.g. each ``wave``) to the same population separately.
 
     Returns
     -------
@@ -130,6 +136,10 @@ def poststratify(
     [5200.0, 4800.0]
     """
     check_frame(data)
+    if by is not None:
+        return _per_group(
+            data, by, lambda part: poststratify(part, strata, population, weight=weight)
+        )
     columns = as_columns(strata)
     for column in columns:
         check_column(data, column, "strata")
@@ -148,6 +158,7 @@ def rake(
     margins: Mapping[str | tuple[str, ...], Margin],
     *,
     weight: str | None = None,
+    by: str | Sequence[str] | None = None,
     max_iter: int = 100,
     tolerance: float = 1e-10,
 ) -> pd.Series:
@@ -165,6 +176,9 @@ def rake(
         any form :func:`poststratify` accepts.
     weight : str, optional
         Initial weights (default 1).
+    by : str or sequence of str, optional
+        Rake each group (e.g. each ``wave``) to the same margins separately; the matching
+        design is ``Calibration.rake(margins, by=...)``.
     max_iter : int
         Maximum number of passes over the margins.
     tolerance : float
@@ -194,6 +208,12 @@ def rake(
     [2500.0, 2700.0, 2600.0, 2200.0]
     """
     check_frame(data)
+    if by is not None:
+        return _per_group(
+            data,
+            by,
+            lambda part: rake(part, margins, weight=weight, max_iter=max_iter, tolerance=tolerance),
+        )
     w = _base_weights(data, weight)
     prepared = []
     for key, totals in margins.items():
@@ -217,6 +237,20 @@ def rake(
         if gap <= tolerance:
             return pd.Series(w, index=data.index, name="weight")
     raise fail("N010", "margins", iterations=max_iter, gap=f"{gap:.3g}")
+
+
+def _per_group(
+    data: pd.DataFrame, by: str | Sequence[str], weigh: Callable[[pd.DataFrame], pd.Series]
+) -> pd.Series:
+    """Apply ``weigh`` to each group of ``by`` and put the weights back in ``data``'s order."""
+    columns = list(as_columns(by))
+    for column in columns:
+        check_column(data, column, "by")
+    parts = [weigh(part) for _, part in data.groupby(columns, sort=False, observed=True)]
+    if data[columns].isna().any(axis=None):
+        first = data.index[data[columns].isna().any(axis=1).to_numpy()][0]
+        raise fail("N009", "by", margin=" × ".join(columns), level=f"NA (row {first})")
+    return pd.concat(parts).reindex(data.index).rename("weight")
 
 
 def trim_weights(

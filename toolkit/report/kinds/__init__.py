@@ -1,0 +1,1 @@
+"""Report kinds: each module registers one kind (see :mod:`toolkit.report.registry`)."""
