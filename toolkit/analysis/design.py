@@ -110,8 +110,11 @@ class Calibration:
         return tuple(dict.fromkeys(c for m in self.margins for c in m))
 
 
-def _crossed(margins: object, by: str | Sequence[str] | None) -> tuple[tuple[str, ...], ...]:
-    keys = list(margins.keys()) if isinstance(margins, Mapping) else list(margins)  # type: ignore[union-attr]
+def _crossed(
+    margins: Mapping[str | tuple[str, ...], object] | Sequence[str | tuple[str, ...]],
+    by: str | Sequence[str] | None,
+) -> tuple[tuple[str, ...], ...]:
+    keys = list(margins.keys()) if isinstance(margins, Mapping) else list(margins)
     return tuple((*as_columns(by), *as_columns(key)) for key in keys)
 
 
@@ -372,7 +375,7 @@ def prepare(data: pd.DataFrame, design: Design | None) -> PreparedDesign:
     stage_codes = []
     for column in design.stages:
         series = _factor(data, column, "design.psu")
-        stage_codes.append(_codes(series)[0])  # type: ignore[arg-type]
+        stage_codes.append(_codes(series)[0])
     if not stage_codes:
         n_psu = np.bincount(stratum, minlength=n_strata)
         group = stratum
