@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from toolkit.builder.errors import refuse
+from toolkit.builder.errors import BuilderError, refuse
 from toolkit.builder.splice import Splice, Splicer, apply_splices
 from toolkit.builder.yamldoc import Style, load_document
 from toolkit.errors import InstrumentError, Problem
@@ -148,6 +148,15 @@ class DraftBase:
 
         return write_xlsform(self.instrument(), path)
 
+    def rebase(self, instrument: Instrument) -> None:
+        """Take the draft as it is now as its new starting point (after a save): changes
+        and renames are counted from here on, and :meth:`undo` starts afresh."""
+        self.original = instrument
+        self.renames = Renames()
+        self._opened = list(self._lines)
+        self._saved = list(self._lines)
+        self._undo.clear()
+
     # ------------------------------------------------------------------ editing
 
     def _splicer(self) -> Splicer:
@@ -161,11 +170,22 @@ class DraftBase:
         self._lines, self._document, self._checked = lines, document, None
 
     @contextlib.contextmanager
-    def _editing(self) -> Iterator[None]:
-        """One user action: taken back whole by :meth:`undo`, or not at all on an error."""
+    def _editing(self, *, keep_valid: bool = False) -> Iterator[None]:
+        """One user action: taken back whole by :meth:`undo`, or not at all on an error.
+
+        With ``keep_valid``, an action that would turn a valid draft into one the loader
+        refuses is refused (``B019``) and nothing changes: structural edits never break an
+        instrument, whereas a text or an expression being typed may be wrong for a while.
+        """
         before = (list(self._lines), copy.deepcopy(self.renames))
+        was_valid = keep_valid and self.valid
         try:
             yield
+            if was_valid and not self.valid:
+                first = self.problems[0]
+                raise BuilderError(
+                    problems=[Problem("B019", {"detail": first.message()}, field=first.field)]
+                )
         except BaseException:
             if self._lines != before[0]:
                 self._restore(*before)

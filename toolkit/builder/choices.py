@@ -109,7 +109,7 @@ class ChoiceEdits(PropertyEdits):
 
     def use_list(self, ref: str, list_name: str) -> None:
         """Make question ``ref`` use the shared list ``list_name``."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             if found.type not in CHOICE_TYPES:
                 raise refuse("B008", ref=found.ref)
@@ -121,7 +121,7 @@ class ChoiceEdits(PropertyEdits):
 
     def set_inline_choices(self, ref: str, rows: Sequence[ChoiceRow]) -> None:
         """Write question ``ref``'s own list (replacing a shared one it used)."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             if found.type not in CHOICE_TYPES:
                 raise refuse("B008", ref=found.ref)
@@ -132,7 +132,7 @@ class ChoiceEdits(PropertyEdits):
 
     def add_list(self, name: str, rows: Sequence[ChoiceRow]) -> str:
         """A new shared list (e.g. a scale taken from the catalogue); returns its name."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             if not NAME_RE.match(name or ""):
                 raise refuse("B004", name=name)
             lists = self._lists()
@@ -155,7 +155,7 @@ class ChoiceEdits(PropertyEdits):
 
     def delete_list(self, name: str) -> None:
         """Delete a shared list no question uses."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             lists = self._lists()
             if lists is None or name not in lists:
                 raise refuse("B009", name=name)
@@ -211,7 +211,7 @@ class ChoiceEdits(PropertyEdits):
     ) -> None:
         """Add a choice (``missing=True``: « ne sait pas », « refus »… kept out of means)."""
         code = str(code).strip()
-        with self._editing():
+        with self._editing(keep_valid=True):
             rows, name, _inline, users = self._resolve(list_ref)
             if not code:
                 raise refuse("B024")
@@ -238,7 +238,7 @@ class ChoiceEdits(PropertyEdits):
 
     def set_choice_missing(self, list_ref: str, code: str, missing: bool) -> None:
         """Mark a choice as non-substantive (« ne sait pas », « refus ») or not."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             rows, name, _inline, users = self._resolve(list_ref)
             row = rows[self._row(rows, name, code)]
             if not missing and self._likert_users(users) and not code.lstrip("-").isdigit():
@@ -250,7 +250,7 @@ class ChoiceEdits(PropertyEdits):
                 self._apply([splicer.remove_key(row, "missing")])
 
     def move_choice(self, list_ref: str, code: str, position: int) -> None:
-        with self._editing():
+        with self._editing(keep_valid=True):
             rows, name, _inline, _users = self._resolve(list_ref)
             index = self._row(rows, name, code)
             position = max(0, min(position, len(rows) - 1))
@@ -279,7 +279,7 @@ class ChoiceEdits(PropertyEdits):
 
     def delete_choice(self, list_ref: str, code: str) -> None:
         """Delete a choice no expression compares with (a list keeps at least one choice)."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             rows, name, _inline, users = self._resolve(list_ref)
             index = self._row(rows, name, code)
             if len(rows) == 1:
@@ -316,7 +316,7 @@ class ChoiceEdits(PropertyEdits):
         (:attr:`renames`).
         """
         old, new = str(old).strip(), str(new).strip()
-        with self._editing():
+        with self._editing(keep_valid=True):
             rows, name, _inline, users = self._resolve(list_ref)
             index = self._row(rows, name, old)
             if old == new:

@@ -171,7 +171,7 @@ class PropertyEdits(StructureEdits):
         """``pii`` (personal data: kept out of exports) or ``read_only``."""
         if key not in ("pii", "read_only"):
             raise refuse("B018", key=key)
-        with self._editing():
+        with self._editing(keep_valid=True):
             self._set_or_remove(self.find(ref), key, bool(value))
 
     def set_expression(self, ref: str, key: str, text: str | None) -> None:
@@ -197,7 +197,7 @@ class PropertyEdits(StructureEdits):
         self, ref: str, *, minimum: float | int | None = None, maximum: float | int | None = None
     ) -> None:
         """The smallest and largest accepted numbers (integer and decimal questions)."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             if found.type not in NUMERIC_TYPES:
                 raise refuse("B025", ref=found.ref)
@@ -214,7 +214,7 @@ class PropertyEdits(StructureEdits):
         A question of the original file keeps its history: :attr:`renames` records it, so
         that answers already collected under the old name line up with the new one.
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             old = found.name
             if new == old:
@@ -276,18 +276,15 @@ class PropertyEdits(StructureEdits):
         Choices are added (two to edit) or removed, bounds kept only for numbers, a formula
         kept only for a calculation.
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             old = found.type
             if new_type == old:
                 return
             answer = old in _ANSWER_TYPES and new_type in _ANSWER_TYPES
             container = {old, new_type} <= {"group", "repeat"}
-            if (
-                found.is_matrix_item
-                or (found.path == (found.name,)
-                and self.layout == "sections"
-                and not container)
+            if found.is_matrix_item or (
+                found.path == (found.name,) and self.layout == "sections" and not container
             ):
                 raise refuse("B014", ref=found.ref, old=type_label(old), new=type_label(new_type))
             if not (answer or container):
@@ -338,14 +335,14 @@ class PropertyEdits(StructureEdits):
     def set_id(self, new_id: str) -> None:
         if not NAME_RE.match(new_id or ""):
             raise refuse("B004", name=new_id)
-        with self._editing():
+        with self._editing(keep_valid=True):
             self._apply([self._splicer().set_key(self._document, "id", new_id, TOP_ORDER)])
 
     def set_version(self, version: str) -> None:
         text = str(version).strip()
         if not text:
             raise refuse("B021")
-        with self._editing():
+        with self._editing(keep_valid=True):
             splicer = self._splicer()
             self._apply(
                 [splicer.set_key(self._document, "version", _version_scalar(text), TOP_ORDER)]
@@ -364,7 +361,7 @@ class PropertyEdits(StructureEdits):
         chosen = [str(x) for x in languages if str(x).strip()]
         if not chosen or len(set(chosen)) != len(chosen):
             raise refuse("B017", lang=", ".join(chosen))
-        with self._editing():
+        with self._editing(keep_valid=True):
             value = flow_seq(chosen)
             self._apply([self._splicer().set_key(self._document, "languages", value, TOP_ORDER)])
 
@@ -383,7 +380,7 @@ class PropertyEdits(StructureEdits):
         if role not in ROLES:
             raise refuse("B018", key=role)
         chosen = [names] if isinstance(names, str) else list(names or [])
-        with self._editing():
+        with self._editing(keep_valid=True):
             for name in chosen:
                 self.find(name)
             analysis = self._document.get("analysis")

@@ -155,14 +155,14 @@ class StructureEdits(DraftBase):
         a new group or repeat gets a first question; a row of a Likert matrix is added when
         ``parent`` is a matrix (``qtype`` is then ``likert``).
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             return self._add(name, qtype, parent, position, label, choices, section=False)
 
     def add_section(
         self, name: str, *, position: int | None = None, label: dict[str, str] | None = None
     ) -> str:
         """Add a section (a page) with one first question to edit; returns its reference."""
-        with self._editing():
+        with self._editing(keep_valid=True):
             qtype = "group"
             return self._add(name, qtype, None, position, label, None, section=True)
 
@@ -236,7 +236,7 @@ class StructureEdits(DraftBase):
             ``B005`` another question's expression (or an analysis role) uses it; ``B006``
             its container would be left empty.
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             inside = {q.name for q in self.questions() if q.path[: len(found.path)] == found.path}
             for name in sorted(inside):
@@ -265,7 +265,7 @@ class StructureEdits(DraftBase):
 
         ``parent=None`` is the top level. Returns the question's new reference.
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             current_parent = "/".join(found.path[:-1]) or None
             target_parent = current_parent if parent is ... else parent
@@ -340,7 +340,7 @@ class StructureEdits(DraftBase):
         Every copied name gets a free ``_2``-style suffix (``new_name`` for the top one), and
         the copy's expressions refer to the copied questions. Returns the copy's reference.
         """
-        with self._editing():
+        with self._editing(keep_valid=True):
             found = self.find(ref)
             node = copy.deepcopy(found.node)
             taken = set(self.names())

@@ -17,7 +17,7 @@ from toolkit.i18n import t
 from toolkit.instruments import Instrument
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
-from toolkit.store import limits, writes
+from toolkit.store import limits, lineage, writes
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.response import Response
 from toolkit.store.schema import instrument_versions as iv
@@ -534,7 +534,9 @@ class Store:
         """Submitted responses as a typed wide frame, one row per response.
 
         Columns follow the latest version of the instrument (see the column contract in
-        :mod:`toolkit.store.frame`); voided responses and drafts are left out.
+        :mod:`toolkit.store.frame`); answers given with an older version are lined up with
+        it through the renames recorded between versions (:mod:`toolkit.store.lineage`);
+        voided responses and drafts are left out.
 
         Parameters
         ----------
@@ -548,6 +550,7 @@ class Store:
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            rows = lineage.align_rows(conn, instrument_id, rows, versions, instrument.version)
             return frames.build_frame(
                 instrument, rows, versions, include_pii=include_pii, labels=labels
             )
@@ -569,9 +572,10 @@ class Store:
             ``S010`` when ``repeat`` is not a repeat group of the instrument.
         """
         with self._read() as conn, frames.gc_paused():
-            instrument, _, _ = self._instrument(conn, instrument_id, None)
+            instrument, _, versions = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            rows = lineage.align_rows(conn, instrument_id, rows, versions, instrument.version)
             return frames.build_repeat_frame(
                 instrument, repeat, rows, include_pii=include_pii, labels=labels
             )
