@@ -15,7 +15,7 @@ class BuilderError(ToolkitError, ValueError):
     """
 
 
-def refuse(code: str, **params: object) -> BuilderError:
+def refuse(code: str, /, **params: object) -> BuilderError:
     """The error for ``code`` with its message parameters, ready to raise."""
     return BuilderError(
         problems=[Problem(code, params, field=str(params.get("ref") or "") or None)]

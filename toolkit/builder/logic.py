@@ -315,7 +315,10 @@ def _condition_words(
         subject = f"« {_short(label)} »"
     kind = question.type if question is not None else ""
     dated = kind in ("date", "time", "datetime")
-    key = f"builder.op.{'date.' if dated and condition.op in _ORDERED else ''}{condition.op.value}"
+    variant = "date." if dated and condition.op in _ORDERED else ""
+    if condition.question == CURRENT and not variant:
+        variant = "current."
+    key = f"builder.op.{variant}{condition.op.value}"
     words = f"{subject} {t(key, lang)}"
     if not needs_value(condition.op):
         return words

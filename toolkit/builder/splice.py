@@ -152,8 +152,10 @@ class Splicer:
         if block.start == block.end and len(lines) == 1:
             comment = end_of_line_comment(self.lines[block.start])
             if comment and end_of_line_comment(lines[0]) is None:
-                column = self.lines[block.start].rfind(comment)
-                lines = [lines[0].ljust(column - 1) + " " + comment]
+                original = self.lines[block.start]
+                column = original.rfind(comment)
+                gap = len(original[:column]) - len(original[:column].rstrip())
+                lines = [lines[0].ljust(column - gap) + " " * gap + comment]
         return Splice(block.start, block.end + 1, tuple(lines))
 
     # ------------------------------------------------------------------ mappings
@@ -218,15 +220,26 @@ class Splicer:
         blocks = self.blocks(seq)
         return self.insert_lines(seq, index, render_item(value, self.style, blocks[0].column))
 
-    def insert_lines(self, seq: CommentedSeq, index: int, lines: Sequence[str]) -> Splice:
-        """Paste lines of an item (dash at the list's column) at ``index`` of a block list."""
+    def separator(self, seq: CommentedSeq) -> int | None:
+        """Blank lines between the items of a block list (``None`` below two items)."""
+        if _flow(seq) or len(seq) < 2:
+            return None
+        return separator(self.blocks(seq), self.lines)
+
+    def insert_lines(
+        self, seq: CommentedSeq, index: int, lines: Sequence[str], *, gap: int | None = None
+    ) -> Splice:
+        """Paste lines of an item (dash at the list's column) at ``index`` of a block list,
+        separated from its neighbours as the list's items are (or by ``gap`` blank lines
+        when the list has a single item)."""
         blocks = self.blocks(seq)
-        gap = [""] * separator(blocks, self.lines)
+        found = separator(blocks, self.lines) if len(blocks) > 1 else gap or 0
+        gap_lines = [""] * found
         if index < len(blocks):
             at = blocks[index].head
-            return Splice(at, at, (*lines, *gap))
+            return Splice(at, at, (*lines, *gap_lines))
         at = blocks[-1].end + 1
-        return Splice(at, at, (*gap, *lines))
+        return Splice(at, at, (*gap_lines, *lines))
 
     def remove_item(self, seq: CommentedSeq, index: int) -> Splice:
         if _flow(seq):

@@ -278,6 +278,7 @@ class StructureEdits(DraftBase):
             elif len(found.container) == 1:
                 raise refuse("B006", ref=current_parent or "")
             splicer = self._splicer()
+            gap = splicer.separator(found.container)
             lines, column = splicer.item_lines(found.container, found.index)
             node = copy.deepcopy(found.node)
             self._apply([splicer.remove_item(found.container, found.index)])
@@ -289,7 +290,7 @@ class StructureEdits(DraftBase):
             if len(seq) and not seq.fa.flow_style():
                 target_column = splicer.blocks(seq)[0].column
                 moved = reindent(lines, target_column - column)
-                self._apply([splicer.insert_lines(seq, index, moved)])
+                self._apply([splicer.insert_lines(seq, index, moved, gap=gap)])
             else:
                 self._apply([splicer.insert_item(seq, index, node)])
             path = (target_parent + "/" if target_parent else "") + found.name

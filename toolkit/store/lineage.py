@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from toolkit.instruments import Instrument
 from toolkit.store.schema import UTCDateTime
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import responses as resp
@@ -233,32 +234,58 @@ def align(answers: Mapping, path: Sequence[Step]) -> dict:
     return out
 
 
+def _metadata_codes(path: Sequence[Step], final_name: str) -> list[Mapping[str, str]]:
+    """The code changes of each step for the question called ``final_name`` at the end."""
+    names = []
+    name = final_name
+    for step in reversed(path):
+        names.append(name)
+        name = next((old for old, new in step.questions.items() if new == name), name)
+    names.reverse()
+    return [step.codes.get(after, {}) for step, after in zip(path, names, strict=True)]
+
+
+def _recode_metadata(value: object, maps: Sequence[Mapping[str, str]]) -> object:
+    for codes in maps:
+        if isinstance(value, str) and value in codes:
+            value = codes[value] or None
+    return value
+
+
+#: Positions of the sector and wave in the rows of ``submitted_query``.
+_SECTOR, _WAVE = 4, 5
+
+
 def align_rows(
-    conn: Connection,
-    instrument_id: str,
-    rows: list[tuple],
-    versions: Mapping[str, str],
-    latest: str,
+    conn: Connection, instrument: Instrument, rows: list[tuple], versions: Mapping[str, str]
 ) -> list[tuple]:
     """Rows of :func:`toolkit.store.frame.submitted_query` (content hash second, answers as
-    JSON text last) with the answers of older versions lined up with version ``latest``."""
+    JSON text last) with the answers of older versions lined up with ``instrument`` (the
+    latest version); the sector and the wave follow their question's code changes."""
     if not rows:
         return rows
-    all_steps = _steps(conn, instrument_id)
+    all_steps = _steps(conn, instrument.id)
     if not all_steps:
         return rows
-    paths: dict[str, list[Step]] = {}
+    latest = instrument.version
+    roles = {_SECTOR: instrument.analysis.sector, _WAVE: instrument.analysis.wave}
+    paths: dict[str, tuple[list[Step], dict[int, list[Mapping[str, str]]]]] = {}
     out = []
     for row in rows:
         version = versions.get(row[1], latest)
         if version not in paths:
-            paths[version] = chain(all_steps, version, latest)
-        path = paths[version]
+            path = chain(all_steps, version, latest)
+            metadata = {i: _metadata_codes(path, name) for i, name in roles.items() if name}
+            paths[version] = (path, metadata)
+        path, metadata = paths[version]
         if not path:
             out.append(row)
             continue
-        answers = align(json.loads(row[-1]), path)
-        out.append((*row[:-1], json.dumps(answers, ensure_ascii=False)))
+        values = list(row)
+        values[-1] = json.dumps(align(json.loads(row[-1]), path), ensure_ascii=False)
+        for index, maps in metadata.items():
+            values[index] = _recode_metadata(values[index], maps)
+        out.append(tuple(values))
     return out
 
 

@@ -550,7 +550,7 @@ class Store:
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument_id, rows, versions, instrument.version)
+            rows = lineage.align_rows(conn, instrument, rows, versions)
             return frames.build_frame(
                 instrument, rows, versions, include_pii=include_pii, labels=labels
             )
@@ -575,7 +575,7 @@ class Store:
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument_id, rows, versions, instrument.version)
+            rows = lineage.align_rows(conn, instrument, rows, versions)
             return frames.build_repeat_frame(
                 instrument, repeat, rows, include_pii=include_pii, labels=labels
             )
