@@ -6,7 +6,7 @@ choice code (``kind = 'code'``: for ``question`` as named in the newer version, 
 or a code given to something else) and are left out of the newer version's frame.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
