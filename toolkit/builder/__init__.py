@@ -13,7 +13,14 @@ The app « Créer un questionnaire » (:mod:`toolkit.apps.builder`) sits on top 
 
 from toolkit.builder.base import Renames
 from toolkit.builder.choices import ChoiceRow, ListInfo
-from toolkit.builder.draft import Draft, copy_draft, draft_from_instrument, new_draft, open_draft
+from toolkit.builder.draft import (
+    Draft,
+    copy_draft,
+    draft_from_instrument,
+    draft_from_xlsform,
+    new_draft,
+    open_draft,
+)
 from toolkit.builder.errors import BuilderError
 from toolkit.builder.nodes import BUILDER_TYPES
 from toolkit.builder.report import Missing, Untouched
@@ -29,6 +36,7 @@ __all__ = [
     "Untouched",
     "copy_draft",
     "draft_from_instrument",
+    "draft_from_xlsform",
     "new_draft",
     "open_draft",
 ]

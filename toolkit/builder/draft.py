@@ -17,7 +17,14 @@ from toolkit.i18n import t
 from toolkit.instruments import Instrument
 from toolkit.instruments.loader import NAME_RE
 
-__all__ = ["Draft", "copy_draft", "draft_from_instrument", "new_draft", "open_draft"]
+__all__ = [
+    "Draft",
+    "copy_draft",
+    "draft_from_instrument",
+    "draft_from_xlsform",
+    "new_draft",
+    "open_draft",
+]
 
 
 class Draft(ChoiceEdits):
@@ -137,6 +144,24 @@ def copy_draft(
 def draft_from_instrument(instrument: Instrument) -> Draft:
     """A draft of an instrument read elsewhere (an XLSForm), laid out as the catalogue is."""
     return _new(_document(instrument.to_dict(), instrument.languages))
+
+
+def draft_from_xlsform(
+    path: str | Path, *, language: str = "fr"
+) -> tuple[Draft, tuple[Problem, ...]]:
+    """A draft of the XLSForm at ``path`` (``.xlsx``, ``.xls``, ``.csv``, ``.md``) and the
+    warnings of the import (what the form has that the toolkit leaves out, named by sheet,
+    row and column).
+
+    Raises
+    ------
+    InstrumentError
+        The form cannot be read as an instrument (every problem named).
+    """
+    from toolkit.interop import read_xlsform
+
+    imported = read_xlsform(path, language=language)
+    return draft_from_instrument(imported.instrument), imported.warnings
 
 
 def _document(data: object, languages: tuple[str, ...], key: str = "") -> object:
