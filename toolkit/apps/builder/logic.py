@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 __all__ = ["LogicPanel"]
 
 
+def _set_options(dropdown: widgets.Dropdown, options: list[tuple[str, str]]) -> None:
+    """New options, the value kept when still offered, else the first one."""
+    kept = dropdown.value
+    dropdown.options = options
+    values = [value for _label, value in options]
+    dropdown.value = kept if kept in values else (values[0] if values else None)
+
+
 class LogicPanel:
     """Builds a rule for ``relevant`` (« afficher si ») or ``constraint`` (« accepter si »)."""
 
@@ -78,6 +86,8 @@ class LogicPanel:
         )
         self.check = widgets.HTML()
         self.join_field = field(tr("builder.app.logic.join"), self.join)
+        self.value_choice_field = field(tr("builder.app.logic.value"), self.value_choice)
+        self.value_text_field = field(tr("builder.app.logic.value"), self.value_text)
         self.box = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{tr(f'builder.app.logic.{key}')}</h3>"),
@@ -87,8 +97,8 @@ class LogicPanel:
                     [
                         field(tr("builder.app.logic.question"), self.subject),
                         field(tr("builder.app.logic.op"), self.op),
-                        field(tr("builder.app.logic.value"), self.value_choice),
-                        field(tr("builder.app.logic.value"), self.value_text),
+                        self.value_choice_field,
+                        self.value_text_field,
                     ]
                 ),
                 widgets.HBox([self.add_button, self.clear_button]),
@@ -136,7 +146,7 @@ class LogicPanel:
                 f"<p class='mt-hint'>{esc(self.app.tr(f'builder.app.logic.{self.key}.none'))}</p>"
             )
         self.join_field.layout.display = None if text and self.rule is not None else "none"
-        self.subject.options = self._subjects(ref, instrument)
+        _set_options(self.subject, self._subjects(ref, instrument))
         self._subject_changed()
         problems = [p for p in draft.problems if p.field in (found.name, ref)]
         self.check.value = "".join(message("error", p.message(lang), block=True) for p in problems)
@@ -187,23 +197,24 @@ class LogicPanel:
                 key = f"builder.op.{op.value}"
             return t(key, lang)
 
-        self.op.options = [(word(op), op.value) for op in ops]
+        _set_options(self.op, [(word(op), op.value) for op in ops])
         instrument = self.app.instrument
         if question is not None and question.type in CHOICE_TYPES and instrument is not None:
             choices = instrument.choices_of(question.name)
-            self.value_choice.options = [
-                (c.label.get(lang) if c.label else c.value, c.value) for c in choices.choices
-            ]
+            _set_options(
+                self.value_choice,
+                [(c.label.get(lang) if c.label else c.value, c.value) for c in choices.choices],
+            )
         else:
-            self.value_choice.options = []
+            _set_options(self.value_choice, [])
         self._op_changed()
 
     def _op_changed(self) -> None:
         question = self._question()
         wants = self.op.value is not None and needs_value(Op(self.op.value))
         choice = question is not None and question.type in CHOICE_TYPES
-        self.value_choice.layout.display = None if wants and choice else "none"
-        self.value_text.layout.display = None if wants and not choice else "none"
+        self.value_choice_field.layout.display = None if wants and choice else "none"
+        self.value_text_field.layout.display = None if wants and not choice else "none"
 
     # ------------------------------------------------------------------ editing
 
