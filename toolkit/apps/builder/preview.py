@@ -28,6 +28,7 @@ class Preview:
         self.renderer: FormRenderer | None = None
         self.tester = widgets.ToggleButton(description=tr("builder.app.tester"), icon="flask")
         self.tester.add_class("mt-tester")
+        self.tester.layout.width = "auto"
         self.tester.observe(lambda _c: self.summarise(), "value")
         self.summary = widgets.HTML()
         self.summary.add_class("mt-tester-summary")

@@ -70,6 +70,7 @@ class QuestionPanel:
             description=tr("builder.app.apply"), icon="check", button_style="primary"
         )
         self.apply_button.add_class("mt-apply")
+        self.apply_button.layout.width = "auto"
         self.apply_button.on_click(lambda _b: app.apply_question())
         self.settings = widgets.VBox(
             [

@@ -60,6 +60,7 @@ class StartScreen:
         self.xlsform_path.add_class("mt-xlsform-path")
         self.begin = widgets.Button(description=tr("builder.app.start.begin"), icon="play")
         self.begin.button_style = "success"
+        self.begin.layout.width = "auto"
         self.begin.on_click(lambda _b: self.start())
         self.start_message = widgets.HTML()
         self.source_field = field(tr("builder.app.start.source"), self.source)
