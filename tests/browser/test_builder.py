@@ -29,10 +29,12 @@ def _select(page, css, label):
     page.locator(f"{css} select").first.select_option(label=label)
 
 
-def _shots(page, artifacts, name):
+def _shots(page, artifacts, name, focus=None):
     for width, height in ((768, 1024), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(300)
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / f"builder-{name}-{width}.png"), full_page=True)
         assert page.evaluate(WIDE), f"horizontal overflow at {width} px on {name}"
     page.set_viewport_size({"width": 768, "height": 1024})
@@ -95,6 +97,7 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     _click(page, ".mt-choice-apply")
     expect(page.locator(".mt-choice select")).to_contain_text("Non")
     _add(page, "Texte long", "Lequel ?", "detail")
+    _shots(page, artifacts, "2-edition", page.locator(".mt-outline"))
     # The skip rule, in words.
     _select(page, ".mt-relevant-question", "Un souci dans l'immeuble ?")
     _select(page, ".mt-relevant-op", "est")
@@ -116,7 +119,7 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     expect(summary).to_contain_text("Lequel ?")
     preview.locator("label", has_text="Oui").first.click()
     expect(summary).to_contain_text("5 questions affichées")
-    _shots(page, artifacts, "2-edition")
+    _shots(page, artifacts, "2-apercu", page.locator(".mt-tester"))
 
     _click(page, ".mt-save")
     expect(page.locator(".mt-save-result")).to_contain_text(
@@ -166,6 +169,6 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     )
     expect(warning).to_contain_text("« Oui »")
     expect(page.locator(".mt-confirm")).to_be_visible()
-    _shots(page, artifacts, "3-avertissement")
+    _shots(page, artifacts, "3-avertissement", warning)
     assert "oui_souvent" not in (surveys / "enquete_voisinage.yaml").read_text(encoding="utf-8")
     context.close()
