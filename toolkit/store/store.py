@@ -23,7 +23,7 @@ from toolkit.instruments import (
 from toolkit.instruments import content_hash as hash_of
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
-from toolkit.store import limits, pii, writes
+from toolkit.store import limits, lineage, pii, writes
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii_tables import PRIVACY_ACTIONS, privacy_log
@@ -570,7 +570,9 @@ class Store:
         """Submitted responses as a typed wide frame, one row per response.
 
         Columns follow the latest version of the instrument (see the column contract in
-        :mod:`toolkit.store.frame`); voided responses and drafts are left out.
+        :mod:`toolkit.store.frame`); answers given with an older version are lined up with
+        it through the renames recorded between versions (:mod:`toolkit.store.lineage`);
+        voided responses and drafts are left out.
 
         Parameters
         ----------
@@ -584,6 +586,7 @@ class Store:
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            rows = lineage.align_rows(conn, instrument, rows, versions)
             secrets = self._frame_pii(conn, instrument_id) if include_pii else None
             return frames.build_frame(
                 instrument, rows, versions, include_pii=include_pii, labels=labels, pii=secrets
@@ -606,9 +609,10 @@ class Store:
             ``S010`` when ``repeat`` is not a repeat group of the instrument.
         """
         with self._read() as conn, frames.gc_paused():
-            instrument, _, _ = self._instrument(conn, instrument_id, None)
+            instrument, _, versions = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
             rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
+            rows = lineage.align_rows(conn, instrument, rows, versions)
             secrets = self._frame_pii(conn, instrument_id) if include_pii else None
             return frames.build_repeat_frame(
                 instrument, repeat, rows, include_pii=include_pii, labels=labels, pii=secrets

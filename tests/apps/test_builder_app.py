@@ -1,0 +1,140 @@
+"""The app « Créer un questionnaire » driven from Python: start, edit, logic in words,
+preview and tester, save, versions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.apps.builder import BuilderApp
+from toolkit.instruments import load
+from toolkit.store import connect
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "surveys"
+    target.mkdir()
+    for path in (REPO / "surveys").glob("*.yaml"):
+        shutil.copyfile(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def app(folder: Path, tmp_path: Path) -> BuilderApp:
+    return BuilderApp(folder=folder, store_url=f"sqlite:///{tmp_path / 'store.sqlite'}")
+
+
+def _blank(app: BuilderApp) -> None:
+    app.start_screen.new_id.value = "voisinage"
+    app.start_screen.new_title.value = "Voisinage"
+    app.start_screen.begin.click()
+
+
+def _choice_question(app: BuilderApp) -> None:
+    app.outline.new_type.value = "single_choice"
+    app.add_question()
+    panel = app.question_panel
+    panel.texts["label"]["fr"].value = "Un souci ?"
+    panel.name.value = "souci"
+    app.apply_question()
+    app.choice_panel.labels["fr"].value = "Oui"
+    app.choice_panel.code.value = "oui"
+    app.apply_choice()
+
+
+def test_builder_app__blank_start__outline_shows_labels_not_codes(app: BuilderApp) -> None:
+    _blank(app)
+    labels = [label for label, _ref in app.outline.select.options]
+    assert labels == [
+        "Nouvelle section — Section (page)",
+        "\u2003› Nouvelle question — Texte court",
+    ]
+    assert "Voisinage" in app.title.value
+
+
+def test_builder_app__bad_identifier__error_said_and_stays_on_start(app: BuilderApp) -> None:
+    app.start_screen.new_id.value = "1 mauvais"
+    app.start_screen.begin.click()
+    assert "nom invalide" in app.start_screen.start_message.value
+    assert app.draft is None
+
+
+def test_builder_app__rule_in_words__expression_and_tester(app: BuilderApp) -> None:
+    _blank(app)
+    _choice_question(app)
+    assert app.status.value.count("Modification appliquée") == 1
+    app.outline.new_type.value = "long_text"
+    app.add_question()
+    panel = app.relevant_panel
+    assert [label for label, _ in panel.subject.options] == ["Nouvelle question", "Un souci ?"]
+    panel.subject.value = "souci"
+    panel.op.value = "eq"
+    assert [label for label, _ in panel.value_choice.options] == ["Oui", "Option 2"]
+    panel.value_choice.value = "oui"
+    panel.add_condition()
+    assert panel.expression.value == "${souci} = 'oui'"
+    assert "Affichée si « Un souci ? » est « Oui »" in panel.words.value
+    app.preview.tester.value = True
+    assert "1 question masquée" in app.preview.summary.value
+    app.preview.renderer.form.set("souci", "oui")
+    app.preview.summarise()
+    assert "3 questions affichées" in app.preview.summary.value
+
+
+def test_builder_app__unknown_reference_typed__problem_shown_and_preview_off(
+    app: BuilderApp,
+) -> None:
+    _blank(app)
+    app.relevant_panel.expression.value = "${personne} = 'x'"
+    app.relevant_panel.expression_button.click()
+    assert "personne" in app.relevant_panel.check.value
+    assert app.save_panel.save_button.disabled
+    assert "Aperçu indisponible" in app.preview.unavailable.value
+
+
+def test_builder_app__saved_then_code_renamed_with_responses__warning_then_new_version(
+    app: BuilderApp, folder: Path, tmp_path: Path
+) -> None:
+    _blank(app)
+    _choice_question(app)
+    app.save_panel.save_button.click()
+    assert "Enregistré : voisinage.yaml (version 1)" in app.save_panel.result.value
+    store = connect(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store.submit("voisinage", {"question_1": "a", "souci": "oui"})
+    app.outline.select.value = "section_1/souci"
+    app.choice_panel.code.value = "oui_souvent"
+    app.apply_choice()
+    app.save_panel.save_button.click()
+    warning = app.save_panel.warning.value
+    assert "Attention : ce changement touche des réponses déjà recueillies" in warning
+    assert "« Oui »" in warning
+    assert app.save_panel.confirm_box.layout.display is None
+    assert load(folder / "voisinage.yaml").choices_of("souci").values() == ("oui", "2")
+    app.save_panel.confirm_button.click()
+    assert "nouvelle version 2" in app.save_panel.result.value
+    assert load(folder / "voisinage.yaml").choices_of("souci").values() == ("oui_souvent", "2")
+    assert list(store.frame("voisinage")["souci"].astype(str)) == ["oui_souvent"]
+
+
+def test_builder_app__copy_of_catalogue__untouched_and_translations_listed(
+    app: BuilderApp, folder: Path
+) -> None:
+    start = app.start_screen
+    start.origin.value = "copy"
+    start.source.value = str(folder / "barometre_ambiance.yaml")
+    start.new_id.value = "baro_copie"
+    start.begin.click()
+    assert app.draft.instrument_id == "baro_copie"
+    assert "Aucune traduction ne manque" in app.save_panel.missing.value
+
+
+def test_builder_app__english__interface_in_english(app: BuilderApp) -> None:
+    _blank(app)
+    app.lang_switch.value = "en"
+    assert app.outline.add_button.description == "Add a question"
+    assert app.save_panel.save_button.description == "Save the questionnaire"

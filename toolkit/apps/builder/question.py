@@ -1,0 +1,222 @@
+"""The selected question's settings: texts in French and English side by side, identifier,
+type, required, personal data, default, constraint message, role in the analysis, and its
+choices (« ne sait pas / refus » marked as non-substantive)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from toolkit.apps.collect.start import field
+from toolkit.builder import BUILDER_TYPES, ChoiceRow
+from toolkit.i18n import t
+
+if TYPE_CHECKING:
+    from toolkit.apps.builder.app import BuilderApp
+
+__all__ = ["ChoicePanel", "QuestionPanel"]
+
+_TEXT_KEYS = ("label", "hint", "constraint_message")
+
+
+def _pair(app: BuilderApp, key: str) -> tuple[dict[str, widgets.Text], widgets.VBox]:
+    """One text box per language, side by side, under the setting's name."""
+    boxes = {}
+    cells = []
+    for lang in app.draft.languages:
+        box = widgets.Text(placeholder=t(f"builder.app.lang.{lang}", app.lang))
+        box.add_class(f"mt-{key.replace('_', '-')}-{lang}")
+        boxes[lang] = box
+        cells.append(field(t(f"builder.app.lang.{lang}", app.lang), box))
+    row = widgets.HBox(cells)
+    row.add_class("mt-side-by-side")
+    return boxes, widgets.VBox([widgets.HTML(f"<b>{app.tr(f'builder.app.field.{key}')}</b>"), row])
+
+
+class QuestionPanel:
+    """Settings of the selected question, applied together by *Appliquer*."""
+
+    def __init__(self, app: BuilderApp) -> None:
+        self.app = app
+        tr = app.tr
+        self.texts: dict[str, dict[str, widgets.Text]] = {}
+        rows = []
+        for key in _TEXT_KEYS:
+            self.texts[key], row = _pair(app, key)
+            rows.append(row)
+        self.constraint_row = rows[-1]
+        self.name = widgets.Text()
+        self.name.add_class("mt-name")
+        self.type = widgets.Dropdown(
+            options=[(t(f"builder.type.{k}", app.lang), k) for k in BUILDER_TYPES]
+        )
+        self.type.add_class("mt-type")
+        self.required = widgets.Checkbox(description=tr("builder.app.field.required"), indent=False)
+        self.required.add_class("mt-required")
+        self.pii = widgets.Checkbox(description=tr("builder.app.field.pii"), indent=False)
+        self.pii.add_class("mt-pii")
+        self.default = widgets.Text()
+        self.default.add_class("mt-default")
+        self.role = widgets.Dropdown(
+            options=[
+                (tr("builder.app.role.none"), ""),
+                (tr("builder.app.role.sector"), "sector"),
+                (tr("builder.app.role.wave"), "wave"),
+            ]
+        )
+        self.role.add_class("mt-role")
+        self.apply_button = widgets.Button(
+            description=tr("builder.app.apply"), icon="check", button_style="primary"
+        )
+        self.apply_button.add_class("mt-apply")
+        self.apply_button.layout.width = "auto"
+        self.apply_button.on_click(lambda _b: app.apply_question())
+        self.settings = widgets.VBox(
+            [
+                self.type_field(),
+                self.required,
+                self.pii,
+                field(tr("builder.app.field.default"), self.default),
+                field(tr("builder.app.field.role"), self.role),
+                field(tr("builder.app.field.name"), self.name),
+            ]
+        )
+        self.box = widgets.VBox([rows[0], rows[1], self.settings, rows[2], self.apply_button])
+        self.box.add_class("mt-question-panel")
+
+    def type_field(self) -> widgets.VBox:
+        return field(self.app.tr("builder.app.field.type"), self.type)
+
+    def show(self, ref: str) -> None:
+        """Fill the fields with question ``ref``'s settings."""
+        draft = self.app.draft
+        found = draft.find(ref)
+        is_section = len(found.path) == 1 and draft.layout == "sections"
+        for key, boxes in self.texts.items():
+            values = draft.texts(ref, key)
+            for lang, box in boxes.items():
+                box.value = values.get(lang, "")
+        self.name.value = found.name
+        self.type.value = found.type if found.type in BUILDER_TYPES else None
+        self.settings.children[0].layout.display = "none" if is_section else None
+        for widget in (self.required, self.pii):
+            widget.layout.display = "none" if is_section else None
+        self.required.value = draft.get(ref, "required") is True
+        self.pii.value = draft.get(ref, "pii") is True
+        default = draft.get(ref, "default")
+        self.default.value = "" if default is None else str(default)
+        roles = [r for r in ("sector", "wave") if found.name in draft.role(r)]
+        self.role.value = roles[0] if roles else ""
+
+    def changes(self, ref: str) -> list[tuple]:
+        """The edits the fields ask for on ``ref`` (each as a method name and arguments)."""
+        draft = self.app.draft
+        found = draft.find(ref)
+        edits: list[tuple] = []
+        for key, boxes in self.texts.items():
+            values = draft.texts(ref, key)
+            for lang, box in boxes.items():
+                if box.value.strip() != values.get(lang, ""):
+                    edits.append(("set_text", ref, key, box.value.strip(), lang))
+        if not (len(found.path) == 1 and draft.layout == "sections"):
+            if self.type.value and self.type.value != found.type:
+                edits.append(("set_type", ref, self.type.value))
+            if self.required.value != (draft.get(ref, "required") is True):
+                edits.append(("set_required", ref, self.required.value))
+            if self.pii.value != (draft.get(ref, "pii") is True):
+                edits.append(("set_flag", ref, "pii", self.pii.value))
+        default = draft.get(ref, "default")
+        if self.default.value.strip() != ("" if default is None else str(default)):
+            edits.append(("set_default", ref, self.default.value.strip() or None))
+        for role in ("sector", "wave"):
+            plays = found.name in draft.role(role)
+            if plays and self.role.value != role:
+                edits.append(("set_role", role, None))
+            elif not plays and self.role.value == role:
+                edits.append(("set_role", role, found.name))
+        if self.name.value.strip() != found.name:
+            edits.append(("rename", ref, self.name.value.strip()))
+        return edits
+
+
+class ChoicePanel:
+    """The choices of the selected question: one at a time, by its label."""
+
+    def __init__(self, app: BuilderApp) -> None:
+        self.app = app
+        tr = app.tr
+        self.choice = widgets.Dropdown()
+        self.choice.add_class("mt-choice")
+        self.choice.observe(lambda _c: self.show_choice(), "value")
+        self.code = widgets.Text()
+        self.code.add_class("mt-choice-code")
+        self.labels: dict[str, widgets.Text] = {}
+        cells = []
+        for lang in app.draft.languages:
+            box = widgets.Text()
+            box.add_class(f"mt-choice-label-{lang}")
+            self.labels[lang] = box
+            cells.append(field(t(f"builder.app.lang.{lang}", app.lang), box))
+        self.missing = widgets.Checkbox(description=tr("builder.app.choice.missing"), indent=False)
+        self.missing.add_class("mt-choice-missing")
+        self.apply_button = widgets.Button(description=tr("builder.app.choice.apply"), icon="check")
+        self.apply_button.add_class("mt-choice-apply")
+        self.apply_button.on_click(lambda _b: app.apply_choice())
+        self.add_button = widgets.Button(description=tr("builder.app.choice.add"), icon="plus")
+        self.add_button.add_class("mt-choice-add")
+        self.add_button.on_click(lambda _b: app.add_choice())
+        self.delete_button = widgets.Button(
+            description=tr("builder.app.choice.delete"), icon="trash"
+        )
+        self.delete_button.on_click(lambda _b: app.delete_choice())
+        self.shared = widgets.HTML()
+        for button in (self.apply_button, self.add_button, self.delete_button):
+            button.layout.width = "auto"
+        side = widgets.HBox(cells)
+        side.add_class("mt-side-by-side")
+        self.box = widgets.VBox(
+            [
+                widgets.HTML(f"<h3>{tr('builder.app.choices')}</h3>"),
+                self.shared,
+                field(tr("builder.app.choice.which"), self.choice),
+                side,
+                self.missing,
+                field(tr("builder.app.choice.code"), self.code),
+                widgets.HBox([self.apply_button, self.add_button, self.delete_button]),
+            ]
+        )
+        self.box.add_class("mt-choices")
+        self.rows: tuple[ChoiceRow, ...] = ()
+
+    def show(self, ref: str) -> None:
+        """Show the choices of ``ref`` (hidden for a question without choices)."""
+        info = self.app.draft.list_of(ref)
+        if info is None:
+            self.box.layout.display = "none"
+            self.rows = ()
+            return
+        self.box.layout.display = None
+        self.rows = info.rows
+        lang = self.app.lang
+        kept = self.choice.value
+        self.choice.options = [
+            (row.labels.get(lang) or next(iter(row.labels.values()), row.code), row.code)
+            for row in info.rows
+        ]
+        codes = info.codes()
+        self.choice.value = kept if kept in codes else (codes[0] if codes else None)
+        others = [u for u in info.users if u != ref]
+        self.shared.value = (
+            f"<p class='mt-hint'>{self.app.tr('builder.app.choice.shared', n=len(others))}</p>"
+            if not info.inline and others
+            else ""
+        )
+        self.show_choice()
+
+    def show_choice(self) -> None:
+        row = next((r for r in self.rows if r.code == self.choice.value), None)
+        self.code.value = row.code if row else ""
+        for lang, box in self.labels.items():
+            box.value = row.labels.get(lang, "") if row else ""
+        self.missing.value = bool(row and row.missing)
