@@ -6,7 +6,7 @@ choice code (``kind = 'code'``: for ``question`` as named in the newer version, 
 or a code given to something else) and are left out of the newer version's frame.
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
