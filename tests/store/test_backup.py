@@ -127,7 +127,7 @@ def test_restore__target_holds_data__b005_unless_replace(
     target.close()
     with pytest.raises(StoreError) as caught:
         restore(tmp_path / "a.bak", other_url)
-    assert caught.value.codes == ["B005"]
+    assert caught.value.codes == ["V005"]
     restore(tmp_path / "a.bak", other_url, replace=True)
     restored = connect(other_url)
     _assert_same(_everything(source), _everything(restored))
@@ -140,7 +140,7 @@ def test_restore__not_a_backup__b004(tmp_path):
     junk.write_text("pas une sauvegarde")
     with pytest.raises(StoreError) as caught:
         restore(junk, f"sqlite:///{tmp_path / 'x.sqlite'}")
-    assert caught.value.codes == ["B004"]
+    assert caught.value.codes == ["V004"]
 
 
 def test_restore__sqlite_backup_into_postgres__b003(tmp_path):
@@ -149,13 +149,13 @@ def test_restore__sqlite_backup_into_postgres__b003(tmp_path):
     backup(tmp_path / "a.bak", url)
     with pytest.raises(StoreError) as caught:
         restore(tmp_path / "a.bak", "postgresql://nobody@127.0.0.1:1/none")
-    assert caught.value.codes == ["B003"]
+    assert caught.value.codes == ["V003"]
 
 
 def test_backup__in_memory_database__b006(tmp_path):
     with pytest.raises(StoreError) as caught:
         backup(tmp_path / "m.bak", "sqlite://")
-    assert caught.value.codes == ["B006"]
+    assert caught.value.codes == ["V006"]
 
 
 def test_find_pg_tool__debian_layout__found():
@@ -174,4 +174,4 @@ def test_cli_backup_restore__round_trip(tmp_path, mini, answers, capsys):
     assert main(["restore", str(tmp_path / "a.bak"), "--db", other]) == 0
     assert "1 réponse envoyée" in capsys.readouterr().out
     assert main(["restore", str(tmp_path / "a.bak"), "--db", other]) == 1
-    assert "B005" in capsys.readouterr().err
+    assert "V005" in capsys.readouterr().err

@@ -45,7 +45,7 @@ class BackupReport:
 def _sqlite_path(url: URL) -> Path:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
-        raise StoreError(problems=[Problem("B006", {"url": str(url)})])
+        raise StoreError(problems=[Problem("V006", {"url": str(url)})])
     return Path(database)
 
 
@@ -62,7 +62,7 @@ def find_pg_tool(name: str) -> str:
     Raises
     ------
     StoreError
-        ``B001`` when it is nowhere (install Debian's ``postgresql-client``).
+        ``V001`` when it is nowhere (install Debian's ``postgresql-client``).
     """
     candidates = sorted(Path("/").glob(_PG_BIN_GLOB.lstrip("/")), key=_version, reverse=True)
     for folder in candidates:
@@ -71,7 +71,7 @@ def find_pg_tool(name: str) -> str:
             return str(tool)
     found = shutil.which(name)
     if found is None:
-        raise StoreError(problems=[Problem("B001", {"tool": name})])
+        raise StoreError(problems=[Problem("V001", {"tool": name})])
     return found
 
 
@@ -95,7 +95,7 @@ def _run(command: list[str], env: dict[str, str], tool: str) -> None:
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         detail = lines[0] if lines else f"exit {done.returncode}"
-        raise StoreError(problems=[Problem("B002", {"tool": tool, "detail": detail})])
+        raise StoreError(problems=[Problem("V002", {"tool": tool, "detail": detail})])
 
 
 def backup(path: str | os.PathLike[str], url: str | URL | None = None) -> BackupReport:
@@ -107,7 +107,7 @@ def backup(path: str | os.PathLike[str], url: str | URL | None = None) -> Backup
     Raises
     ------
     StoreError
-        ``B006`` an in-memory SQLite database; ``B001``/``B002`` a PostgreSQL tool missing or
+        ``V006`` an in-memory SQLite database; ``V001``/``V002`` a PostgreSQL tool missing or
         failing; ``S006`` the database cannot be reached.
     """
     resolved = resolve_url(url)
@@ -130,7 +130,7 @@ def backup(path: str | os.PathLike[str], url: str | URL | None = None) -> Backup
 
 def _sqlite_backup(source: Path, partial: Path) -> None:
     if not source.exists():
-        raise StoreError(problems=[Problem("B007", {"path": str(source)})])
+        raise StoreError(problems=[Problem("V007", {"path": str(source)})])
     try:
         with (
             closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
@@ -150,12 +150,12 @@ def _kind(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(16)
     except FileNotFoundError:
-        raise StoreError(problems=[Problem("B007", {"path": str(path)})]) from None
+        raise StoreError(problems=[Problem("V007", {"path": str(path)})]) from None
     if head == _SQLITE_MAGIC:
         return "sqlite"
     if head.startswith(_PG_MAGIC):
         return "postgresql"
-    raise StoreError(problems=[Problem("B004", {"path": str(path)})])
+    raise StoreError(problems=[Problem("V004", {"path": str(path)})])
 
 
 def restore(
@@ -170,8 +170,8 @@ def restore(
     Raises
     ------
     StoreError
-        ``B004`` not a backup file, ``B003`` a backup of the other engine, ``B005`` the
-        target holds data and ``replace`` is not set, ``B002`` ``pg_restore`` failed.
+        ``V004`` not a backup file, ``V003`` a backup of the other engine, ``V005`` the
+        target holds data and ``replace`` is not set, ``V002`` ``pg_restore`` failed.
     """
     source = Path(path)
     resolved = resolve_url(url)
@@ -179,13 +179,13 @@ def restore(
     engine = resolved.get_backend_name()
     if kind != engine:
         raise StoreError(
-            problems=[Problem("B003", {"path": str(source), "kind": kind, "engine": engine})]
+            problems=[Problem("V003", {"path": str(source), "kind": kind, "engine": engine})]
         )
     if engine == "sqlite":
         _sqlite_restore(source, _sqlite_path(resolved), replace)
     else:
         if not replace and _pg_has_tables(resolved):
-            raise StoreError(problems=[Problem("B005", {"url": _safe(resolved)})])
+            raise StoreError(problems=[Problem("V005", {"url": _safe(resolved)})])
         args, env = _pg_args(resolved)
         tool = find_pg_tool("pg_restore")
         options = ["--no-owner", "--single-transaction", "--exit-on-error"]
@@ -203,17 +203,17 @@ def _sqlite_restore(source: Path, target: Path, replace: bool) -> None:
             closing(sqlite3.connect(target)) as dst,
         ):
             if src.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise StoreError(problems=[Problem("B004", {"path": str(source)})])
+                raise StoreError(problems=[Problem("V004", {"path": str(source)})])
             dst.execute("PRAGMA busy_timeout=10000")
             tables = dst.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables and not replace:
-                raise StoreError(problems=[Problem("B005", {"url": str(target)})])
+                raise StoreError(problems=[Problem("V005", {"url": str(target)})])
             # The backup API writes every page under one lock: readers see the old
             # database or the restored one, never a mixture.
             src.backup(dst, pages=-1)
     except sqlite3.DatabaseError as error:
         raise StoreError(
-            problems=[Problem("B004", {"path": str(source), "detail": str(error)})]
+            problems=[Problem("V004", {"path": str(source), "detail": str(error)})]
         ) from None
 
 
