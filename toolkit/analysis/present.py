@@ -537,6 +537,13 @@ def table_html(
     """A presented frame as an HTML table: escaped text, no index, header row.
 
     ``numeric_from``: columns from this position on are right-aligned (figures).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table_html(pd.DataFrame({"Réponse": ["<b>Oui</b>"], "Part": ["42 %"]}))
+    >>> "&lt;b&gt;Oui&lt;/b&gt;" in html and '<th scope="col">Part</th>' in html
+    True
     """
     start = len(frame.columns) if numeric_from is None else numeric_from
     head = "".join(
@@ -575,5 +582,13 @@ class Shown:
 
 
 def show(frame: pd.DataFrame, caption: str | None = None) -> Shown:
-    """Wrap a presented frame so that Jupyter shows it without index, as in the app."""
+    """Wrap a presented frame so that Jupyter shows it without index, as in the app.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shown = show(pd.DataFrame({"Part": ["42 %"]}), caption="Quartier agréable")
+    >>> "<caption>Quartier agréable</caption>" in shown._repr_html_()
+    True
+    """
     return Shown(frame, caption)

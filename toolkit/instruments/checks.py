@@ -71,7 +71,22 @@ def check_instrument(instrument: Instrument) -> list[Problem]:
 
 def instrument_warnings(instrument: Instrument) -> list[Problem]:
     """What is suspicious but not wrong: ``I032``, a comparison with a value outside the list
-    (the condition is never true, as in KoboToolbox and ODK)."""
+    (the condition is never true, as in KoboToolbox and ODK).
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> text = chr(10).join([
+    ...     "id: mini", "version: '1'", "title: Mini",
+    ...     "choice_lists: {on: [{value: oui, label: Oui}, {value: non, label: Non}]}",
+    ...     "sections:", "- name: s", "  label: S", "  questions:",
+    ...     "  - {name: bruit, type: single_choice, choices: on, label: Bruit ?}",
+    ...     "  - name: detail", "    type: text", "    label: Lequel ?",
+    ...     "    relevant: ${bruit} = 'peut'",
+    ... ])
+    >>> [p.code for p in instrument_warnings(loads(text))]
+    ['I032']
+    """
     checker = _Checker(instrument)
     checker.run()
     return checker.warnings

@@ -152,7 +152,14 @@ def references(node: Node) -> list[str]:
 
 
 def last_saved_references(node: Node) -> list[str]:
-    """Names referenced with ``${last-saved#name}``, in order, without repeats."""
+    """Names referenced with ``${last-saved#name}``, in order, without repeats.
+
+    Examples
+    --------
+    >>> from toolkit.instruments.expr import parse
+    >>> last_saved_references(parse("${last-saved#secteur} = ${secteur} or ${last-saved#secteur} = 'x'"))
+    ['secteur']
+    """
     seen: dict[str, None] = {}
     for sub in walk(node):
         if isinstance(sub, LastSaved):
