@@ -76,8 +76,12 @@ def test_set_expression__unknown_reference__draft_lists_the_loader_problem(visit
 
 
 def test_set_expression__value_not_in_list__same_check_as_the_loader(visite) -> None:
+    from toolkit.instruments import instrument_warnings
+
     visite.set_expression("remarque", "relevant", "${quartier} = 'est'")
-    assert [p.code for p in visite.problems] == ["I016"]
+    # As the loader since issue 15: a value outside the list is a warning (I032), not an error.
+    assert list(visite.problems) == []
+    assert [p.code for p in instrument_warnings(visite.instrument())] == ["I032"]
 
 
 def test_set_expression__circular_calculation__i015(visite) -> None:

@@ -38,6 +38,9 @@ def problems_of(path: Path) -> list[Problem]:
 
     if is_codebook_file(path):
         return validate_codebook(path)
+    if path.parent.name == "listes" and path.parent.parent.name == "surveys":
+        # The builder's reference lists (code, French, English): not an instrument.
+        return []
     if _is_training_module(path):
         from toolkit.training import validate as validate_module
 

@@ -51,6 +51,8 @@ PAGE_ACTIONS: dict[str, str | None] = {
     "analyse_barometre.ipynb": "analyse",
     "analyse_qualitative.ipynb": "analyse",
     "codage.ipynb": "code",
+    "resultats.ipynb": "analyse",
+    "createur.ipynb": "analyse",
     "formation_animateur.ipynb": "train",
 }
 _DEFAULT_PAGE_ACTION = "analyse"
