@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOK_OUTPUT_TIMEOUT = 60
+NOTEBOOK_OUTPUT_TIMEOUT = 300
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give each notebook cell a minute, not five seconds, to deliver its output."""
+    """Give each notebook cell five minutes, not five seconds, to deliver its output."""
     for item in items:
         if hasattr(item, "output_timeout"):
             item.output_timeout = NOTEBOOK_OUTPUT_TIMEOUT

@@ -19,12 +19,22 @@ class _Flaky:
         return Account(name, name, ("collector",), True, 1)
 
 
+def _run(coroutine):
+    """Run ``coroutine`` on a loop of its own: a browser test in the same worker may have left
+    Playwright's loop set as the current one, where ``asyncio.run`` refuses to start."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
 def test_lookup__database_away__last_known_account_kept_unknown_refused(monkeypatch):
     provider = TeamIdentityProvider()
     flaky = _Flaky()
     monkeypatch.setattr(provider, "accounts", lambda: flaky)
     monkeypatch.setattr("toolkit.apps.team.identity.RECHECK_SECONDS", 0.0)
-    assert asyncio.run(provider.lookup("awa")).name == "awa"
+    assert _run(provider.lookup("awa")).name == "awa"
     flaky.away = True
-    assert asyncio.run(provider.lookup("awa")).name == "awa"
-    assert asyncio.run(provider.lookup("bruno")) is None
+    assert _run(provider.lookup("awa")).name == "awa"
+    assert _run(provider.lookup("bruno")) is None
