@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from toolkit.builder.expressions import TEXT_KEYS
+from toolkit.builder.nodes import QUESTION_ORDER
 from toolkit.builder.tree import canonical, get, walk
 
 __all__ = [
@@ -37,31 +38,8 @@ EDITABLE_TOP_KEYS = frozenset(
     }
 )
 EDITABLE_ANALYSIS_KEYS = frozenset({"sector", "wave", "weighting"})
-EDITABLE_QUESTION_KEYS = frozenset(
-    {
-        "name",
-        "type",
-        "label",
-        "hint",
-        "choices",
-        "choice_filter",
-        "required",
-        "required_message",
-        "relevant",
-        "constraint",
-        "constraint_message",
-        "calculation",
-        "default",
-        "read_only",
-        "pii",
-        "minimum",
-        "maximum",
-        "appearance",
-        "repeat_count",
-        "questions",
-        "items",
-    }
-)
+#: The builder has a control for every key it knows where to place.
+EDITABLE_QUESTION_KEYS = frozenset(QUESTION_ORDER)
 EDITABLE_MATRIX_ROW_KEYS = frozenset(
     {"name", "label", "hint", "required", "required_message", "relevant", "pii"}
 )
