@@ -177,3 +177,31 @@ def test_followup_app__import__leaves_scipy_and_matplotlib_unloaded():
         timeout=120,
     )
     assert done.stdout.split() == []
+
+
+def test_app__long_list__first_page_then_more_on_demand(
+    sqlite_store, instruments, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("toolkit.apps.followup.app.PAGE_SIZE", 3)
+    p = Parents(sqlite_store, instruments)
+    for day in range(1, 8):  # seven interventions, all overdue by 3 April
+        p.intervention(f"2026-02-{day:02d}", collector="Amina B.")
+    app = FollowupApp(
+        Register(sqlite_store),
+        collector="Amina B.",
+        today=TODAY,
+        pending=PendingSteps(tmp_path / "p.jsonl"),
+    )
+    box = next(w for w in app.body.children if "mt-list-overdue" in w._dom_classes)
+    more = next(w for w in app.body.children if "mt-more-overdue" in w._dom_classes)
+    assert len(box.children) == 3
+    assert more.description == "Afficher 3 suivis de plus (4 restants)"
+    more.click()
+    assert len(box.children) == 6
+    assert more.description == "Afficher 1 suivi de plus (1 restant)"
+    more.click()
+    assert len(box.children) == 7
+    assert more.layout.display == "none"
+    # The oldest due date comes first, and every card shown can be acted on.
+    dues = [c.row["due_date"] for c in _cards(app, "overdue")]
+    assert dues == sorted(dues) and len(dues) == 7

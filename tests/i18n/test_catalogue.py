@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
 
 from toolkit.i18n import catalogue, expand_choices, plural_category, t
+
+# The module, not the function of the same name that ``toolkit.i18n`` exports.
+catalogue_module = importlib.import_module("toolkit.i18n.catalogue")
 
 _NAME = re.compile(r"\{([A-Za-z_]\w*)(?:\s*,\s*(?:plural|select)\s*,|\})")
 
@@ -94,3 +98,17 @@ def test_t__plural_message__renders_french_and_english():
     assert t("workshop.trainer.answers", "fr", n=1) == "1 participant a répondu"
     assert t("workshop.trainer.answers", "fr", n=3) == "3 participants ont répondu"
     assert t("workshop.trainer.answers", "en", n=0) == "Nobody has answered yet"
+
+
+def test_catalogue__unquoted_yes_no__refused_with_file_and_key(tmp_path, monkeypatch):
+    # PyYAML reads YAML 1.1, where an unquoted No is the boolean False, not the word.
+    (tmp_path / "demo.yaml").write_text(
+        'demo.ok: {fr: "Oui", en: "Yes"}\ndemo.bad: {fr: "Non", en: No}\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(catalogue_module, "_MESSAGES_DIR", tmp_path)
+    catalogue_module.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"demo\.yaml: message 'demo\.bad' in 'en' is False"):
+            catalogue_module.catalogue()
+    finally:
+        catalogue_module.catalogue.cache_clear()

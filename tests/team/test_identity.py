@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 from toolkit.apps.team.identity import TeamIdentityProvider
 from toolkit.errors import Problem, StoreUnavailableError
@@ -20,13 +21,10 @@ class _Flaky:
 
 
 def _run(coroutine):
-    """Run ``coroutine`` on a loop of its own: a browser test in the same worker may have left
-    Playwright's loop set as the current one, where ``asyncio.run`` refuses to start."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coroutine)
-    finally:
-        loop.close()
+    """Run ``coroutine`` on a loop of its own in a thread of its own: a browser test in the
+    same worker leaves Playwright's loop running in this thread, where no other loop starts."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
 
 
 def test_lookup__database_away__last_known_account_kept_unknown_refused(monkeypatch):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
+import yaml
 from babel import Locale
 from babel.numbers import format_decimal
-from ruamel.yaml import YAML
 
 DEFAULT_LANGUAGE = "fr"
 LANGUAGES = ("fr", "en")
@@ -57,18 +57,38 @@ def use_language(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
+#: libyaml's C parser when PyYAML was built with it: the catalogue is read by every kernel
+#: that opens an app, and ruamel's pure-Python parser took over a second for its 1,800 keys.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
-    """Load every ``messages/*.yaml`` file once; a key defined twice is an error."""
-    yaml = YAML(typ="safe")
+    """Load every ``messages/*.yaml`` file once; a key defined twice is an error.
+
+    Every text must be a YAML string: PyYAML reads YAML 1.1, where an unquoted ``No`` or
+    ``on`` is a boolean, so a text that is not a string is refused with its file and key.
+    """
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(_MESSAGES_DIR.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_LOADER) or {}  # noqa: S506 (a SafeLoader, C or Python)
         for key, texts in data.items():
             if key in merged:
                 raise ValueError(f"{path.name}: message key {key!r} is defined twice")
-            merged[str(key)] = {str(k): str(v) for k, v in texts.items()}
+            merged[str(key)] = _texts(path.name, str(key), texts)
     return merged
+
+
+def _texts(file: str, key: str, texts: object) -> dict[str, str]:
+    if not isinstance(texts, dict):
+        raise ValueError(f"{file}: message key {key!r} must map languages to texts")
+    for lang, text in texts.items():
+        if not isinstance(text, str):
+            raise ValueError(
+                f"{file}: message {key!r} in {lang!r} is {text!r}, not a text; put it in quotes"
+            )
+    return {str(k): v for k, v in texts.items()}
 
 
 class _Lenient(dict):

@@ -41,6 +41,10 @@ def _error_text(error: ToolkitError, lang: str) -> str:
     return " ".join(p.message(lang) for p in error.problems) or str(error)
 
 
+#: Cards shown at once in each section of a list; « Afficher … de plus » adds as many again.
+PAGE_SIZE = 20
+
+
 class FollowupApp:
     """The « Suivi » app.
 
@@ -285,7 +289,6 @@ class FollowupApp:
         rows = agenda(
             self.shown_items(), self.describer, today=self.today(), buckets=buckets, lang=self.lang
         )
-        by_id = {i.item_id: i for i in self.items}
         children: list[widgets.Widget] = []
         if self.unsettled:
             children.append(self._unsettled_box())
@@ -302,20 +305,40 @@ class FollowupApp:
                 continue
             box = widgets.VBox()
             box.add_class(f"mt-list-{bucket}")
-            cards = []
-            for row in part.to_dict("records"):
-                card = ItemCard(
-                    row,
-                    self.record,
-                    lang=self.lang,
-                    today=self.today(),
-                    defaults=self._defaults(by_id[row["item_id"]]),
-                )
-                self.cards[row["item_id"]] = card
-                cards.append(card.root)
-            box.children = cards
-            children.append(box)
+            more = widgets.Button(layout=widgets.Layout(width="auto"))
+            more.add_class(f"mt-more-{bucket}")
+            records = part.to_dict("records")
+            more.on_click(lambda _b, r=records, x=box, m=more: self._show_more(r, x, m))
+            self._show_more(records, box, more)
+            children += [box, more]
         self.body.children = children
+
+    def _show_more(self, records: list[dict], box: widgets.VBox, more: widgets.Button) -> None:
+        """Add the next :data:`PAGE_SIZE` cards of ``records`` to ``box``.
+
+        A team's list can hold hundreds of items; each card is a dozen widgets, and building
+        them all at once took minutes on a phone (845 cards, 25,000 widgets). The page shows
+        the most urgent first and the rest on demand.
+        """
+        by_id = {i.item_id: i for i in self.items}
+        start = len(box.children)
+        cards = []
+        for row in records[start : start + PAGE_SIZE]:
+            card = ItemCard(
+                row,
+                self.record,
+                lang=self.lang,
+                today=self.today(),
+                defaults=self._defaults(by_id[row["item_id"]]),
+            )
+            self.cards[row["item_id"]] = card
+            cards.append(card.root)
+        box.children = (*box.children, *cards)
+        left = len(records) - len(box.children)
+        more.description = self.tr(
+            "followup.app.show_more", count=min(left, PAGE_SIZE), left=left
+        )
+        more.layout.display = None if left > 0 else "none"
 
     def _defaults(self, item: object) -> dict[str, str]:
         if getattr(item, "kind", None) != "referral":
