@@ -9,6 +9,7 @@ headings kept with what follows). Every text is escaped.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from html import escape
 
 from toolkit.report.blocks import (
@@ -37,7 +38,7 @@ header.cover p { margin: .2rem 0; color: var(--muted); }
 nav.toc { border: 1px solid var(--line); padding: .6rem 1.2rem; margin: 1rem 0 2rem; }
 nav.toc h2 { font-size: 1.1rem; margin: .3rem 0; }
 nav.toc ol { margin: .2rem 0; padding-left: 1.2rem; }
-nav.toc li.l2 { margin-left: 1.2rem; list-style: circle; }
+nav.toc ul { margin: .1rem 0; padding-left: 1.2rem; list-style: circle; }
 nav.toc a { color: var(--ink); text-decoration: none; }
 h1 { font-size: 1.5rem; color: var(--accent); border-bottom: 1px solid var(--line);
   padding-bottom: .2rem; margin-top: 2rem; }
@@ -149,10 +150,7 @@ def render_html(document: Document) -> str:
         elif isinstance(block, Limits):
             parts.append(f"<p>{escape(block.intro)}</p>")
             parts.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>")
-    toc = "".join(
-        f'<li class="l{min(h.level, 2)}"><a href="#s{i}">{escape(h.text)}</a></li>'
-        for i, h in document.headings()
-    )
+    toc = _toc(document.headings())
     date = long_date(document.created, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
@@ -164,3 +162,29 @@ def render_html(document: Document) -> str:
         f'<nav class="toc"><h2>{escape(document.word("contents"))}</h2><ol>{toc}</ol></nav>'
         f"<main>{''.join(parts)}</main></body></html>\n"
     )
+
+
+def _toc(headings: Iterable[tuple[int, Heading]]) -> str:
+    """The table of contents: sections numbered 1, 2, 3…, their sub-headings nested unnumbered.
+
+    A flat list numbered its sub-headings too, so the sections read 1, 2, 3, 5, 8…
+    """
+    items: list[str] = []
+    subs: list[str] = []
+
+    def close() -> None:
+        if subs and items:
+            items[-1] = items[-1][: -len("</li>")] + "<ul>" + "".join(subs) + "</ul></li>"
+        elif subs:
+            items.extend(subs)
+        subs.clear()
+
+    for i, heading in headings:
+        link = f'<li><a href="#s{i}">{escape(heading.text)}</a></li>'
+        if heading.level <= 1:
+            close()
+            items.append(link)
+        else:
+            subs.append(link)
+    close()
+    return "".join(items)
