@@ -204,4 +204,5 @@ def test_app__long_list__first_page_then_more_on_demand(
     assert more.layout.display == "none"
     # The oldest due date comes first, and every card shown can be acted on.
     dues = [c.row["due_date"] for c in _cards(app, "overdue")]
-    assert dues == sorted(dues) and len(dues) == 7
+    assert dues == sorted(dues)
+    assert len(dues) == 7

@@ -335,9 +335,7 @@ class FollowupApp:
             cards.append(card.root)
         box.children = (*box.children, *cards)
         left = len(records) - len(box.children)
-        more.description = self.tr(
-            "followup.app.show_more", count=min(left, PAGE_SIZE), left=left
-        )
+        more.description = self.tr("followup.app.show_more", count=min(left, PAGE_SIZE), left=left)
         more.layout.display = None if left > 0 else "none"
 
     def _defaults(self, item: object) -> dict[str, str]:
