@@ -484,9 +484,7 @@ class Store:
         """
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
-            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument, rows, versions)
-            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
+            rows, secrets = self._submitted(conn, instrument, versions, wave, include_pii)
             return frames.build_frame(
                 instrument, rows, versions, include_pii=include_pii, labels=labels, pii=secrets
             )
@@ -510,9 +508,7 @@ class Store:
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
-            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument, rows, versions)
-            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
+            rows, secrets = self._submitted(conn, instrument, versions, wave, include_pii)
             return frames.build_repeat_frame(
                 instrument, repeat, rows, include_pii=include_pii, labels=labels, pii=secrets
             )
@@ -646,6 +642,19 @@ class Store:
             else r
             for r in found
         ]
+
+    def _submitted(
+        self,
+        conn: Connection,
+        instrument: Instrument,
+        versions: dict[str, str],
+        wave: str | Sequence[str] | None,
+        include_pii: bool,
+    ) -> tuple[list[tuple], dict[str, dict] | None]:
+        """Submitted rows of ``instrument`` lined up with it, and their ``pii`` answers if asked."""
+        query = frames.submitted_query(conn.dialect, instrument.id, wave)
+        rows = lineage.align_rows(conn, instrument, frames.fetch_all(conn, query), versions)
+        return rows, self._frame_pii(conn, instrument.id) if include_pii else None
 
     def _frame_pii(self, conn: Connection, instrument_id: str) -> dict[str, dict]:
         ids = select(resp.c.response_id).where(
