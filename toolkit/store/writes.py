@@ -62,8 +62,9 @@ def run(engine: Engine, work: Callable[[Connection], T]) -> T:
     """``work(conn)`` in one write transaction, committed before its result is returned.
 
     Run once more after a unique-key race: two writers inserted the same key at once
-    (PostgreSQL, read committed), and the second attempt sees the first one's row, which
-    every ``write_*`` function treats as already done.
+    (PostgreSQL, read committed); the second attempt finds the first one's row and goes the
+    way an existing row goes (the same response again changes nothing, a draft is replaced,
+    a version already registered is kept).
     """
     try:
         with write_connection(engine) as conn:
