@@ -10,6 +10,28 @@ from toolkit.followup import FollowupError
 from toolkit.followup.labels import SYSTEM
 
 D = dt.date
+FUTURE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
+def _first_item(register):
+    """Bring the register up to date and return its first item."""
+    register.sync()
+    return register.items()[0]
+
+
+def _correct(store, parent, *, reason, by="A", **changes):
+    """Correct the parent record: its stored answers with ``changes``."""
+    store.correct(parent, dict(store.get(parent).answers) | changes, by=by, reason=reason)
+
+
+def _spy(read, method):
+    """``method`` that also notes which instrument it was asked for."""
+
+    def spy(instrument_id, *args, **kwargs):
+        read.append(instrument_id)
+        return method(instrument_id, *args, **kwargs)
+
+    return spy
 
 
 def test_sync__records_that_call_for_follow_up__one_item_each(parents, register):
@@ -62,8 +84,7 @@ def test_sync__owner_named_at_the_meeting__item_starts_with_its_owner(parents, r
 
 def test_apply__each_step__timestamped_attributed_and_kept_in_history(parents, register):
     parents.referral("2026-03-04", appointment="2026-03-12")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     moment = dt.datetime(2026, 3, 6, 9, 30, tzinfo=dt.UTC)
     item = register.apply(
         item.item_id,
@@ -104,8 +125,7 @@ def test_apply__each_step__timestamped_attributed_and_kept_in_history(parents, r
 
 def test_apply__refused_step__nothing_written(parents, register):
     parents.walk("2026-03-05", [("T-ECL", "voirie")])
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     with pytest.raises(FollowupError) as caught:
         register.apply(item.item_id, "resolve", by="Léa R.", expected_version=item.version)
     assert caught.value.codes == ["F002"]
@@ -124,65 +144,50 @@ def test_apply__refused_step__nothing_written(parents, register):
 )
 def test_apply__bad_fields__coded_problems(parents, register, event, fields, codes):
     parents.referral("2026-03-04")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     with pytest.raises(FollowupError) as caught:
         register.apply(item.item_id, event, by="Léa R.", expected_version=item.version, **fields)
     assert caught.value.codes == codes
 
 
-def test_apply__dates__not_future_not_before_parent_answer_due_not_past(parents, register):
+@pytest.fixture
+def meeting_item(parents, register):
+    """The item of a meeting's proposal, its owner (the town) named on 6 March 2026."""
     parents.meeting(
         "2026-03-06", [{"proposition": "Des bancs", "theme": "cadre_vie", "porteur": "ville"}]
     )
-    register.sync()
-    item = register.items()[0]
+    return _first_item(register)
+
+
+@pytest.mark.parametrize(
+    ("date", "answer_due", "codes"),
+    [
+        ("2026-03-01", "2026-05-01", ["F006"]),  # before the meeting
+        (FUTURE, FUTURE, ["F011"]),
+        ("2026-03-20", "2026-03-10", ["F012"]),  # answer due before the step
+        ("20/03/2026", "2026-04-10", ["F005"]),
+    ],
+    ids=["before_parent", "future", "answer_due_past", "not_iso"],
+)
+def test_apply__bad_dates__coded_problem(register, meeting_item, date, answer_due, codes):
     with pytest.raises(FollowupError) as caught:
         register.apply(
-            item.item_id,
+            meeting_item.item_id,
             "accept",
             by="A",
-            expected_version=item.version,
-            date="2026-03-01",
-            answer_due="2026-05-01",
+            expected_version=meeting_item.version,
+            date=date,
+            answer_due=answer_due,
         )
-    assert caught.value.codes == ["F006"]
-    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    with pytest.raises(FollowupError) as caught:
-        register.apply(
-            item.item_id,
-            "accept",
-            by="A",
-            expected_version=item.version,
-            date=future,
-            answer_due=future,
-        )
-    assert caught.value.codes == ["F011"]
-    with pytest.raises(FollowupError) as caught:
-        register.apply(
-            item.item_id,
-            "accept",
-            by="A",
-            expected_version=item.version,
-            date="2026-03-20",
-            answer_due="2026-03-10",
-        )
-    assert caught.value.codes == ["F012"]
-    with pytest.raises(FollowupError) as caught:
-        register.apply(
-            item.item_id,
-            "accept",
-            by="A",
-            expected_version=item.version,
-            date="20/03/2026",
-            answer_due="2026-04-10",
-        )
-    assert caught.value.codes == ["F005"]
+    assert caught.value.codes == codes
+
+
+def test_apply__dates_in_order__answer_due_becomes_the_due_date(register, meeting_item):
     item = register.apply(
-        item.item_id,
+        meeting_item.item_id,
         "accept",
         by="A",
-        expected_version=item.version,
+        expected_version=meeting_item.version,
         date="2026-03-20",
         answer_due="2026-04-10",
     )
@@ -192,8 +197,7 @@ def test_apply__dates__not_future_not_before_parent_answer_due_not_past(parents,
 @pytest.mark.parametrize("by", ["", "   ", None])
 def test_apply__nobody_named__f007(parents, register, by):
     parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     with pytest.raises(FollowupError) as caught:
         register.apply(item.item_id, "kept", by=by, expected_version=item.version)
     assert caught.value.codes == ["F007"]
@@ -207,11 +211,9 @@ def test_item__unknown_id__f001(register):
 
 def test_sync__parent_date_corrected__due_recomputed_and_said_in_history(parents, register, store):
     parent = parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     assert item.due_date == D(2026, 4, 1)
-    answers = dict(store.get(parent).answers) | {"date_intervention": "2026-02-23"}
-    store.correct(parent, answers, by="Claire D.", reason="mauvaise date")
+    _correct(store, parent, by="Claire D.", reason="mauvaise date", date_intervention="2026-02-23")
     assert register.sync().updated == (item.item_id,)
     moved = register.item(item.item_id)
     assert moved.parent_date == D(2026, 2, 23)
@@ -227,17 +229,12 @@ def test_sync__parent_date_corrected__due_recomputed_and_said_in_history(parents
 
 def test_sync__correction_after_first_check__ninety_day_due_follows(parents, register, store):
     parent = parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     item = register.apply(
         item.item_id, "kept", by="A", expected_version=item.version, date="2026-04-01"
     )
     assert item.due_date == D(2026, 6, 1)
-    answers = dict(store.get(parent).answers) | {
-        "date_intervention": "2026-03-09",
-        "date_suivi": "2026-04-08",
-    }
-    store.correct(parent, answers, by="A", reason="date")
+    _correct(store, parent, reason="date", date_intervention="2026-03-09", date_suivi="2026-04-08")
     register.sync()
     assert register.item(item.item_id).due_date == D(
         2026, 6, 8
@@ -246,22 +243,19 @@ def test_sync__correction_after_first_check__ninety_day_due_follows(parents, reg
 
 def test_sync__appointment_corrected__take_up_check_moves(parents, register, store):
     parent = parents.referral("2026-03-04", appointment="2026-03-12")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     item = register.apply(
         item.item_id, "accept", by="A", expected_version=item.version, date="2026-03-05"
     )
     assert item.due_date == D(2026, 3, 16)
-    answers = dict(store.get(parent).answers) | {"date_rdv": "2026-03-19"}
-    store.correct(parent, answers, by="A", reason="rdv déplacé")
+    _correct(store, parent, reason="rdv déplacé", date_rdv="2026-03-19")
     register.sync()
     assert register.item(item.item_id).due_date == D(2026, 3, 23)
 
 
 def test_sync__parent_voided__open_item_cancelled(parents, register, store):
     parent = parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     store.void(parent, reason="doublon", by="Claire D.")
     assert register.sync().cancelled == (item.item_id,)
     gone = register.item(item.item_id)
@@ -284,8 +278,7 @@ def test_sync__agreement_corrected_into_a_refusal__item_cancelled(parents, regis
 
 def test_assign__another_mediator__kept_in_history(parents, register):
     parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
+    item = _first_item(register)
     moved = register.assign(
         item.item_id,
         collector="Karim S.",
@@ -305,18 +298,8 @@ def test_sync__nothing_new__reads_no_parent_record(parents, register, store, mon
     parents.referral("2026-03-04")
     register.sync()
     read: list[str] = []
-    frame, repeat_frame = store.frame, store.repeat_frame
-
-    def spy(instrument_id, *args, **kwargs):
-        read.append(instrument_id)
-        return frame(instrument_id, *args, **kwargs)
-
-    def spy_repeat(instrument_id, *args, **kwargs):
-        read.append(instrument_id)
-        return repeat_frame(instrument_id, *args, **kwargs)
-
-    monkeypatch.setattr(store, "frame", spy)
-    monkeypatch.setattr(store, "repeat_frame", spy_repeat)
+    monkeypatch.setattr(store, "frame", _spy(read, store.frame))
+    monkeypatch.setattr(store, "repeat_frame", _spy(read, store.repeat_frame))
     assert register.sync() == type(register.sync())()
     assert read == []
     parents.intervention("2026-03-05")
@@ -328,10 +311,8 @@ def test_sync__conflict_while_following_a_parent__followed_at_the_next_sync(
     parents, register, store, monkeypatch
 ):
     parent = parents.intervention("2026-03-02")
-    register.sync()
-    item = register.items()[0]
-    answers = dict(store.get(parent).answers) | {"date_intervention": "2026-02-23"}
-    store.correct(parent, answers, by="Amina B.", reason="date")
+    item = _first_item(register)
+    _correct(store, parent, by="Amina B.", reason="date", date_intervention="2026-02-23")
     monkeypatch.setattr(register, "_follow_parent", lambda *_: False)  # someone acted meanwhile
     assert register.sync().updated == ()
     monkeypatch.undo()

@@ -10,6 +10,8 @@ import pytest
 from toolkit.errors import InstrumentError
 from toolkit.i18n import use_language
 from toolkit.instruments import (
+    QUESTION_KEYS,
+    builtin_instruments,
     content_hash,
     dumps,
     from_mapping,
@@ -196,6 +198,33 @@ def test_writer__barometer__round_trips_through_yaml() -> None:
     assert loads(dumps(instrument)) == instrument
     assert from_mapping(instrument_to_dict(instrument)) == instrument
     assert content_hash(loads(dumps(instrument))) == content_hash(instrument)
+
+
+def _written_questions(node: object) -> list[dict]:
+    """Every question mapping (``name`` and ``type``) inside a written instrument."""
+    if isinstance(node, list):
+        return [q for item in node for q in _written_questions(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if {"name", "type"} <= node.keys() else []
+    return found + [q for value in node.values() for q in _written_questions(value)]
+
+
+def test_question_keys__written_back__every_key_listed_in_writer_order() -> None:
+    shown = loads(
+        'id: vu\nversion: "1"\ntitle: Vu\nquestions:\n'
+        "  - {name: vu, type: text, label: Vu, read_only: true, appearance: multiline, default: x}\n"
+    )
+    features = load(ROOT / "tests" / "interop" / "data" / "menages.yaml")
+    rank = {key: index for index, key in enumerate(QUESTION_KEYS)}
+    seen: set[str] = set()
+    for instrument in [*builtin_instruments().values(), features, shown]:
+        for question in _written_questions(instrument_to_dict(instrument)):
+            keys = [str(key) for key in question]
+            assert set(keys) <= set(QUESTION_KEYS), (instrument.id, question["name"])
+            assert keys == sorted(keys, key=rank.__getitem__), (instrument.id, question["name"])
+            seen |= set(keys)
+    assert seen == set(QUESTION_KEYS)
 
 
 def test_barometer__exercises_the_required_features() -> None:

@@ -10,7 +10,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from toolkit.builder.yamldoc import flow_map
 from toolkit.i18n import t
-from toolkit.instruments.model import CHOICE_TYPES
+from toolkit.instruments.model import CHOICE_TYPES, QUESTION_KEYS
 
 __all__ = [
     "BUILDER_TYPES",
@@ -41,30 +41,10 @@ BUILDER_TYPES = (
     "group",
     "repeat",
 )
+#: Question keys the builder has no control for (kept as written, listed as untouched).
+_NOT_EDITED = frozenset({"other", "loop_over", "metadata", "flat"})
 #: Where each key of a question goes when the builder adds it (the writer's order).
-QUESTION_ORDER = (
-    "name",
-    "type",
-    "label",
-    "hint",
-    "choices",
-    "choice_filter",
-    "required",
-    "required_message",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "calculation",
-    "default",
-    "read_only",
-    "pii",
-    "minimum",
-    "maximum",
-    "appearance",
-    "repeat_count",
-    "questions",
-    "items",
-)
+QUESTION_ORDER = tuple(key for key in QUESTION_KEYS if key not in _NOT_EDITED)
 TOP_ORDER = (
     "id",
     "version",

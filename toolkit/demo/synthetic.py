@@ -32,6 +32,7 @@ import numpy as np
 from toolkit.errors import AnswerError, Problem
 from toolkit.i18n import t
 from toolkit.instruments import Instrument, Question, validate_answers
+from toolkit.instruments.dates import parse_date
 from toolkit.instruments.expr import (
     BinOp,
     Call,
@@ -463,7 +464,7 @@ class _Generator:
         low: dt.date | None = None
         high: dt.date | None = None
         for op, raw in _bounds(question, context.with_(current=None)):
-            bound = _as_date(raw)
+            bound = parse_date(raw)
             if bound is None:
                 continue
             if op in (">", ">="):
@@ -531,19 +532,6 @@ class _Generator:
             target.pop(question.name, None)
         else:
             target[question.name] = value
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 # ------------------------------------------------------------------ public functions

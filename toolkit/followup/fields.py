@@ -9,22 +9,9 @@ from toolkit.errors import Problem
 from toolkit.followup.errors import problem
 from toolkit.followup.labels import day_text, label_list
 from toolkit.followup.lifecycles import FIELD_CHOICES, Transition
+from toolkit.instruments.dates import parse_date
 
-__all__ = ["check_fields", "parse_date"]
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A date from a ``date``, a ``datetime`` or ISO text; ``None`` when it is not one."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+__all__ = ["check_fields"]
 
 
 def check_fields(

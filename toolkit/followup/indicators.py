@@ -23,9 +23,9 @@ from toolkit.errors import StoreError
 from toolkit.followup.calendar import PARIS
 from toolkit.followup.definitions import INDICATORS, LEVELS
 from toolkit.followup.errors import FollowupError, problem
-from toolkit.followup.fields import parse_date
 from toolkit.followup.register import Register
 from toolkit.i18n import Msg, get_language, t
+from toolkit.instruments.dates import parse_date
 
 __all__ = ["BY_COLUMNS", "INDICATOR_COLUMNS", "indicators"]
 

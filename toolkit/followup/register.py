@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from toolkit.followup import lifecycles
 from toolkit.followup.calendar import today as paris_today
 from toolkit.followup.errors import FollowupConflict, FollowupError, problem
-from toolkit.followup.fields import check_fields, parse_date
+from toolkit.followup.fields import check_fields
 from toolkit.followup.labels import SYSTEM, who
 from toolkit.followup.model import HistoryEntry, Item
 from toolkit.followup.parents import PARENTS, ParentRecord, ParentSpec, parent_records
@@ -36,6 +36,7 @@ from toolkit.followup.tables import history as history_t
 from toolkit.followup.tables import items as items_t
 from toolkit.followup.tables import sync as sync_t
 from toolkit.i18n import LANGUAGES, Text
+from toolkit.instruments.dates import parse_date
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.schema import instrument_versions, response_audit, responses
 

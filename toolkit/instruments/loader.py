@@ -24,6 +24,7 @@ from toolkit.instruments.model import (
     LEGAL_BASES,
     METADATA_SOURCES,
     NUMERIC_TYPES,
+    QUESTION_KEYS,
     QUESTION_TYPES,
     AnalysisMeta,
     Choice,
@@ -107,33 +108,7 @@ _TOP_KEYS = {
     "sections",
     "questions",
 }
-_QUESTION_KEYS = {
-    "name",
-    "type",
-    "label",
-    "hint",
-    "choices",
-    "choice_filter",
-    "required",
-    "required_message",
-    "relevant",
-    "constraint",
-    "constraint_message",
-    "calculation",
-    "default",
-    "read_only",
-    "pii",
-    "minimum",
-    "maximum",
-    "appearance",
-    "repeat_count",
-    "other",
-    "loop_over",
-    "flat",
-    "metadata",
-    "questions",
-    "items",
-}
+_QUESTION_KEYS = set(QUESTION_KEYS)
 _CHOICE_KEYS = {"value", "label", "missing", "filter"}
 _ANALYSIS_KEYS = {"sector", "wave", "weighting", "quotas"}
 _QUOTA_KEYS = {"by", "default_target", "targets"}

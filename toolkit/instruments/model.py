@@ -63,6 +63,35 @@ METADATA_SOURCES = frozenset(
 )
 #: Value of the choice that ``other: true`` adds (``or_other`` in XLSForm).
 OTHER_VALUE = "other"
+#: Every key a question may have in an instrument file (canonical spellings, aliases aside),
+#: in the order :func:`~toolkit.instruments.writer.question_to_dict` writes them.
+QUESTION_KEYS = (
+    "name",
+    "type",
+    "label",
+    "hint",
+    "choices",
+    "other",
+    "choice_filter",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "calculation",
+    "default",
+    "read_only",
+    "pii",
+    "minimum",
+    "maximum",
+    "appearance",
+    "repeat_count",
+    "loop_over",
+    "metadata",
+    "flat",
+    "questions",
+    "items",
+)
 
 
 @dataclass(frozen=True)

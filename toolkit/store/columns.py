@@ -18,7 +18,8 @@ values for a multiple choice).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def _categories(choices: Sequence, labels: bool, as_int: bool) -> list:
     return [c.value for c in choices]
 
 
-def _codes(values: Sequence[object], index: dict[str, int]) -> np.ndarray:
+def _codes(values: Sequence[object], index: dict[object, int]) -> np.ndarray:
     """Category codes (-1 = NA) of ``values``; unknown values and ``None`` map to -1."""
     n = len(values)
     return np.fromiter(map(index.get, values, itertools.repeat(-1, n)), dtype=np.int32, count=n)
@@ -87,7 +88,7 @@ def _choice(
     missing = choice_list.non_substantive()
     n_substantive = len(substantive)
     # One pass over the values: substantive codes first, then the non-substantive ones.
-    index = {c.value: i for i, c in enumerate((*substantive, *missing))}
+    index: dict[object, int] = {c.value: i for i, c in enumerate((*substantive, *missing))}
     codes = _codes(values, index)
     integer = likert and all(_is_int_text(c.value) for c in substantive)
     columns: Columns = {
@@ -116,11 +117,15 @@ def _is_int_text(value: str) -> bool:
 def _multiple(name: str, choice_list: ChoiceList, values: Sequence[object]) -> Columns:
     n = len(values)
     choice_values = choice_list.values()
-    index = {v: i for i, v in enumerate(choice_values)}
+    index: dict[object, int] = {v: i for i, v in enumerate(choice_values)}
     answered = np.fromiter((v is not None for v in values), dtype=bool, count=n)
     selected = np.zeros((len(choice_values), n), dtype=bool)
     rows = [
-        (row, index[v]) for row, chosen in enumerate(values) if chosen for v in chosen if v in index
+        (row, index[v])
+        for row, chosen in enumerate(cast("Sequence[Iterable[object] | None]", values))
+        if chosen
+        for v in chosen
+        if v in index
     ]
     if rows:
         row_idx, col_idx = np.array(rows, dtype=np.int64).T
@@ -182,8 +187,9 @@ def _as_object(values: Sequence[object]) -> np.ndarray:
 
 
 def _geopoint(name: str, values: Sequence[object]) -> Columns:
+    points = cast("Sequence[Mapping[str, object] | None]", values)
     return {
-        f"{name}_{part}": _floats([v.get(part) if v is not None else None for v in values])
+        f"{name}_{part}": _floats([v.get(part) if v is not None else None for v in points])
         for part in GEOPOINT_PARTS
     }
 

@@ -75,7 +75,7 @@ def build_counts(rows: Sequence[Row], by: Sequence[str], questions: Sequence[str
         metadata = [name for name in by if name not in questions]
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(metadata) + 1)]
         answers = decode_answers(columns[-1])
-        data = dict(zip(metadata, columns[:-1], strict=True))
+        data: dict[str, Sequence[object]] = dict(zip(metadata, columns[:-1], strict=True))
         for name in questions:
             data[name] = [_code(a.get(name)) for a in answers]
         cells = pd.DataFrame({name: pd.array(list(data[name]), dtype="string") for name in by})

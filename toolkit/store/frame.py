@@ -10,10 +10,11 @@ import contextlib
 import gc
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Connection, DateTime, Row, Select, String, select, type_coerce
+from sqlalchemy import Column, Connection, DateTime, Label, Select, String, select, type_coerce
 from sqlalchemy.engine import Dialect
 
 from toolkit.errors import Problem, StoreError
@@ -52,7 +53,7 @@ METADATA_COLUMNS = (
 CLASH_SUFFIX = "__answer"
 
 
-def raw_timestamp(column: Column, dialect: Dialect) -> object:
+def raw_timestamp(column: Column, dialect: Dialect) -> Label:
     """Select a timestamp without per-row conversion (SQLite: its text; others: the driver's)."""
     if dialect.name == "sqlite":
         return type_coerce(column, String()).label(column.name)
@@ -115,7 +116,7 @@ def fetch_all(conn: Connection, query: Select) -> list[tuple]:
     """
     result = conn.execute(query)
     try:
-        return result.cursor.fetchall()
+        return cast("list[tuple]", result.cursor.fetchall())
     finally:
         result.close()
 
@@ -127,7 +128,7 @@ def decode_answers(texts: Sequence[str]) -> list[dict]:
     return json.loads("[" + ",".join(texts) + "]")
 
 
-def _transpose(rows: Sequence[Row], width: int) -> list[Sequence[object]]:
+def _transpose(rows: Sequence[tuple], width: int) -> list[tuple]:
     return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
 
 
@@ -169,7 +170,7 @@ def _add_fields(
 
 def build_frame(
     instrument: Instrument,
-    rows: Sequence[Row],
+    rows: Sequence[tuple],
     versions: dict[str, str],
     *,
     include_pii: bool,
@@ -226,7 +227,7 @@ def check_repeat(instrument: Instrument, repeat: str) -> None:
 def build_repeat_frame(
     instrument: Instrument,
     repeat: str,
-    rows: Sequence[Row],
+    rows: Sequence[tuple],
     *,
     include_pii: bool,
     labels: bool,

@@ -1,10 +1,16 @@
-"""One stored response as callers see it."""
+"""One stored response as callers see it, and the query that reads it back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import Row, Select, select
+
+from toolkit.store.schema import instrument_versions as iv
+from toolkit.store.schema import responses as resp
 
 __all__ = ["Response"]
 
@@ -45,3 +51,33 @@ class Response:
     source: str | None = None
     void_reason: str | None = None
     draft_page: int | None = None
+
+
+def response_query() -> Select:
+    """Responses with the version number they were answered with (filter it, then read)."""
+    return select(resp, iv.c.version).join(
+        iv,
+        (iv.c.instrument_id == resp.c.instrument_id) & (iv.c.content_hash == resp.c.content_hash),
+    )
+
+
+def from_row(row: Row) -> Response:
+    """The :class:`Response` of one row of :func:`response_query`."""
+    return Response(
+        response_id=row.response_id,
+        instrument_id=row.instrument_id,
+        instrument_version=row.version,
+        content_hash=row.content_hash,
+        status=row.status,
+        answers=json.loads(row.answers),
+        collector=row.collector,
+        team=row.team,
+        sector=row.sector,
+        wave=row.wave,
+        started_at=row.started_at,
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+        source=row.source,
+        void_reason=row.void_reason,
+        draft_page=row.draft_page,
+    )

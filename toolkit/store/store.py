@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, Row, func, select
 
-from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
+from toolkit.errors import AnswerError, Problem, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import (
     Instrument,
     from_mapping,
     instrument_to_dict,
-    validate_answers,
 )
 from toolkit.instruments import content_hash as hash_of
 from toolkit.store import counts as counting
 from toolkit.store import frame as frames
 from toolkit.store import limits, lineage, pii, writes
-from toolkit.store.engine import read_connection, write_connection
+from toolkit.store.engine import read_connection
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii_tables import PRIVACY_ACTIONS, privacy_log
-from toolkit.store.response import Response
+from toolkit.store.response import Response, from_row, response_query
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
 from toolkit.store.schema import responses as resp
@@ -84,26 +82,10 @@ class Store:
         title = instrument.title.get(instrument.default_language)
         limits.raise_for(limits.instrument_problems(instrument.id, instrument.version, title))
         definition = json.dumps(instrument_to_dict(instrument), ensure_ascii=False, sort_keys=True)
-        where = (iv.c.instrument_id == instrument.id) & (iv.c.content_hash == content_hash)
-        for attempt in (1, 2):
-            try:
-                with write_connection(self.engine) as conn:
-                    if conn.execute(select(iv.c.id).where(where)).first() is None:
-                        conn.execute(
-                            insert(iv).values(
-                                instrument_id=instrument.id,
-                                version=instrument.version,
-                                content_hash=content_hash,
-                                title=title,
-                                definition=definition,
-                                registered_at=writes.now(),
-                            )
-                        )
-                break
-            except IntegrityError:
-                # Another process registered the same version at the same moment.
-                if attempt == 2:
-                    raise
+        writes.run(
+            self.engine,
+            lambda conn: writes.write_instrument(conn, instrument, content_hash, title, definition),
+        )
         self._cache[content_hash] = instrument
         return content_hash
 
@@ -258,14 +240,12 @@ class Store:
         if problems:
             raise AnswerError(t("S007", count=len(problems)), problems=problems)
 
-        def write(conn: Connection) -> None:
-            now = writes.now()
-            for submission in submissions:
-                writes.write_submission(
-                    conn, self.key, instrument_id, content_hash, submission, now
-                )
-
-        self._write(write)
+        writes.run(
+            self.engine,
+            lambda conn: writes.write_submissions(
+                conn, self.key, instrument_id, content_hash, submissions
+            ),
+        )
         return [s.response_id for s in submissions]
 
     def save_draft(
@@ -309,41 +289,20 @@ class Store:
         }
         limits.raise_for(limits.metadata_problems(meta))
 
-        def write(conn: Connection) -> None:
-            now = writes.now()
-            existing = writes.fetch_existing(conn, response_id)
-            encoded = writes.encode(plain)
-            if existing is None:
-                conn.execute(
-                    insert(resp).values(
-                        response_id=response_id,
-                        instrument_id=instrument_id,
-                        content_hash=content_hash,
-                        status="draft",
-                        updated_at=now,
-                        answers=encoded,
-                        **meta,
-                    )
-                )
-                pii.write_pii(conn, self.key, response_id, secret, now)
-                writes.audit(conn, response_id, now, collector, "created", None, encoded, None)
-                return
-            writes.check_same_instrument(existing, response_id, instrument_id)
-            if existing.status != "draft":
-                raise ConflictError(
-                    problems=[
-                        writes.status_problem(response_id, existing.status, "store.action.draft")
-                    ]
-                )
-            changes = {k: v for k, v in meta.items() if v is not None}
-            conn.execute(
-                update(resp)
-                .where(resp.c.response_id == response_id)
-                .values(content_hash=content_hash, answers=encoded, updated_at=now, **changes)
-            )
-            pii.write_pii(conn, self.key, response_id, secret, now)
-
-        self._write(write)
+        writes.run(
+            self.engine,
+            lambda conn: writes.write_draft(
+                conn,
+                self.key,
+                instrument_id,
+                content_hash,
+                response_id,
+                plain,
+                secret,
+                meta,
+                collector,
+            ),
+        )
         return response_id
 
     def correct(
@@ -382,39 +341,13 @@ class Store:
                     writes.status_problem(response_id, current.status, "store.action.correct")
                 ]
             )
-        whole = pii.keep_absent(writes.plain_answers(answers), stored)
-        result = validate_answers(instrument, whole)
-        if not result.ok:
-            raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
-        cleaned, secret = pii.split(instrument, dict(result.answers))
-        derived = {
-            column: writes.answer_text(cleaned.get(question))
-            for column, question in writes.derived_metadata(instrument).items()
-            if cleaned.get(question) is not None
-        }
-        limits.raise_for(limits.metadata_problems(derived))
-
-        def write(conn: Connection) -> None:
-            existing = writes.fetch_existing(conn, response_id)
-            if existing is None or existing.status != "submitted":
-                status = existing.status if existing is not None else "?"
-                raise StoreError(
-                    problems=[writes.status_problem(response_id, status, "store.action.correct")]
-                )
-            stored = pii.read_pii(conn, self.key, [response_id]).get(response_id, {})
-            if json.loads(existing.answers) == cleaned and stored == secret:
-                return
-            now = writes.now()
-            encoded = writes.encode(cleaned)
-            conn.execute(
-                update(resp)
-                .where(resp.c.response_id == response_id)
-                .values(answers=encoded, updated_at=now, **derived)
-            )
-            pii.write_pii(conn, self.key, response_id, secret, now)
-            writes.audit(conn, response_id, now, by, "corrected", existing.answers, encoded, reason)
-
-        self._write(write)
+        cleaned, secret, derived = writes.prepare_correction(instrument, answers, stored)
+        writes.run(
+            self.engine,
+            lambda conn: writes.write_correction(
+                conn, self.key, response_id, cleaned, secret, derived, by, reason
+            ),
+        )
 
     def void(self, response_id: str, *, reason: str, by: str) -> None:
         """Withdraw a response (draft or submitted) from every frame; the audit keeps it.
@@ -431,26 +364,7 @@ class Store:
         writes.required(by, "by", "store.action.void")
         limits.raise_for(limits.audit_problems(by, reason))
 
-        def write(conn: Connection) -> None:
-            existing = writes.fetch_existing(conn, response_id)
-            if existing is None:
-                raise StoreError(problems=[Problem("S003", {"response_id": response_id})])
-            if existing.status == "voided":
-                raise StoreError(
-                    problems=[
-                        writes.status_problem(response_id, existing.status, "store.action.void")
-                    ]
-                )
-            now = writes.now()
-            conn.execute(
-                update(resp)
-                .where(resp.c.response_id == response_id)
-                .values(status="voided", void_reason=reason, updated_at=now)
-            )
-            pii.delete_pii(conn, [response_id])
-            writes.audit(conn, response_id, now, by, "voided", existing.answers, None, reason)
-
-        self._write(write)
+        writes.run(self.engine, lambda conn: writes.write_void(conn, response_id, reason, by))
 
     def discard_draft(self, response_id: str) -> bool:
         """Delete a draft and its history for good (a mediator gave it up or it expired).
@@ -466,22 +380,7 @@ class Store:
             ``S004`` not a UUID.
         """
         response_id = writes.check_uuid(response_id)
-        deleted: list[bool] = []
-
-        def write(conn: Connection) -> None:
-            existing = writes.fetch_existing(conn, response_id)
-            if existing is None or existing.status != "draft":
-                deleted.append(False)
-                return
-            conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
-            pii.delete_pii(conn, [response_id])
-            conn.execute(
-                delete(resp).where((resp.c.response_id == response_id) & (resp.c.status == "draft"))
-            )
-            deleted.append(True)
-
-        self._write(write)
-        return deleted[-1]
+        return writes.run(self.engine, lambda conn: writes.delete_draft(conn, response_id))
 
     # ------------------------------------------------------------------ reading responses
 
@@ -509,14 +408,14 @@ class Store:
     ) -> list[Response]:
         """Unfinished responses, most recently saved first, optionally for one instrument or
         one collector (``pii`` answers only with ``include_pii``)."""
-        query = writes.response_query().where(resp.c.status == "draft")
+        query = response_query().where(resp.c.status == "draft")
         if instrument_id is not None:
             query = query.where(resp.c.instrument_id == instrument_id)
         if collector is not None:
             query = query.where(resp.c.collector == collector)
         query = query.order_by(resp.c.updated_at.desc(), resp.c.response_id)
         with self._read() as conn:
-            found = [writes.response(row) for row in conn.execute(query)]
+            found = [from_row(row) for row in conn.execute(query)]
             return self._with_pii(conn, found) if include_pii else found
 
     def audit(self, response_id: str) -> pd.DataFrame:
@@ -585,9 +484,7 @@ class Store:
         """
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
-            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument, rows, versions)
-            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
+            rows, secrets = self._submitted(conn, instrument, versions, wave, include_pii)
             return frames.build_frame(
                 instrument, rows, versions, include_pii=include_pii, labels=labels, pii=secrets
             )
@@ -611,9 +508,7 @@ class Store:
         with self._read() as conn, frames.gc_paused():
             instrument, _, versions = self._instrument(conn, instrument_id, None)
             frames.check_repeat(instrument, repeat)
-            rows = frames.fetch_all(conn, frames.submitted_query(conn.dialect, instrument_id, wave))
-            rows = lineage.align_rows(conn, instrument, rows, versions)
-            secrets = self._frame_pii(conn, instrument_id) if include_pii else None
+            rows, secrets = self._submitted(conn, instrument, versions, wave, include_pii)
             return frames.build_repeat_frame(
                 instrument, repeat, rows, include_pii=include_pii, labels=labels, pii=secrets
             )
@@ -701,41 +596,9 @@ class Store:
         ids = [writes.check_uuid(r) for r in response_ids]
         writes.required(by, "by", "store.action.erase")
         limits.raise_for(limits.audit_problems(by, reason))
-        erased: list[int] = []
-
-        def write(conn: Connection) -> None:
-            erased.clear()
-            found = {
-                row.response_id: row
-                for row in conn.execute(
-                    select(resp.c.response_id, resp.c.instrument_id, resp.c.answers).where(
-                        resp.c.response_id.in_(ids)
-                    )
-                )
-            }
-            missing = [r for r in ids if r not in found]
-            if missing:
-                raise StoreError(problems=[Problem("S003", {"response_id": missing[0]})])
-            now = writes.now()
-            per_instrument: dict[str, int] = {}
-            for response_id in dict.fromkeys(ids):
-                row = found[response_id]
-                already = row.answers == "{}" and not writes.has_pii(conn, response_id)
-                conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
-                pii.delete_pii(conn, [response_id])
-                conn.execute(
-                    update(resp)
-                    .where(resp.c.response_id == response_id)
-                    .values(status="voided", answers="{}", void_reason=None, updated_at=now)
-                )
-                if not already:
-                    per_instrument[row.instrument_id] = per_instrument.get(row.instrument_id, 0) + 1
-            for instrument_id, count in sorted(per_instrument.items()):
-                self._log(conn, now, by, action, instrument_id, count, reason)
-            erased.append(sum(per_instrument.values()))
-
-        self._write(write)
-        return erased[-1]
+        return writes.run(
+            self.engine, lambda conn: writes.write_erasure(conn, ids, by, action, reason)
+        )
 
     def log_privacy(
         self,
@@ -752,10 +615,11 @@ class Store:
             raise StoreError(problems=[Problem("P022", {"action": action, "known": known})])
         writes.required(by, "by", "store.action.erase")
         limits.raise_for(limits.audit_problems(by, reason))
-        self._write(
-            lambda conn: self._log(
+        writes.run(
+            self.engine,
+            lambda conn: writes.log_privacy(
                 conn, writes.now(), by, action, instrument_id, n_responses, reason
-            )
+            ),
         )
 
     def privacy_log(self) -> pd.DataFrame:
@@ -770,19 +634,6 @@ class Store:
         table["at"] = pd.to_datetime(table["at"], utc=True)
         return table.astype({"n_responses": "int64"})
 
-    @staticmethod
-    def _log(conn, at, by, action, instrument_id, count, reason) -> None:
-        conn.execute(
-            insert(privacy_log).values(
-                at=at,
-                by=by,
-                action=action,
-                instrument_id=instrument_id,
-                n_responses=count,
-                reason=reason,
-            )
-        )
-
     def _with_pii(self, conn: Connection, found: list[Response]) -> list[Response]:
         secrets = pii.read_pii(conn, self.key, [r.response_id for r in found])
         return [
@@ -791,6 +642,19 @@ class Store:
             else r
             for r in found
         ]
+
+    def _submitted(
+        self,
+        conn: Connection,
+        instrument: Instrument,
+        versions: dict[str, str],
+        wave: str | Sequence[str] | None,
+        include_pii: bool,
+    ) -> tuple[list[tuple], dict[str, dict] | None]:
+        """Submitted rows of ``instrument`` lined up with it, and their ``pii`` answers if asked."""
+        query = frames.submitted_query(conn.dialect, instrument.id, wave)
+        rows = lineage.align_rows(conn, instrument, frames.fetch_all(conn, query), versions)
+        return rows, self._frame_pii(conn, instrument.id) if include_pii else None
 
     def _frame_pii(self, conn: Connection, instrument_id: str) -> dict[str, dict]:
         ids = select(resp.c.response_id).where(
@@ -802,19 +666,6 @@ class Store:
 
     def _read(self) -> contextlib.AbstractContextManager[Connection]:
         return read_connection(self.engine)
-
-    def _write(self, work: Callable[[Connection], None]) -> None:
-        """Run ``work(conn)`` in one write transaction, once more after a unique-key race."""
-        for attempt in (1, 2):
-            try:
-                with write_connection(self.engine) as conn:
-                    work(conn)
-                return
-            except IntegrityError:
-                # Two writers inserted the same response id at once (PostgreSQL, read
-                # committed): the second attempt sees the first one's row and is idempotent.
-                if attempt == 2:
-                    raise
 
     def _instrument(
         self, conn: Connection, instrument_id: str, version: str | None
@@ -861,7 +712,7 @@ class Store:
         return instrument
 
     def _get(self, conn: Connection, response_id: str) -> Response:
-        row = conn.execute(writes.response_query().where(resp.c.response_id == response_id)).first()
+        row = conn.execute(response_query().where(resp.c.response_id == response_id)).first()
         if row is None:
             raise StoreError(problems=[Problem("S003", {"response_id": response_id})])
-        return writes.response(row)
+        return from_row(row)

@@ -1,25 +1,38 @@
-"""Write-side helpers of the store: argument checks, validation, idempotent submission, audit."""
+"""Every write of the :class:`~toolkit.store.Store`: argument checks, validation, the
+transaction that acknowledges a write, idempotent submission, drafts, corrections, voiding,
+erasure and the audit and privacy logs.
+
+The store checks its arguments, reads what it needs, then hands one of the ``write_*``
+functions to :func:`run`: a write is acknowledged (the method returns) only once its
+transaction is committed, so an acknowledged response survives a crash or a lost
+connection.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import Connection, Row, Select, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument, validate_answers
 from toolkit.store import limits, pii
+from toolkit.store.engine import write_connection
 from toolkit.store.keyfile import PiiKey
 from toolkit.store.pii_tables import pii_answers as pii_t
-from toolkit.store.response import Response
+from toolkit.store.pii_tables import privacy_log
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import response_audit as audit_t
 from toolkit.store.schema import responses as resp
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,23 @@ class Submission:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def run(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """``work(conn)`` in one write transaction, committed before its result is returned.
+
+    Run once more after a unique-key race: two writers inserted the same key at once
+    (PostgreSQL, read committed); the second attempt finds the first one's row and goes the
+    way an existing row goes (the same response again changes nothing, a draft is replaced,
+    a version already registered is kept).
+    """
+    try:
+        with write_connection(engine) as conn:
+            return work(conn)
+    except IntegrityError:
+        pass
+    with write_connection(engine) as conn:
+        return work(conn)
 
 
 def utc(value: object, argument: str) -> datetime | None:
@@ -226,6 +256,19 @@ def write_submission(
     raise ConflictError(problems=[Problem("S005", {"response_id": sub.response_id})])
 
 
+def write_submissions(
+    conn: Connection,
+    key: PiiKey,
+    instrument_id: str,
+    content_hash: str,
+    submissions: Sequence[Submission],
+) -> None:
+    """Write every submission, all stamped with the same time (see :func:`write_submission`)."""
+    at = now()
+    for submission in submissions:
+        write_submission(conn, key, instrument_id, content_hash, submission, at)
+
+
 def has_pii(conn: Connection, response_id: str) -> bool:
     """Whether personal answers are stored for this response."""
     found = select(pii_t.c.response_id).where(pii_t.c.response_id == response_id)
@@ -266,29 +309,201 @@ def audit(
     )
 
 
-def response_query() -> Select:
-    return select(resp, iv.c.version).join(
-        iv,
-        (iv.c.instrument_id == resp.c.instrument_id) & (iv.c.content_hash == resp.c.content_hash),
+def write_instrument(
+    conn: Connection, instrument: Instrument, content_hash: str, title: str, definition: str
+) -> None:
+    """Record this version of ``instrument`` unless it is already registered."""
+    where = (iv.c.instrument_id == instrument.id) & (iv.c.content_hash == content_hash)
+    if conn.execute(select(iv.c.id).where(where)).first() is None:
+        conn.execute(
+            insert(iv).values(
+                instrument_id=instrument.id,
+                version=instrument.version,
+                content_hash=content_hash,
+                title=title,
+                definition=definition,
+                registered_at=now(),
+            )
+        )
+
+
+def write_draft(
+    conn: Connection,
+    key: PiiKey,
+    instrument_id: str,
+    content_hash: str,
+    response_id: str,
+    answers: Mapping[str, object],
+    secret: Mapping[str, object],
+    meta: Mapping[str, object],
+    by: str | None,
+) -> None:
+    """Create the draft ``response_id``, or replace its answers (``S008`` once submitted)."""
+    at = now()
+    existing = fetch_existing(conn, response_id)
+    encoded = encode(answers)
+    if existing is None:
+        conn.execute(
+            insert(resp).values(
+                response_id=response_id,
+                instrument_id=instrument_id,
+                content_hash=content_hash,
+                status="draft",
+                updated_at=at,
+                answers=encoded,
+                **meta,
+            )
+        )
+        pii.write_pii(conn, key, response_id, secret, at)
+        audit(conn, response_id, at, by, "created", None, encoded, None)
+        return
+    check_same_instrument(existing, response_id, instrument_id)
+    if existing.status != "draft":
+        raise ConflictError(
+            problems=[status_problem(response_id, existing.status, "store.action.draft")]
+        )
+    changes = {k: v for k, v in meta.items() if v is not None}
+    conn.execute(
+        update(resp)
+        .where(resp.c.response_id == response_id)
+        .values(content_hash=content_hash, answers=encoded, updated_at=at, **changes)
     )
+    pii.write_pii(conn, key, response_id, secret, at)
 
 
-def response(row: Row) -> Response:
-    return Response(
-        response_id=row.response_id,
-        instrument_id=row.instrument_id,
-        instrument_version=row.version,
-        content_hash=row.content_hash,
-        status=row.status,
-        answers=json.loads(row.answers),
-        collector=row.collector,
-        team=row.team,
-        sector=row.sector,
-        wave=row.wave,
-        started_at=row.started_at,
-        submitted_at=row.submitted_at,
-        updated_at=row.updated_at,
-        source=row.source,
-        void_reason=row.void_reason,
-        draft_page=row.draft_page,
+def prepare_correction(
+    instrument: Instrument, answers: object, stored: Mapping[str, object]
+) -> tuple[dict, dict, dict[str, str]]:
+    """(clear answers, ``pii`` answers, derived metadata) of a correction, validated.
+
+    ``pii`` answers that ``answers`` leaves out are taken from ``stored``.
+    """
+    whole = pii.keep_absent(plain_answers(answers), stored)
+    result = validate_answers(instrument, whole)
+    if not result.ok:
+        raise AnswerError(t("S007", count=len(result.problems)), problems=result.problems)
+    cleaned, secret = pii.split(instrument, dict(result.answers))
+    derived = {
+        column: answer_text(cleaned.get(question))
+        for column, question in derived_metadata(instrument).items()
+        if cleaned.get(question) is not None
+    }
+    limits.raise_for(limits.metadata_problems(derived))
+    return cleaned, secret, derived
+
+
+def write_correction(
+    conn: Connection,
+    key: PiiKey,
+    response_id: str,
+    cleaned: Mapping[str, object],
+    secret: Mapping[str, object],
+    derived: Mapping[str, str],
+    by: str,
+    reason: str | None,
+) -> None:
+    """Replace the answers of the submitted ``response_id``; nothing when they are the same."""
+    existing = fetch_existing(conn, response_id)
+    if existing is None or existing.status != "submitted":
+        status = existing.status if existing is not None else "?"
+        raise StoreError(problems=[status_problem(response_id, status, "store.action.correct")])
+    stored = pii.read_pii(conn, key, [response_id]).get(response_id, {})
+    if json.loads(existing.answers) == cleaned and stored == secret:
+        return
+    at = now()
+    encoded = encode(cleaned)
+    conn.execute(
+        update(resp)
+        .where(resp.c.response_id == response_id)
+        .values(answers=encoded, updated_at=at, **derived)
+    )
+    pii.write_pii(conn, key, response_id, secret, at)
+    audit(conn, response_id, at, by, "corrected", existing.answers, encoded, reason)
+
+
+def write_void(conn: Connection, response_id: str, reason: str, by: str) -> None:
+    """Void ``response_id`` and delete its ``pii`` answers (``S003``, ``S008``)."""
+    existing = fetch_existing(conn, response_id)
+    if existing is None:
+        raise StoreError(problems=[Problem("S003", {"response_id": response_id})])
+    if existing.status == "voided":
+        raise StoreError(
+            problems=[status_problem(response_id, existing.status, "store.action.void")]
+        )
+    at = now()
+    conn.execute(
+        update(resp)
+        .where(resp.c.response_id == response_id)
+        .values(status="voided", void_reason=reason, updated_at=at)
+    )
+    pii.delete_pii(conn, [response_id])
+    audit(conn, response_id, at, by, "voided", existing.answers, None, reason)
+
+
+def delete_draft(conn: Connection, response_id: str) -> bool:
+    """Delete the draft ``response_id`` and its history; ``False`` when there is no such draft."""
+    existing = fetch_existing(conn, response_id)
+    if existing is None or existing.status != "draft":
+        return False
+    conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
+    pii.delete_pii(conn, [response_id])
+    conn.execute(
+        delete(resp).where((resp.c.response_id == response_id) & (resp.c.status == "draft"))
+    )
+    return True
+
+
+def write_erasure(
+    conn: Connection, response_ids: Sequence[str], by: str, action: str, reason: str | None
+) -> int:
+    """Empty the responses ``response_ids`` for good and log it; how many were not yet erased."""
+    found = {
+        row.response_id: row
+        for row in conn.execute(
+            select(resp.c.response_id, resp.c.instrument_id, resp.c.answers).where(
+                resp.c.response_id.in_(response_ids)
+            )
+        )
+    }
+    missing = [r for r in response_ids if r not in found]
+    if missing:
+        raise StoreError(problems=[Problem("S003", {"response_id": missing[0]})])
+    at = now()
+    per_instrument: dict[str, int] = {}
+    for response_id in dict.fromkeys(response_ids):
+        row = found[response_id]
+        already = row.answers == "{}" and not has_pii(conn, response_id)
+        conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
+        pii.delete_pii(conn, [response_id])
+        conn.execute(
+            update(resp)
+            .where(resp.c.response_id == response_id)
+            .values(status="voided", answers="{}", void_reason=None, updated_at=at)
+        )
+        if not already:
+            per_instrument[row.instrument_id] = per_instrument.get(row.instrument_id, 0) + 1
+    for instrument_id, count in sorted(per_instrument.items()):
+        log_privacy(conn, at, by, action, instrument_id, count, reason)
+    return sum(per_instrument.values())
+
+
+def log_privacy(
+    conn: Connection,
+    at: datetime,
+    by: str,
+    action: str,
+    instrument_id: str | None,
+    count: int,
+    reason: str | None,
+) -> None:
+    """One line of ``privacy_log``: what was done, by whom, on how many responses."""
+    conn.execute(
+        insert(privacy_log).values(
+            at=at,
+            by=by,
+            action=action,
+            instrument_id=instrument_id,
+            n_responses=count,
+            reason=reason,
+        )
     )
