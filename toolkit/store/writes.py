@@ -256,17 +256,88 @@ def write_submission(
     raise ConflictError(problems=[Problem("S005", {"response_id": sub.response_id})])
 
 
+#: Response ids looked up per query when a batch checks which of its ids are new.
+ID_CHUNK = 500
+
+
 def write_submissions(
     conn: Connection,
     key: PiiKey,
     instrument_id: str,
     content_hash: str,
-    submissions: Sequence[Submission],
+    subs: Sequence[Submission],
 ) -> None:
-    """Write every submission, all stamped with the same time (see :func:`write_submission`)."""
+    """Write a batch as :func:`write_submission` does row by row, with the same outcome.
+
+    The responses whose id is new (the first occurrence of an id absent from the database)
+    are inserted with one multi-row statement per table; the others (retries, drafts being
+    submitted, ids repeated in the batch) then go through :func:`write_submission` in order.
+    Every row is stamped with the same time.
+    """
     at = now()
-    for submission in submissions:
-        write_submission(conn, key, instrument_id, content_hash, submission, at)
+    ids = [sub.response_id for sub in subs]
+    known: set[str] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        found = select(resp.c.response_id).where(resp.c.response_id.in_(chunk))
+        known.update(conn.execute(found).scalars())
+    fresh: list[Submission] = []
+    rest: list[Submission] = []
+    for sub in subs:
+        (rest if sub.response_id in known else fresh).append(sub)
+        known.add(sub.response_id)
+    if fresh:
+        encoded = [encode(sub.answers) for sub in fresh]
+        conn.execute(
+            insert(resp),
+            [
+                {
+                    "response_id": sub.response_id,
+                    "instrument_id": instrument_id,
+                    "content_hash": content_hash,
+                    "status": "submitted",
+                    "collector": sub.collector,
+                    "team": sub.team,
+                    "sector": sub.sector,
+                    "wave": sub.wave,
+                    "started_at": sub.started_at,
+                    "submitted_at": sub.submitted_at or at,
+                    "updated_at": at,
+                    "answers": text,
+                    "source": sub.source,
+                }
+                for sub, text in zip(fresh, encoded, strict=True)
+            ],
+        )
+        secrets = [
+            {
+                "response_id": sub.response_id,
+                "key_id": key.key_id,
+                "token": key.encrypt(dict(sub.pii)),
+                "updated_at": at,
+            }
+            for sub in fresh
+            if sub.pii
+        ]
+        if secrets:
+            conn.execute(insert(pii_t), secrets)
+        conn.execute(
+            insert(audit_t),
+            [
+                {
+                    "response_id": sub.response_id,
+                    "at": at,
+                    "by": sub.collector,
+                    "action": "submitted",
+                    "old_answers": None,
+                    "new_answers": text,
+                    "reason": None,
+                }
+                for sub, text in zip(fresh, encoded, strict=True)
+            ],
+        )
+    for sub in rest:
+        write_submission(conn, key, instrument_id, content_hash, sub, at)
 
 
 def has_pii(conn: Connection, response_id: str) -> bool:
