@@ -16,6 +16,7 @@ import pandas as pd
 from toolkit.apps.coding.span import SpanText
 from toolkit.apps.common.html import esc
 from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.report import ReportOffer
 from toolkit.apps.common.style import style
 from toolkit.errors import ToolkitError
 from toolkit.i18n import Text, t
@@ -105,6 +106,8 @@ class CodingApp:
         self.open_button.on_click(lambda _b: self.open_disagreement())
         self.refresh_agreement_button = widgets.Button(icon="refresh")
         self.refresh_agreement_button.on_click(lambda _b: self.show_agreement())
+        self.report = ReportOffer("qualitatif", lang=lang)
+        self.report.button.on_click(lambda _b: self.produce_report())
         self.book_code = widgets.Dropdown()
         self.book_target = widgets.Dropdown()
         self.book_label = widgets.Text()
@@ -130,7 +133,8 @@ class CodingApp:
         )
         self.agreement_page = widgets.VBox(
             [
-                self.refresh_agreement_button,
+                widgets.HBox([self.refresh_agreement_button, self.report.button]),
+                self.report.links,
                 self.agreement_html,
                 self.disagreement,
                 self.open_button,
@@ -194,6 +198,7 @@ class CodingApp:
         self.memo_button.description = tr("qual.app.save_memo")
         self.open_button.description = tr("qual.app.open")
         self.refresh_agreement_button.description = tr("qual.app.refresh")
+        self.report.texts(self.lang)
         view = self.view.value or "segment"
         self.view.options = [
             (tr("qual.app.view.segment"), "segment"),
@@ -657,6 +662,10 @@ class CodingApp:
         self.disagreement.options = options
         self.disagreement.value = options[0][1] if options else None
         self.disagreement.description = self.tr("qual.app.disagreements", n=len(options))
+
+    def produce_report(self) -> None:
+        """Write the qualitative findings report (HTML and Word) and offer both for download."""
+        self.report.produce(self.project.store)
 
     def open_disagreement(self) -> None:
         if self.disagreement.value is not None:

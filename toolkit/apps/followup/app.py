@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from toolkit.apps.common.html import esc
 from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.report import ReportOffer
 from toolkit.apps.common.style import style
 from toolkit.apps.followup.card import ItemCard
 from toolkit.apps.followup.panels import FOLLOWUP_CSS, digest_html, indicators_html
@@ -111,6 +112,9 @@ class FollowupApp:
         )
         self.compute.on_click(lambda _b: self.show_indicators())
         self.indicators = widgets.HTML()
+        self.report = ReportOffer("activite", lang=self.lang)
+        self.report.button.on_click(lambda _b: self.produce_report())
+        self.report_scope = widgets.HTML()
         self.digest = widgets.HTML()
         identity = widgets.VBox(
             [self.labels[0], self.collector, self.labels[1], self.team, self.labels[2], self.sector]
@@ -170,6 +174,10 @@ class FollowupApp:
         self.collector.placeholder = self.tr("followup.app.collector_placeholder")
         self.retry.description = self.tr("followup.app.retry")
         self.compute.description = self.tr("followup.app.compute")
+        self.report.texts(self.lang)
+        self.report_scope.value = (
+            f'<p class="mt-hint">{esc(self.tr("report.app.activite_scope"))}</p>'
+        )
         keep = self.view.value
         self.view.options = [(self.tr(f"followup.app.view.{v}"), v) for v in VIEWS]
         self.view.value = keep
@@ -501,10 +509,11 @@ class FollowupApp:
                     f'<span class="mt-label">{esc(self.tr("followup.app.period_end"))}</span>'
                 ),
                 self.end,
-                self.compute,
+                widgets.HBox([self.compute, self.report.button]),
             ]
         )
-        self.body.children = [fields, self.indicators]
+        self.report.clear()
+        self.body.children = [fields, self.report_scope, self.report.links, self.indicators]
         self.show_indicators()
 
     def show_indicators(self) -> None:
@@ -537,6 +546,17 @@ class FollowupApp:
             if widget.value is not None:
                 table = table[table[name] == widget.value]
         self.indicators.value = indicators_html(table, lang=self.lang)
+
+    def produce_report(self) -> None:
+        """Write the activity report of the chosen period and sector; offer HTML and Word."""
+        try:
+            store = self.register().store
+        except StoreUnavailableError:
+            self.report.links.value = f"<p>{esc(self.tr('followup.app.no_data_offline'))}</p>"
+            return
+        self.report.produce(
+            store, start=self.start.value, end=self.end.value, sector=self.sector.value
+        )
 
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:

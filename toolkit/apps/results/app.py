@@ -10,14 +10,12 @@ widgets. Downloads are ``data:`` links (no file left on the server, works behind
 
 from __future__ import annotations
 
-import base64
-import tempfile
 from html import escape
-from pathlib import Path
 
 import ipywidgets as widgets
 
 from toolkit.apps.common.language import language_switch
+from toolkit.apps.common.report import ReportOffer, data_link
 from toolkit.apps.common.style import style
 from toolkit.errors import StoreError, ToolkitError
 from toolkit.i18n import t
@@ -40,14 +38,6 @@ RESULTS_CSS = """
 .mt-results-app .mt-waves .widget-checkbox { width: auto; min-width: 12em; }
 </style>
 """
-
-
-def _link(data: bytes, name: str, mime: str, text: str, css: str) -> str:
-    payload = base64.b64encode(data).decode("ascii")
-    return (
-        f'<a class="{css}" download="{escape(name)}" '
-        f'href="data:{mime};base64,{payload}">{escape(text)}</a>'
-    )
 
 
 class ResultsApp:
@@ -84,10 +74,11 @@ class ResultsApp:
         self.show_button = widgets.Button(
             button_style="primary", icon="table", layout=widgets.Layout(width="auto")
         )
-        self.report_button = widgets.Button(icon="file-text", layout=widgets.Layout(width="auto"))
+        self.report = ReportOffer("barometre", lang=lang, threshold=threshold)
+        self.report_button = self.report.button
         self.message = widgets.HTML()
         self.results = widgets.VBox()
-        self.report_links = widgets.HTML()
+        self.report_links = self.report.links
         self.downloads = widgets.HTML()
         self.root = widgets.VBox(
             [
@@ -150,7 +141,7 @@ class ResultsApp:
             f'<label class="mt-label">{escape(self.tr("results.waves"))}</label>'
         )
         self.show_button.description = self.tr("results.show")
-        self.report_button.description = self.tr("results.report")
+        self.report.texts(self.lang)
         current = self.weighting.value
         self.weighting.options = [
             (self.tr("results.weighting.raking"), "raking"),
@@ -249,7 +240,7 @@ class ResultsApp:
         )
         self.results.children = ()
         self.downloads.value = ""
-        self.report_links.value = ""
+        self.report.clear()
 
     def _columns(self, instrument_id: str) -> object:
         import pandas as pd
@@ -316,13 +307,13 @@ class ResultsApp:
         for index, block in enumerate(blocks):
             stem = f"resultats-{instrument.id}-{index + 1}"
             self._tables[block.title] = block.table
-            links = _link(
+            links = data_link(
                 to_xlsx({block.title: block.table}),
                 f"{stem}.xlsx",
                 XLSX_MIME,
                 self.tr("results.download_xlsx"),
                 "mt-xlsx",
-            ) + _link(
+            ) + data_link(
                 to_csv(block.table, lang=self.lang),
                 f"{stem}.csv",
                 CSV_MIME,
@@ -345,7 +336,7 @@ class ResultsApp:
         self.results.children = tuple(children)
         self.downloads.value = (
             '<p class="mt-downloads">'
-            + _link(
+            + data_link(
                 to_xlsx(self._tables),
                 f"resultats-{instrument.id}.xlsx",
                 XLSX_MIME,
@@ -357,48 +348,15 @@ class ResultsApp:
 
     def produce_report(self) -> None:
         """Write the HTML and Word report of the current choices and offer both for download."""
-        from toolkit.report import get_kind, write
-
         waves = self.chosen_waves()
         if not waves:
             self.message.value = f'<p class="mt-error">{escape(self.tr("results.no_wave"))}</p>'
             return
-        self.report_links.value = f"<p>{escape(self.tr('results.report_busy'))}</p>"
-        try:
-            document = get_kind("barometre").build(
-                self.store(),
-                lang=self.lang,
-                threshold=self.threshold,
-                instrument=self.instrument.value,
-                waves=waves,
-                weighting=self.weighting.value,
-            )
-            with tempfile.TemporaryDirectory(prefix="toolkit-rapport-") as folder:
-                paths = write(document, Path(folder), document.stem)
-                files = {p.suffix: (p.name, p.read_bytes()) for p in paths}
-        except ToolkitError as error:
-            self.report_links.value = f'<p class="mt-error">{escape(str(error))}</p>'
-            return
-        html_name, html_data = files[".html"]
-        docx_name, docx_data = files[".docx"]
-        docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        self.report_links.value = (
-            f'<p class="mt-ok">{escape(self.tr("results.report_ready"))}</p><p class="mt-downloads">'
-            + _link(
-                html_data,
-                html_name,
-                "text/html",
-                self.tr("results.download_report_html"),
-                "mt-report-html",
-            )
-            + _link(
-                docx_data,
-                docx_name,
-                docx_mime,
-                self.tr("results.download_report_docx"),
-                "mt-report-docx",
-            )
-            + "</p>"
+        self.report.produce(
+            self.store(),
+            instrument=self.instrument.value,
+            waves=waves,
+            weighting=self.weighting.value,
         )
 
 
