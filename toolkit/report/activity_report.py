@@ -94,13 +94,13 @@ class _Builder:
                 den=format_count(den, self.lang),
                 base=row["denominator_label"],
             )
-        if num is None and den is None:
-            return self.tr(
-                "report.activite.detail.hidden",
-                what=row["numerator_label"],
-                base=row["denominator_label"],
-            )
         if num is None:
+            if den is None:
+                return self.tr(
+                    "report.activite.detail.hidden",
+                    what=row["numerator_label"],
+                    base=row["denominator_label"],
+                )
             return self.tr(
                 "report.activite.detail.base_only",
                 what=row["numerator_label"],

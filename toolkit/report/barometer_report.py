@@ -192,7 +192,7 @@ class _Builder:
             question = self.labels.variable(row.variable)
             where = (
                 self.labels.value(sector, getattr(row, sector))
-                if sector in out.columns
+                if sector is not None and sector in out.columns
                 else self.tr("report.overall")
             )
             answer = self.labels.level(row.variable, row.level) if "level" in out.columns else ""
@@ -219,7 +219,7 @@ class _Builder:
 
     def analysable(self, questions: Sequence[Any]) -> list[Any]:
         skip = {self.sc.sector, *self.sc.weighted.variables, *self.sc.instrument.analysis.weighting}
-        out = []
+        out: list[Any] = []
         for q in questions:
             if q.type == "likert_matrix":
                 out.extend(c for c in q.children if c.type in _CHOICE or c.type == "likert_matrix")
@@ -243,7 +243,7 @@ class _Builder:
 
     # ----------------------------------------------------------------- sections
     def headline_items(self) -> list[str]:
-        items = []
+        items: list[str] = []
         for question in self.sc.instrument.questions():
             if question.type == "likert_matrix":
                 items.extend(c.name for c in question.children)
@@ -420,7 +420,7 @@ class _Builder:
             by_sector = self.suppressed(pd.concat(tops, ignore_index=True))
             overall_top = self.suppressed(pd.concat(overall_tops, ignore_index=True))
             wide = present(by_sector, sc.instrument, lang=lang, threshold=self.threshold, wide=True)
-            wide = self.with_overall_rows(wide, overall_top, group)
+            wide = self.with_overall_rows(wide, overall_top, group, sc.sector)
             level_text = self.labels.level(group[0], "top_2").lower()
             note = self.tr("report.table.note", threshold=self.threshold)
             if any(sc.instrument.question(i).relevant for i in group):
@@ -439,12 +439,12 @@ class _Builder:
             )
 
     def with_overall_rows(
-        self, wide: pd.DataFrame, overall: pd.DataFrame, group: list[str]
+        self, wide: pd.DataFrame, overall: pd.DataFrame, group: list[str], sector: str
     ) -> pd.DataFrame:
-        """The wide table by sector with an « Ensemble » column (same rows, same layout)."""
+        """The wide table by ``sector`` with an « Ensemble » column (same rows, same layout)."""
         marker = "__ensemble__"
-        as_domain = overall.assign(**{self.sc.sector: marker})
-        as_domain = as_domain[[self.sc.sector, *overall.columns]]
+        as_domain = overall.assign(**{sector: marker})
+        as_domain = as_domain[[sector, *overall.columns]]
         shown = present(
             as_domain, self.sc.instrument, lang=self.lang, threshold=self.threshold, wide=True
         )
@@ -462,7 +462,7 @@ class _Builder:
                 sc.keep_sectors(proportions(self.current, name, design=sc.design, by=sc.sector))
             )
             wide = present(by_sector, sc.instrument, lang=lang, threshold=self.threshold, wide=True)
-            wide = self.with_overall_rows(wide, overall, [name])
+            wide = self.with_overall_rows(wide, overall, [name], sc.sector)
         else:
             wide = present(overall, sc.instrument, lang=lang, threshold=self.threshold)
         note = self.tr("report.table.note", threshold=self.threshold)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -20,9 +21,12 @@ import pandas as pd
 
 from toolkit.analysis import plot_likert, plot_proportions, plot_trend
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 __all__ = ["bars_png", "likert_png", "paired_bars_png", "proportions_png", "trend_png", "wrapped"]
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.spines.top": False,

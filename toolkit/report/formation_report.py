@@ -11,7 +11,7 @@ a figure resting on fewer participants than the threshold is not shown.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ SATISFIED_FROM = 4
 TARGET = 0.75
 
 
-def _finite(value: object) -> bool:
+def _finite(value: object) -> TypeGuard[int | float | np.floating]:
     return isinstance(value, int | float | np.floating) and math.isfinite(float(value))
 
 
@@ -57,8 +57,8 @@ def build(
     store: Any, *, lang: str = "fr", threshold: int = 5, session: str = "", **_: object
 ) -> Document:
     """The evaluation report of the workshop whose room code is ``session``."""
-    from toolkit.training import evaluation
     from toolkit.training.sessions import LiveSessions
+    from toolkit.training.stats import evaluation
 
     with use_language(lang):
         sessions = LiveSessions(store.engine)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from toolkit.errors import Problem, ToolkitError
+from toolkit.report.blocks import Document
 
 __all__ = ["ReportError", "ReportKind", "get_kind", "kinds", "register"]
 
@@ -59,7 +60,7 @@ class ReportKind:
 
     name: str
     help_key: str
-    build: Callable[..., object]
+    build: Callable[..., Document]
     arguments: Callable[[argparse.ArgumentParser], None] = _no_arguments
 
 

@@ -39,7 +39,7 @@ def analysable_questions(instrument: Any) -> list[tuple[str, list[Any]]]:
     out = []
     for section in instrument.items:
         children = section.children if section.type == "group" else (section,)
-        questions = []
+        questions: list[Any] = []
         for q in children:
             if q.type == "likert_matrix":
                 questions.extend(c for c in q.children if c.type in _CHOICE)
@@ -53,7 +53,7 @@ def analysable_questions(instrument: Any) -> list[tuple[str, list[Any]]]:
 def breakdowns(instrument: Any, frame: pd.DataFrame) -> list[str]:
     """Columns one can break results down by: the sector, then any single-choice question."""
     sector = getattr(instrument.analysis, "sector", None)
-    names = [sector] if sector in frame.columns else []
+    names: list[str] = [sector] if isinstance(sector, str) and sector in frame.columns else []
     for q in instrument.fields():
         if (
             q.type == "single_choice"

@@ -64,7 +64,7 @@ def weigh(
     population = read_margins(margins) if margins else instrument_margins(instrument.id)
     wanted = [v for v in instrument.analysis.weighting if v in data.columns]
     usable = [v for v in wanted if population and v in population]
-    if method == "raking" and usable:
+    if method == "raking" and usable and population:
         chosen = {v: population[v] for v in usable}
         data[WEIGHT] = rake(data, chosen, by="wave")
         design = Design(

@@ -80,7 +80,7 @@ class ReportOffer:
                 store, lang=self.lang, threshold=self.threshold, **options
             )
             with tempfile.TemporaryDirectory(prefix="toolkit-rapport-") as folder:
-                paths = write(document, Path(folder), document.stem)  # type: ignore[attr-defined]
+                paths = write(document, Path(folder), document.stem)
                 files = {p.suffix: (p.name, p.read_bytes()) for p in paths}
         except ToolkitError as error:
             text = " ".join(p.message(self.lang) for p in error.problems) or str(error)

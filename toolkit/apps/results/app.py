@@ -11,6 +11,7 @@ widgets. Downloads are ``data:`` links (no file left on the server, works behind
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -19,6 +20,12 @@ from toolkit.apps.common.report import ReportOffer, data_link
 from toolkit.apps.common.style import style
 from toolkit.errors import StoreError, ToolkitError
 from toolkit.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.instruments import Instrument, Question
+    from toolkit.store import Store
 
 __all__ = ["RESULTS_CSS", "ResultsApp", "results_app"]
 
@@ -53,14 +60,12 @@ class ResultsApp:
         Disclosure threshold of every table, chart and report.
     """
 
-    def __init__(
-        self, store: object | None = None, *, lang: str = "fr", threshold: int = 5
-    ) -> None:
+    def __init__(self, store: Store | None = None, *, lang: str = "fr", threshold: int = 5) -> None:
         self._store = store
         self.lang = lang
         self.threshold = threshold
-        self._instruments: dict[str, object] = {}
-        self._tables: dict[str, object] = {}
+        self._instruments: dict[str, Instrument] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
         self.lang_switch = language_switch(("fr", "en"), lang)
         self.heading = widgets.HTML()
         self.instrument = widgets.Dropdown(layout=widgets.Layout(width="100%"))
@@ -113,10 +118,10 @@ class ResultsApp:
         self._load_instruments()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+        return self.root._repr_mimebundle_(**kwargs)
 
     # ---------------------------------------------------------------- state
-    def store(self) -> object:
+    def store(self) -> Store:
         if self._store is None:
             from toolkit.collect import database_url
             from toolkit.store import connect
@@ -156,7 +161,7 @@ class ResultsApp:
 
     def _load_instruments(self, keep: bool = False) -> None:
         try:
-            listing = self.store().instruments()  # type: ignore[attr-defined]
+            listing = self.store().instruments()
         except StoreError:
             self.message.value = f'<p class="mt-error">{escape(self.tr("results.offline"))}</p>'
             return
@@ -164,7 +169,7 @@ class ResultsApp:
         previous = self.instrument.value
         options = []
         for instrument_id in listing["id"]:
-            instrument = self.store().instrument(str(instrument_id))  # type: ignore[attr-defined]
+            instrument = self.store().instrument(str(instrument_id))
             self._instruments[str(instrument_id)] = instrument
             options.append((instrument.title.get(self.lang), str(instrument_id)))
         if not options:
@@ -189,7 +194,7 @@ class ResultsApp:
         if instrument is None:
             return
         ticked = {box.description for box in self.waves.children if box.value} if keep else set()
-        waves = list(self.store().waves(instrument.id))  # type: ignore[attr-defined]
+        waves = list(self.store().waves(instrument.id))
         from toolkit.analysis import wave_label
 
         boxes = []
@@ -242,11 +247,11 @@ class ResultsApp:
         self.downloads.value = ""
         self.report.clear()
 
-    def _columns(self, instrument_id: str) -> object:
+    def _columns(self, instrument_id: str) -> pd.DataFrame:
         import pandas as pd
 
-        waves = self.store().waves(instrument_id)  # type: ignore[attr-defined]
-        frame = self.store().frame(instrument_id, wave=waves[-1:] or None)  # type: ignore[attr-defined]
+        waves = self.store().waves(instrument_id)
+        frame = self.store().frame(instrument_id, wave=waves[-1:] or None)
         return pd.DataFrame(columns=frame.columns)
 
     def chosen_waves(self) -> list[str]:
@@ -278,7 +283,7 @@ class ResultsApp:
             return
         instrument = self._instruments[self.instrument.value]
         try:
-            frame = self.store().frame(instrument.id, wave=waves)  # type: ignore[attr-defined]
+            frame = self.store().frame(instrument.id, wave=waves)
             frame["wave"] = frame["wave"].cat.remove_unused_categories()
             weighted = weigh(frame, instrument, method=self.weighting.value, lang=self.lang)
             blocks = results(
@@ -360,12 +365,9 @@ class ResultsApp:
         )
 
 
-def _is_scale(instrument: object, question: object) -> bool:
+def _is_scale(instrument: Instrument, question: Question) -> bool:
     """A Likert matrix item (its choices are an agreement or frequency scale)."""
-    return any(
-        q.type == "likert_matrix" and question in q.children
-        for q in instrument.questions()  # type: ignore[attr-defined]
-    )
+    return any(q.type == "likert_matrix" and question in q.children for q in instrument.questions())
 
 
 def results_app(*, lang: str = "fr") -> ResultsApp:

@@ -7,8 +7,10 @@ The options and the registration only; the report itself is
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from toolkit.i18n import t
+from toolkit.report.blocks import Document
 from toolkit.report.registry import ReportKind, register
 
 
@@ -23,7 +25,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sector", default=None, metavar="CODE", help=t("report.opt.sector"))
 
 
-def build(store: object, **options: object) -> object:
+def build(store: object, **options: Any) -> Document:
     from toolkit.report.activity_report import build as build_report
 
     return build_report(store, **options)

@@ -8,8 +8,10 @@ The options and the registration only; the report itself is
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from toolkit.i18n import t
+from toolkit.report.blocks import Document
 from toolkit.report.registry import ReportKind, register
 
 WEIGHTINGS = ("raking", "none")
@@ -28,7 +30,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--margins", default=None, metavar="CSV", help=t("report.opt.margins"))
 
 
-def build(store: object, **options: object) -> object:
+def build(store: object, **options: Any) -> Document:
     from toolkit.report.barometer_report import build as build_report
 
     return build_report(store, **options)

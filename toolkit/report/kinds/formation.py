@@ -7,8 +7,10 @@ The options and the registration only; the report itself is
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from toolkit.i18n import t
+from toolkit.report.blocks import Document
 from toolkit.report.registry import ReportKind, register
 
 
@@ -17,7 +19,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session", required=True, metavar="CODE", help=t("report.opt.session"))
 
 
-def build(store: object, **options: object) -> object:
+def build(store: object, **options: Any) -> Document:
     from toolkit.report.formation_report import build as build_report
 
     return build_report(store, **options)
