@@ -45,7 +45,6 @@ NOT_YET = (
     # Merged from issue 17 (open_draft, new_draft, copy_draft, draft_from_xlsform: tested by
     # tests/builder, no docstring example yet) and issue 9 (report registry: get_kind, write…).
     "toolkit.builder",
-    "toolkit.report",
     "toolkit.collect",
     "toolkit.demo",
     "toolkit.followup",
