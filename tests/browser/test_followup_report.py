@@ -41,6 +41,8 @@ def test_followup_report__indicators_screen__word_and_html_downloaded(
         _button(page, t("report.app.button", "fr")).click()
         expect(page.get_by_text(t("report.app.ready", "fr"))).to_be_visible(timeout=PAGE_MS)
         page.screenshot(path=str(artifacts / f"suivi-rapport-{width}.png"), full_page=True)
+        page.locator("a.mt-report-docx").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"suivi-rapport-liens-{width}.png"))
         assert page.evaluate(WIDE), f"horizontal overflow at {width} px"
 
         with page.expect_download(timeout=60_000) as download:
