@@ -52,7 +52,12 @@ class Tabulation:
 
     def cell_counts(self) -> np.ndarray:
         """Number of rows per cell."""
-        return self.counts.sum(axis=0)
+        return self._counts().sum(axis=0)
+
+    def _counts(self) -> np.ndarray:
+        if self.counts is None:
+            raise ValueError("the tabulation was built without its row counts")
+        return self.counts
 
     def covariance(
         self,
@@ -125,7 +130,8 @@ class Tabulation:
 
     def stratum_presence(self, cells_per_domain: int, n_domains: int) -> np.ndarray:
         """(strata × domains) True where the stratum holds at least one row of the domain."""
-        per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain).sum(axis=2)
+        counts = self._counts()
+        per_group = counts.reshape(counts.shape[0], -1, cells_per_domain).sum(axis=2)
         return stratum_presence(self.prep, per_group[:, :n_domains])
 
     def domain_df(self, cells_per_domain: int, n_domains: int) -> tuple[np.ndarray, np.ndarray]:
@@ -134,7 +140,8 @@ class Tabulation:
         Degrees of freedom = PSUs with at least one row of the domain minus strata with at
         least one row of the domain (``survey::degf`` of ``subset(design, domain)``).
         """
-        per_group = self.counts.reshape(self.counts.shape[0], -1, cells_per_domain)
+        counts = self._counts()
+        per_group = counts.reshape(counts.shape[0], -1, cells_per_domain)
         return domain_df(self.prep, per_group[:, :n_domains].sum(axis=2))
 
 

@@ -165,7 +165,9 @@ def barometer(
     bases: dict[int, np.ndarray] = {}
     buffer = np.empty(len(data), dtype=np.int64)
     contrasts: dict[tuple[int, int], np.ndarray] = {}
-    overall, by_domain, tests = [], [], []
+    overall: list[dict[str, np.ndarray]] = []
+    by_domain: list[dict[str, np.ndarray]] = []
+    tests: list[tuple[np.ndarray, np.ndarray, float, float] | None] = []
     for item, codes, slots, nonsub in zip(items, columns, cells, nonsubs, strict=True):
         k = len(codes.levels)
         width = k + 1
@@ -480,7 +482,8 @@ def _test_table(
         if part is not None:
             shapes.setdefault(part[0].shape, []).append(i)
     for index in shapes.values():
-        chosen = [parts[i] for i in index]
+        # Only the items whose parts are not None were indexed by shape above.
+        chosen = [part for i in index if (part := parts[i]) is not None]
         delta = np.linalg.solve(np.stack([p[0] for p in chosen]), np.stack([p[1] for p in chosen]))
         trace = np.trace(delta, axis1=1, axis2=2)
         d0[index] = trace**2 / np.trace(delta @ delta, axis1=1, axis2=2)

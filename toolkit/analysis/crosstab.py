@@ -218,7 +218,7 @@ def _tests(
     prep: PreparedDesign,
     design: Design | None,
     share: np.ndarray,
-    cov: np.ndarray | None,
+    cov: np.ndarray,
     counts: np.ndarray,
     n_complete: int,
     n_rows: int,

@@ -12,8 +12,9 @@ store's frames) never enter an estimate; they are counted in ``n_nonsubstantive`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -65,6 +66,30 @@ def _nonsubstantive(data: pd.DataFrame, column: str, dom: Domains) -> np.ndarray
     return np.bincount(rows, minlength=dom.size + 1)[: dom.size]
 
 
+@overload
+def proportion_arrays(
+    prep: PreparedDesign,
+    dom: Domains,
+    codes: np.ndarray,
+    n_levels: int,
+    *,
+    base: np.ndarray | None = ...,
+    full: Literal[True],
+) -> tuple[ProportionArrays, np.ndarray]: ...
+
+
+@overload
+def proportion_arrays(
+    prep: PreparedDesign,
+    dom: Domains,
+    codes: np.ndarray,
+    n_levels: int,
+    *,
+    base: np.ndarray | None = ...,
+    full: Literal[False] = ...,
+) -> tuple[ProportionArrays, None]: ...
+
+
 def proportion_arrays(
     prep: PreparedDesign,
     dom: Domains,
@@ -91,7 +116,7 @@ def proportion_arrays(
     total = weighted[:, :k].sum(axis=1)
     safe = np.where(total > 0, total, 1.0)
     share = weighted[:, :k] / safe[:, None]
-    coef = np.zeros((size + 1, width, size, k))
+    coef: np.ndarray = np.zeros((size + 1, width, size, k))
     idx = np.arange(size)
     coef[idx, :k, idx, :] = (np.eye(k)[None] - share[:, None, :]) / safe[:, None, None]
     coef = coef.reshape(n_cells, size * k)
@@ -149,7 +174,9 @@ def _item_codes(data: pd.DataFrame, column: str, include_missing: bool) -> Coded
     return Coded(codes, item.levels + companion.levels, item.ordered)
 
 
-def _frame(dom: Domains, keep: np.ndarray, repeat: int, columns: dict[str, object]) -> pd.DataFrame:
+def _frame(
+    dom: Domains, keep: np.ndarray, repeat: int, columns: Mapping[str, object]
+) -> pd.DataFrame:
     labels = dom.labels.iloc[np.repeat(np.flatnonzero(keep), repeat)].reset_index(drop=True)
     body = pd.DataFrame(columns)
     return pd.concat([labels, body], axis=1) if len(labels.columns) else body
