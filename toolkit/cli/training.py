@@ -27,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from toolkit.store import connect
-    from toolkit.training import evaluation, export_csv
     from toolkit.training.sessions import LiveSessions
+    from toolkit.training.stats import evaluation, export_csv
 
     sessions = LiveSessions(connect(args.db).engine)
     info = sessions.info(args.code)

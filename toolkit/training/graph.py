@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 from toolkit.errors import Problem
-from toolkit.training.model import Branching
+from toolkit.training.model import Branching, Ending, Scene
 
 __all__ = ["graph_problems", "reachable"]
 
@@ -66,7 +66,8 @@ def graph_problems(exercise: Branching, file: str | None = None) -> list[Problem
                 )
     if exercise.start in scenes:
         seen = reachable(edges, exercise.start)
-        for node in [*exercise.scenes, *exercise.endings]:
+        every: list[Scene | Ending] = [*exercise.scenes, *exercise.endings]
+        for node in every:
             if node.id not in seen:
                 problems.append(
                     Problem("T015", {"id": node.id}, file, node.line, f"{where}.{node.id}")

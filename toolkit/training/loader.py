@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeGuard
 
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -108,7 +109,7 @@ def _parse(text: str, reader: Reader) -> object:
     return None
 
 
-def is_module_document(data: object) -> bool:
+def is_module_document(data: object) -> TypeGuard[Mapping]:
     """Whether parsed YAML is a training module: a mapping with ``kind: training_module``."""
     return isinstance(data, Mapping) and data.get("kind") == KIND
 
@@ -260,7 +261,16 @@ def _module(data: Mapping, r: Reader) -> Module | None:
         node = r.mapping(data["assessment"], line=r.line_of(data, "assessment"), field="assessment")
         if node is not None:
             assessment = _assessment(node, r, objective_ids)
-    if r.problems:
+    # A required value left None always has its problem recorded: naming them narrows types.
+    if (
+        r.problems
+        or module_id is None
+        or title is None
+        or duration is None
+        or notes is None
+        or assessment is None
+        or mastery is None
+    ):
         return None
     return Module(
         id=module_id,
@@ -388,7 +398,7 @@ def _questions(
             optional=("kind", "explanation", "objective"),
         )
         kind = _enum(q, "kind", qwhere, QUESTION_KINDS, r, default="single")
-        prompt = r.text(q, "prompt", qwhere)
+        prompt = r.required_text(q, "prompt", qwhere)
         objective = r.scalar(q, "objective", qwhere, str)
         if objective is not None and objective not in objective_ids:
             r.add("T012", line=r.line_of(q, "objective"), field=f"{qwhere}.objective", id=objective)
@@ -402,7 +412,7 @@ def _questions(
             options.append(
                 Option(
                     oid,
-                    r.text(o, "text", owhere),
+                    r.required_text(o, "text", owhere),
                     bool(r.scalar(o, "correct", owhere, bool, default=False)),
                     r.text(o, "feedback", owhere),
                 )
@@ -464,7 +474,11 @@ def _judgement(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
     for n, rid, _ in r.entries(items, eid, "responses"):
         r.check_keys(n, f"{eid}.{rid}", required=("id", "text"), optional=("comment",))
         responses.append(
-            Response(rid, r.text(n, "text", f"{eid}.{rid}"), r.text(n, "comment", f"{eid}.{rid}"))
+            Response(
+                rid,
+                r.required_text(n, "text", f"{eid}.{rid}"),
+                r.text(n, "comment", f"{eid}.{rid}"),
+            )
         )
     r.unique(((x.id, r.line_of(items)) for x in responses), eid)
     ids = {x.id for x in responses}
@@ -477,7 +491,7 @@ def _judgement(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         r.add("T027", line=r.line_of(node, "worst"), field=f"{eid}.worst")
     return Judgement(
         **common,
-        situation=r.text(node, "situation", eid),
+        situation=r.required_text(node, "situation", eid),
         responses=tuple(responses),
         best=str(best),
         worst=str(worst),
@@ -505,7 +519,7 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
             goto = r.identifier(c, "goto", cwhere)
             choices.append(
                 Choice(
-                    r.text(c, "text", cwhere),
+                    r.required_text(c, "text", cwhere),
                     goto or "",
                     r.text(c, "consequence", cwhere),
                     r.line_of(c),
@@ -514,7 +528,7 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         scenes.append(
             Scene(
                 sid,
-                r.text(n, "text", swhere),
+                r.required_text(n, "text", swhere),
                 tuple(choices),
                 r.text(n, "speaker", swhere),
                 r.line_of(n),
@@ -528,13 +542,14 @@ def _branching(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         endings.append(
             Ending(
                 xid,
-                r.text(n, "text", xwhere),
+                r.required_text(n, "text", xwhere),
                 score if score is not None else 0,
                 r.text(n, "feedback", xwhere),
                 r.line_of(n),
             )
         )
-    r.unique(((x.id, x.line) for x in [*scenes, *endings]), eid)
+    nodes: list[Scene | Ending] = [*scenes, *endings]
+    r.unique(((x.id, x.line) for x in nodes), eid)
     start = r.identifier(node, "start", eid)
     exercise = Branching(
         **common,
@@ -553,7 +568,7 @@ def _grid(node: Mapping, key: str, where: str, r: Reader) -> tuple[GridItem, ...
     items = r.sequence(node, key, where, minimum=1) or ()
     for n, gid, _ in r.entries(items, where, key):
         r.check_keys(n, f"{where}.{gid}", required=("id", "text"))
-        out.append(GridItem(gid, r.text(n, "text", f"{where}.{gid}")))
+        out.append(GridItem(gid, r.required_text(n, "text", f"{where}.{gid}")))
     r.unique(((g.id, r.line_of(items)) for g in out), f"{where}.{key}")
     return tuple(out)
 
@@ -570,7 +585,12 @@ def _role_play(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         rwhere = f"{eid}.{kind or index}"
         r.check_keys(n, rwhere, required=("kind", "name", "brief"))
         roles.append(
-            Role(kind or "", kind or "", r.text(n, "name", rwhere), r.text(n, "brief", rwhere))
+            Role(
+                kind or "",
+                kind or "",
+                r.required_text(n, "name", rwhere),
+                r.required_text(n, "brief", rwhere),
+            )
         )
     r.unique(((x.kind, r.line_of(items)) for x in roles), f"{eid}.roles")
     present = {x.kind for x in roles}
@@ -579,7 +599,7 @@ def _role_play(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
             r.add("T018", line=r.line_of(node, "roles"), field=f"{eid}.roles", kind=kind)
     return RolePlay(
         **common,
-        situation=r.text(node, "situation", eid),
+        situation=r.required_text(node, "situation", eid),
         roles=tuple(roles),
         grid=_grid(node, "grid", eid, r),
         debrief=r.texts(node, "debrief", eid),
@@ -595,7 +615,9 @@ def _rewriting(node: Mapping, r: Reader, common: dict, _objectives: set[str]) ->
         r.check_keys(n, pwhere, required=("id", "statement", "model_answers"))
         r.sequence(n, "model_answers", pwhere, minimum=1)
         prompts.append(
-            RewritePrompt(pid, r.text(n, "statement", pwhere), r.texts(n, "model_answers", pwhere))
+            RewritePrompt(
+                pid, r.required_text(n, "statement", pwhere), r.texts(n, "model_answers", pwhere)
+            )
         )
     r.unique(((p.id, r.line_of(items)) for p in prompts), eid)
     return Rewriting(
@@ -632,7 +654,7 @@ def _scale(node: Mapping, r: Reader, common: dict, _objectives: set[str]) -> Sca
     raw_dims = r.sequence(node, "dimensions", eid, minimum=1) or ()
     for n, did, _ in r.entries(raw_dims, eid, "dimensions"):
         r.check_keys(n, f"{eid}.{did}", required=("id", "label"))
-        dimensions.append(Dimension(did, r.text(n, "label", f"{eid}.{did}")))
+        dimensions.append(Dimension(did, r.required_text(n, "label", f"{eid}.{did}")))
     r.unique(((d.id, r.line_of(raw_dims)) for d in dimensions), f"{eid}.dimensions")
     known = {d.id for d in dimensions}
     scale_items = []
@@ -645,7 +667,7 @@ def _scale(node: Mapping, r: Reader, common: dict, _objectives: set[str]) -> Sca
         scale_items.append(
             ScaleItem(
                 iid,
-                r.text(n, "text", iwhere),
+                r.required_text(n, "text", iwhere),
                 dimension or "",
                 bool(r.scalar(n, "reverse", iwhere, bool, default=False)),
             )

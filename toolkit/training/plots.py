@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
 
 from toolkit.i18n import t
 from toolkit.training.model import Scale
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 __all__ = ["plot_profile"]
 
@@ -40,8 +44,7 @@ def plot_profile(
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * len(scale.dimensions)))
-    first = next(iter(scores.values()), None)
-    series = scores if isinstance(first, Mapping) else {t("training.profile", lang): scores}
+    series = scores if _is_series(scores) else {t("training.profile", lang): scores}
     positions = np.arange(len(scale.dimensions))
     height = 0.8 / max(len(series), 1)
     for index, (name, values) in enumerate(series.items()):
@@ -56,3 +59,10 @@ def plot_profile(
     if len(series) > 1:
         ax.legend(loc="lower right")
     return ax
+
+
+def _is_series(
+    scores: Mapping[str, float] | Mapping[str, Mapping[str, float]],
+) -> TypeIs[Mapping[str, Mapping[str, float]]]:
+    """Whether ``scores`` holds one profile per series (told by its first value)."""
+    return isinstance(next(iter(scores.values()), None), Mapping)

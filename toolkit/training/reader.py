@@ -8,12 +8,17 @@ wrong and returns ``None`` so that the walk goes on and every problem is reporte
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar, overload
 
 from toolkit.errors import Problem
 from toolkit.i18n import LANGUAGES, Msg, Text
 from toolkit.reading.lines import closest, line_of
 
 __all__ = ["Reader"]
+
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+_C = TypeVar("_C")
 
 #: Type words shown in messages, translated by the catalogue (``training.type.*``).
 _TYPE_NAMES = {
@@ -127,6 +132,30 @@ class Reader:
             )
         return value
 
+    @overload
+    def scalar(
+        self, node: Mapping, key: str, where: str, kind: type[_A], *, default: _A | None = None
+    ) -> _A | None: ...
+    @overload
+    def scalar(
+        self,
+        node: Mapping,
+        key: str,
+        where: str,
+        kind: tuple[type[_A], type[_B]],
+        *,
+        default: _A | _B | None = None,
+    ) -> _A | _B | None: ...
+    @overload
+    def scalar(
+        self,
+        node: Mapping,
+        key: str,
+        where: str,
+        kind: tuple[type[_A], type[_B], type[_C]],
+        *,
+        default: _A | _B | _C | None = None,
+    ) -> _A | _B | _C | None: ...
     def scalar(
         self,
         node: Mapping,
@@ -171,6 +200,14 @@ class Reader:
         if key not in node:
             return None
         return self.text_value(node[key], line=self.line_of(node, key), field=_join(where, key))
+
+    def required_text(self, node: Mapping, key: str, where: str) -> Text:
+        """A text the entry must have (see :meth:`text`).
+
+        When it is missing or wrong the problem is recorded and an empty text stands in, so
+        that the walk goes on; the loader discards what it built once a problem is recorded.
+        """
+        return self.text(node, key, where) or Text(())
 
     def text_value(self, value: object, *, line: int | None, field: str) -> Text | None:
         """Check one multilingual text value (see :meth:`text`)."""

@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeGuard, cast
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import Problem, TrainingError
@@ -263,7 +264,7 @@ class LiveSessions:
         if phase is not None and phase not in PHASES:
             raise _error("T109", "phase", got=phase)
         with write_connection(self.engine) as conn:
-            run_id = conn.execute(
+            result = conn.execute(
                 insert(tb.runs).values(
                     session_code=info.code,
                     exercise_id=exercise_id,
@@ -271,7 +272,10 @@ class LiveSessions:
                     revealed=False,
                     launched_at=_now(),
                 )
-            ).inserted_primary_key[0]
+            )
+            # SQLAlchemy types the key Optional (None after a many-row insert); a one-row
+            # INSERT always has it.
+            run_id = cast("Row[Any]", result.inserted_primary_key)[0]
             self._bump(conn, info.code, current_run=run_id)
         return Run(int(run_id), exercise_id, phase, False)
 
@@ -441,9 +445,9 @@ class LiveSessions:
             raise bad
         if isinstance(exercise, Quiz):
             question = next((q for q in exercise.questions if q.id == item), None)
-            if question is None or not (_is_text(value) or _is_str_list(value)):
-                raise bad
-            return value, float(score_question(question, value)), "none"
+            if question is not None and (_is_text(value) or _is_str_list(value)):
+                return value, float(score_question(question, value)), "none"
+            raise bad
         if isinstance(exercise, Judgement):
             if item != "pick" or not isinstance(value, dict):
                 raise bad
@@ -453,9 +457,10 @@ class LiveSessions:
             if item != "path" or not isinstance(value, list):
                 raise bad
             play = replay(exercise, value)
-            if not play.finished:
+            ending = play.ending
+            if ending is None:
                 raise bad
-            return {"path": play.path, "ending": play.ending.id}, float(play.score), "none"
+            return {"path": play.path, "ending": ending.id}, float(ending.score), "none"
         if isinstance(exercise, RolePlay):
             checked = value.get("checked", []) if isinstance(value, dict) else None
             comment = value.get("comment", "") if isinstance(value, dict) else None
@@ -470,15 +475,18 @@ class LiveSessions:
             text = value.get("text") if isinstance(value, dict) else None
             checked = value.get("checked", []) if isinstance(value, dict) else None
             ids = {g.id for g in exercise.checklist}
-            if item not in {p.id for p in exercise.prompts} or not _is_text(text):
-                raise bad
-            if not _is_str_list(checked) or not set(checked) <= ids:
-                raise bad
-            return {"text": text.strip(), "checked": checked}, None, "pending"
+            if (
+                item in {p.id for p in exercise.prompts}
+                and _is_text(text)
+                and _is_str_list(checked)
+                and set(checked) <= ids
+            ):
+                return {"text": text.strip(), "checked": checked}, None, "pending"
+            raise bad
         if isinstance(exercise, Scale):
-            if not _is_int(value, exercise.minimum, exercise.maximum):
-                raise bad
-            return value, float(scored_item(exercise, item, value)), "none"
+            if _is_int(value, exercise.minimum, exercise.maximum):
+                return value, float(scored_item(exercise, item, value)), "none"
+            raise bad
         raise bad
 
     def answers(self, run_id: int) -> pd.DataFrame:
@@ -572,7 +580,7 @@ class LiveSessions:
         return frame[["participant", "item", "score"]].reset_index(drop=True)
 
 
-def _is_int(value: object, low: int, high: int) -> bool:
+def _is_int(value: object, low: int, high: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
@@ -586,9 +594,9 @@ def _check_length(item: str, value: object) -> None:
             raise _error("T112", item, length=len(text.strip()), maximum=MAX_TEXT)
 
 
-def _is_text(value: object) -> bool:
+def _is_text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value.strip()) <= MAX_TEXT
 
 
-def _is_str_list(value: object) -> bool:
+def _is_str_list(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)

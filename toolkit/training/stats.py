@@ -214,11 +214,15 @@ def objectives_met(
             "label": objective.text.get(),
             "n_items": sum(1 for v in links.values() if v == objective.id),
         }
+        sizes: dict[str, int] = {}
+        shares: dict[str, float] = {}
         for name, label in (("pre", pre), ("post", post)):
             means = part[part[phase] == label].groupby(participant)["_score"].mean()
-            row[f"n_{name}"] = int(means.size)
-            row[f"share_{name}"] = (means >= threshold).mean() if means.size else np.nan
-        row["met"] = pd.NA if row["n_post"] == 0 else bool(row["share_post"] >= target)
+            sizes[name] = row[f"n_{name}"] = int(means.size)
+            shares[name] = row[f"share_{name}"] = (
+                (means >= threshold).mean() if means.size else np.nan
+            )
+        row["met"] = pd.NA if sizes["post"] == 0 else bool(shares["post"] >= target)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -234,10 +238,13 @@ def evaluation(
     by :meth:`toolkit.training.sessions.LiveSessions.assessment_frame`);
     ``satisfaction_answers`` has ``participant``, ``item``, ``score``.
     """
-    roles = {"participant": "participant", "phase": "phase", "score": "score"}
     tables = {
-        "prepost": prepost(assessment, item="item", **roles),
-        "objectives": objectives_met(module, assessment, item="item", **roles),
+        "prepost": prepost(
+            assessment, participant="participant", phase="phase", score="score", item="item"
+        ),
+        "objectives": objectives_met(
+            module, assessment, participant="participant", phase="phase", score="score", item="item"
+        ),
     }
     if satisfaction_answers is not None:
         tables["satisfaction"] = satisfaction(satisfaction_answers, item="item", score="score")
