@@ -105,7 +105,7 @@ class Code:
 
         return cls(
             id=str(data["id"]),
-            label=Text.of(data["label"]) or Text.of(str(data["id"])),  # type: ignore[arg-type]
+            label=Text.of(data["label"]) or Text.of(str(data["id"])),
             parent=data.get("parent"),
             definition=text("definition"),
             include=text("include"),
@@ -288,7 +288,7 @@ class Codebook:
     def from_dict(cls, data: Mapping, *, source: str | None = None) -> Codebook:
         return cls(
             id=str(data["id"]),
-            title=Text.of(data["title"]),  # type: ignore[arg-type]
+            title=Text.of(data["title"]),
             codes=tuple(Code.from_dict(c) for c in data.get("codes", ())),
             version=str(data.get("version", "1")),
             source=source,

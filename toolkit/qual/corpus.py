@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import Problem
@@ -318,7 +319,7 @@ def _replace_segments(conn: Connection, doc_id: str, segments: Sequence[tuple[st
     old = conn.execute(
         select(seg).where(seg.c.document_id == doc_id).order_by(seg.c.position)
     ).all()
-    by_key: dict[tuple[str | None, int], object] = {}
+    by_key: dict[tuple[str | None, int], Row[Any]] = {}
     counts: dict[str | None, int] = {}
     for row in old:
         n = counts.get(row.question, 0)

@@ -253,7 +253,10 @@ def _codes(
                     guid=guid,
                     status=status,
                     line=r.line(raw),
-                    **texts,
+                    definition=texts["definition"],
+                    include=texts["include"],
+                    exclude=texts["exclude"],
+                    example=texts["example"],
                 )
             )
         if "children" in node and ident is not None:

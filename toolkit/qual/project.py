@@ -10,9 +10,10 @@ import random
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Row, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.qual import tables as tb
@@ -317,20 +318,22 @@ class QualProject:
             raise qual_error("Q019", field="origin", got=origin, allowed=", ".join(ORIGINS))
         coder_id = self.coder_id(coder)
         span = start is not None or end is not None
+        first = int(start or 0) if span else 0
+        last = int(end or 0) if span else 0
         key = {
             "segment_id": int(segment_id),
             "coder_id": coder_id,
             "codebook_id": book.id,
             "code_id": code_id,
             "span": span,
-            "start": int(start or 0) if span else 0,
-            "end": int(end or 0) if span else 0,
+            "start": first,
+            "end": last,
         }
         for attempt in (1, 2):
             try:
                 with write_connection(self.engine) as conn:
                     text = self._segment_text(conn, segment_id)
-                    if span and not (0 <= key["start"] < key["end"] <= len(text)):
+                    if span and not (0 <= first < last <= len(text)):
                         raise qual_error(
                             "Q032", field="span", start=start, end=end, length=len(text)
                         )
@@ -583,7 +586,9 @@ class QualProject:
             result = conn.execute(
                 insert(tb.samples).values(name=str(name), created_at=now(), created_by=by)
             )
-            sample_id = result.inserted_primary_key[0]
+            # SQLAlchemy types the key Optional (None after a many-row insert); a one-row
+            # INSERT always has it.
+            sample_id = cast("Row[Any]", result.inserted_primary_key)[0]
             if chosen:
                 conn.execute(
                     insert(tb.sample_segments),

@@ -61,7 +61,7 @@ def _codes_from(
         else:
             code = Code(
                 id=slug(element.get("name", ""), taken),
-                label=Text.of(element.get("name") or "?"),  # type: ignore[arg-type]
+                label=Text.of(element.get("name") or "?"),
                 parent=parent_id,
                 definition=Text.of(readable.strip()) if readable.strip() else None,
                 color=element.get("color")
@@ -82,7 +82,7 @@ def read_codebook_xml(data: bytes, *, source: str | None = None) -> Codebook:
     root = validate_xml(data, "codebook", source=source)
     ns = CODEBOOK_NS
     codes: list[tuple[Code, list[str], str]] = []
-    _codes_from(root.find(f"{{{ns}}}Codes"), ns, None, set(), codes)  # type: ignore[arg-type]
+    _codes_from(_only(root, f"{{{ns}}}Codes"), ns, None, set(), codes)
     meta = None
     for element in root.iter(f"{{{ns}}}Set"):
         _, meta = split_description(element.findtext(f"{{{ns}}}Description"))
@@ -96,7 +96,7 @@ def read_codebook_xml(data: bytes, *, source: str | None = None) -> Codebook:
         title=title,
         codes=tuple(c for c, _, _ in codes),
         version=str((meta or {}).get("version", "1")),
-    )  # type: ignore[arg-type]
+    )
 
 
 def _merge_books(
@@ -166,6 +166,18 @@ def _current(project) -> Codebook | None:
         return None
 
 
+def _only(element: ET.Element, tag: str) -> ET.Element:
+    """The child ``tag`` that the REFI-QDA schema requires (the XML was validated against it).
+
+    Read like ``element.attrib[...]`` for the attributes it requires: a KeyError, never a
+    ``None`` carried on, should a document ever reach here unvalidated.
+    """
+    child = element.find(tag)
+    if child is None:
+        raise KeyError(tag)
+    return child
+
+
 def _guid(value: str | None) -> str | None:
     return normalise_guid(value) if value else None
 
@@ -177,27 +189,27 @@ def _import_project(
     q = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
     summary = ImportSummary()
     users = {
-        normalise_guid(u.get("guid")): (u.get("name") or u.get("id") or "?")
+        normalise_guid(u.attrib["guid"]): (u.get("name") or u.get("id") or "?")
         for u in root.iter(q("User"))
     }
     codes: list[tuple[Code, list[str], str]] = []
     book_el = root.find(q("CodeBook"))
     if book_el is not None:
-        _codes_from(book_el.find(q("Codes")), ns, None, set(), codes)  # type: ignore[arg-type]
+        _codes_from(_only(book_el, q("Codes")), ns, None, set(), codes)
     name = root.get("name") or Path(source).stem
     _, project_meta = split_description(root.findtext(q("Description")))
     meta_book = (project_meta or {}).get("codebook") or {}
     incoming = Codebook(
         id=meta_book.get("id") or slug(name, set()),
-        title=Text.of(meta_book.get("title") or name),  # type: ignore[arg-type]
+        title=Text.of(meta_book.get("title") or name),
         codes=tuple(c for c, _, _ in codes),
         version=str(meta_book.get("version", "1")),
     )
     current = _current(project)
-    if current is not None or codes:
-        book, mapping, summary.codes = (
-            _merge_books(current, incoming) if codes else (current, {}, 0)
-        )
+    if codes:
+        book, mapping, summary.codes = _merge_books(current, incoming)
+    elif current is not None:
+        book, mapping, summary.codes = current, {}, 0
     else:
         raise qual_error("Q036")
     code_by_guid = {xml_guid: mapping[c.id] for c, _, xml_guid in codes}
@@ -205,19 +217,23 @@ def _import_project(
     notes = {}
     for note in root.iter(q("Note")):
         _, meta = split_description(note.findtext(q("Description")))
-        notes[normalise_guid(note.get("guid"))] = (
+        notes[normalise_guid(note.attrib["guid"])] = (
             note.findtext(q("PlainTextContent")) or "",
             _guid(note.get("creatingUser")),
             meta,
         )
-    variables = {normalise_guid(v.get("guid")): v.get("name") for v in root.iter(q("Variable"))}
+    variables = {
+        normalise_guid(v.attrib["guid"]): v.attrib["name"] for v in root.iter(q("Variable"))
+    }
     cases = []
     case_of_source: dict[str, str] = {}
     for case in root.iter(q("Case")):
         attrs = {}
         for vv in case.findall(q("VariableValue")):
             ref = vv.find(q("VariableRef"))
-            key = variables.get(normalise_guid(ref.get("targetGUID"))) if ref is not None else None
+            key = (
+                variables.get(normalise_guid(ref.attrib["targetGUID"])) if ref is not None else None
+            )
             value_el = next((c for c in vv if c.tag != q("VariableRef")), None)
             if key is None or value_el is None:
                 continue
@@ -226,10 +242,10 @@ def _import_project(
                 attrs[key] = json.loads(raw) if value_el.tag == q("TextValue") else raw
             except json.JSONDecodeError:
                 attrs[key] = raw
-        guid = normalise_guid(case.get("guid"))
+        guid = normalise_guid(case.attrib["guid"])
         cases.append((guid, case.get("name") or guid[:8], attrs))
         for ref in case.findall(q("SourceRef")):
-            case_of_source[normalise_guid(ref.get("targetGUID"))] = guid
+            case_of_source[normalise_guid(ref.attrib["targetGUID"])] = guid
     sources = []
     for src in root.iter(q("TextSource")):
         if src.get("guid") is None:
@@ -243,7 +259,7 @@ def _import_project(
         _, meta = split_description(src.findtext(q("Description")))
         selections = []
         for sel in src.findall(q("PlainTextSelection")):
-            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            start, end = int(sel.attrib["startPosition"]), int(sel.attrib["endPosition"])
             if not (0 <= start < end <= len(text)):
                 raise qual_error(
                     "Q044",
@@ -253,8 +269,7 @@ def _import_project(
                     source=src.get("name") or src.get("guid"),
                 )
             for coding in sel.findall(q("Coding")):
-                ref = coding.find(q("CodeRef"))
-                code_guid = normalise_guid(ref.get("targetGUID"))
+                code_guid = normalise_guid(_only(coding, q("CodeRef")).attrib["targetGUID"])
                 if code_guid not in code_by_guid:
                     raise qual_error("Q043", file=source, guid=code_guid)
                 user = _guid(coding.get("creatingUser")) or _guid(sel.get("creatingUser"))
@@ -265,17 +280,17 @@ def _import_project(
                         sel.get("name"),
                         code_by_guid[code_guid],
                         user,
-                        normalise_guid(coding.get("guid")),
+                        normalise_guid(coding.attrib["guid"]),
                     )
                 )
         sources.append(
             (
-                normalise_guid(src.get("guid")),
+                normalise_guid(src.attrib["guid"]),
                 src.get("name") or "source",
                 text,
                 meta,
                 selections,
-                [normalise_guid(n.get("targetGUID")) for n in src.findall(q("NoteRef"))],
+                [normalise_guid(n.attrib["targetGUID"]) for n in src.findall(q("NoteRef"))],
             )
         )
     _write(project, book, summary, users, cases, case_of_source, sources, notes, codes, by, source)
@@ -450,11 +465,11 @@ def _write(
         for guid, entry in notes.items():
             meta = entry[2] or {}
             if meta.get("kind") in ("segment", "project", "code", "document"):
-                target = meta.get("target")
+                memo_target = meta.get("target")
                 if meta["kind"] == "segment":
-                    target = _segment_target(conn, target)
-                if target is not None:
-                    _memo(conn, entry, meta["kind"], target, coder_ids, guid, stamp, summary)
+                    memo_target = _segment_target(conn, memo_target)
+                if memo_target is not None:
+                    _memo(conn, entry, meta["kind"], memo_target, coder_ids, guid, stamp, summary)
 
 
 def _segment_target(conn, target: object) -> str | None:
