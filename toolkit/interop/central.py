@@ -74,8 +74,8 @@ def read_settings(
         raise DataImportError(
             problems=[Problem("X031", {"key": "-", "error": str(exc)}, file=str(path))]
         ) from None
-    central = data.get("central") if isinstance(data.get("central"), Mapping) else {}
-    pull = data.get("pull") if isinstance(data.get("pull"), Mapping) else {}
+    central = _mapping(data.get("central"))
+    pull = _mapping(data.get("pull"))
     values = {
         "base_url": central.get("base_url"),
         "username": central.get("username"),
@@ -91,16 +91,15 @@ def read_settings(
                 for key in missing
             ]
         )
-    try:
-        project = int(values["project_id"])  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    project = _integer(values["project_id"])
+    if project is None:
         raise DataImportError(
             problems=[
                 Problem(
                     "X031", {"key": "project_id", "error": values["project_id"]}, file=str(path)
                 )
             ]
-        ) from None
+        )
     return CentralSettings(
         base_url=str(values["base_url"]),
         username=str(values["username"]),
@@ -164,12 +163,31 @@ def fetch_submissions(settings: CentralSettings, *, page: int = PAGE_SIZE) -> li
         ) from None
 
 
+def _integer(value: object) -> int | None:
+    """``int(value)`` of a TOML number or text; None when it is neither or does not convert."""
+    if not isinstance(value, int | float | str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    """``value`` when it is a mapping (a TOML table, a JSON object), else an empty one."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _reason(response: object) -> str:
     """Central's own message (``{"code": 401.2, "message": "..."}``), else the status text."""
+    reason = str(getattr(response, "reason", "") or "")
+    read_json = getattr(response, "json", None)
+    if read_json is None:
+        return reason
     try:
-        body = response.json()  # type: ignore[union-attr]
+        body = read_json()
     except (AttributeError, ValueError):
-        return str(getattr(response, "reason", "") or "")
+        return reason
     return str(body.get("message", "")) if isinstance(body, Mapping) else ""
 
 
@@ -180,7 +198,7 @@ def odata_tables(entries: Sequence[Mapping[str, object]], form_id: str) -> list[
     repeats: dict[str, list[dict[str, object]]] = {}
     for entry in entries:
         row: dict[str, object] = {}
-        system = entry.get("__system") if isinstance(entry.get("__system"), Mapping) else {}
+        system = _mapping(entry.get("__system"))
         key = str(entry.get("__id", ""))
         row.update(
             {
@@ -234,8 +252,7 @@ def _geopoint(value: Mapping[str, object]) -> str | None:
     if not isinstance(coordinates, list) or len(coordinates) < 2:
         return None
     lon, lat, *rest = coordinates
-    properties = value.get("properties") if isinstance(value.get("properties"), Mapping) else {}
-    accuracy = properties.get("accuracy")  # type: ignore[union-attr]
+    accuracy = _mapping(value.get("properties")).get("accuracy")
     parts = [lat, lon, rest[0] if rest else 0, accuracy if accuracy is not None else 0]
     return " ".join(str(p) for p in parts)
 
@@ -267,7 +284,7 @@ def pull_submissions(
     kept = [
         e
         for e in entries
-        if include_rejected or (e.get("__system") or {}).get("reviewState") != "rejected"  # type: ignore[union-attr]
+        if include_rejected or _mapping(e.get("__system")).get("reviewState") != "rejected"
     ]
     source = f"{settings.base_url} ({settings.project_id}/{settings.form_id})"
     if not kept:

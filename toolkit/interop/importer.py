@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlalchemy import String
+
 from toolkit.errors import DataImportError, Problem
 from toolkit.i18n import LANGUAGES, Msg, t
 from toolkit.instruments import Instrument, Question, validate_answers
@@ -217,10 +219,10 @@ class _Import:
         }
         for repeat in self.instrument.repeats():
             parent = self.instrument.repeat_of(repeat.name)
-            table = sheets.get(repeat.name)
-            if table is not None:
-                self.note_columns(table, self.used_columns(table, repeat.name))
-                self.repeats.attach_table(repeat, table)
+            sheet = sheets.get(repeat.name)
+            if sheet is not None:
+                self.note_columns(sheet, self.used_columns(sheet, repeat.name))
+                self.repeats.attach_table(repeat, sheet)
             elif parent in in_columns:
                 in_columns[repeat.name] = self.repeats.attach_columns(repeat, in_columns[parent])
         used = self.used_columns(main, None) | self.repeats.used
@@ -302,8 +304,10 @@ def source_label(dialect: str, file_name: str) -> str:
     'kobo:barometre_ambiance_quartier_no…025-06-30.xlsx'
     """
     label = f"{dialect}:{file_name}"
-    limit = responses.c.source.type.length
-    if len(label) <= limit:
+    column_type = responses.c.source.type
+    # The store declares the column String(n); SQLAlchemy types a column's type TypeEngine.
+    limit = column_type.length if isinstance(column_type, String) else None
+    if limit is None or len(label) <= limit:
         return label
     room = limit - len(dialect) - 2  # the colon and the ellipsis
     tail = min(len(file_name) // 3, room // 3)

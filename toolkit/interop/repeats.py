@@ -134,7 +134,7 @@ class RepeatReader:
         """The rows of ``table`` as entries of ``repeat``, each in its parent, in order."""
         parents = self.links.get(self.instrument.repeat_of(repeat.name), {})
         fields = self.fields(repeat.name)
-        grouped: dict[str, list[tuple[tuple[int, float | str], int, dict, Mapping]]] = {}
+        grouped: dict[str, list[tuple[tuple[int, float | str], int, dict, dict[str, object]]]] = {}
         for number, row in table.rows:
             column, link = self.parent_link(row, repeat.name)
             if link is None or link not in parents:
@@ -180,7 +180,7 @@ class RepeatReader:
     ) -> list[tuple[Parent, Mapping[str, object], tuple[str, int]]]:
         """Entries of ``repeat`` read from the columns of each parent's row (loop items,
         flattened ``name[1]/x`` columns); returns the entries with their own sub-rows."""
-        out = []
+        out: list[tuple[Parent, Mapping[str, object], tuple[str, int]]] = []
         fields = self.fields(repeat.name)
         for parent, row, where in parents:
             for sub_row in self.sub_rows(repeat, row):

@@ -9,7 +9,7 @@ choice filters that test those columns are rewritten accordingly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from toolkit.i18n import Msg
@@ -124,7 +124,7 @@ class ChoiceLists:
     def build(self, form: Mapping, questions: list[dict]) -> dict[str, list[dict]]:
         """Every list in YAML shape (``value``, ``label``, ``missing``, ``filter``)."""
         lists: dict[str, list[dict]] = {}
-        sources = [
+        sources: list[tuple[str, Sequence[Mapping], str, int | None]] = [
             (name, choices, "choices", None)
             for name, choices in (form.get("choices") or {}).items()
         ]

@@ -309,7 +309,7 @@ def loop_problems(instrument: Instrument) -> list[Problem]:
     problems = []
     inside: dict[str, str] = {}
     for loop in (q for q in instrument.repeats() if q.loop_over):
-        values = instrument.choice_lists[loop.loop_over].choices
+        values = instrument.choice_lists[loop.loop_over or ""].choices
         for value in (c.value for c in values if not _XML_NAME.fullmatch(c.value)):
             detail = Msg.of("detail.export.loop_value", loop=loop.name, value=value)
             problems.append(Problem("X071", {"detail": detail}, field=loop.name))

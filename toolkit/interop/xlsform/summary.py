@@ -94,7 +94,9 @@ def summarise(xform: str, default_language: str = "fr") -> dict:
         path = _path(bind.get("nodeset"))
         if path.startswith("meta/") or path == "meta":
             continue
-        entry = {key: _expression(bind.get(key)) for key in _BIND_KEYS if bind.get(key)}
+        entry: dict[str, object] = {
+            key: _expression(bind.get(key)) for key in _BIND_KEYS if bind.get(key)
+        }
         for key in ("constraintMsg", "requiredMsg"):
             raw = bind.get(f"{_JR}{key}")
             if raw:
@@ -111,7 +113,7 @@ def summarise(xform: str, default_language: str = "fr") -> dict:
             continue
         items = []
         for item in instance.iter(f"{_XF}item"):
-            entry: dict[str, object] = {}
+            entry = {}
             for child in item:
                 tag = child.tag.replace(_XF, "")
                 if tag == "itextId":
