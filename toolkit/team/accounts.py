@@ -12,9 +12,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, Row, func, insert, select, update
 
 from toolkit.errors import Problem, ToolkitError
 from toolkit.team import passwords
@@ -81,7 +82,8 @@ def _check_password(password: str) -> str:
     return password
 
 
-def _account(row: object) -> Account:
+def _account(row: Row[Any]) -> Account:
+    """The account of a row of the accounts table (roles stored comma-separated)."""
     return Account(
         name=row.name,
         display_name=row.display_name,
@@ -161,7 +163,9 @@ class Accounts:
         with self.engine.connect() as conn:
             row = conn.execute(select(accounts_t).where(accounts_t.c.name == key)).first()
         stored = row.password_hash if row is not None else None
-        if not passwords.verify_password(stored, str(password)) or not row.active:
+        # Verified first, whatever the row: an unknown name costs a hash too.
+        verified = passwords.verify_password(stored, str(password))
+        if not verified or row is None or stored is None or not row.active:
             return None
         if passwords.needs_rehash(stored):
             with self.engine.begin() as conn:
