@@ -103,7 +103,14 @@ def write_digest_xlsx(frame: pd.DataFrame, path: str | Path, *, lang: str | None
         [t(f"followup.digest.col.{c}", lang) for c in summary.columns],
         summary.to_numpy().tolist(),
     )
-    columns = ("bucket", "due_date", "days_late", "task_label", "kind_label", "category_label")
+    columns: tuple[str, ...] = (
+        "bucket",
+        "due_date",
+        "days_late",
+        "task_label",
+        "kind_label",
+        "category_label",
+    )
     columns += ("sector_label", "summary", "parent_date")
     for mediator, rows in frame.groupby("mediator", sort=True):
         sheet = workbook.create_sheet(_sheet_name(str(mediator), taken))

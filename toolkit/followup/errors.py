@@ -52,7 +52,8 @@ def problem(code: str, *, field: str | None = None, **params: object) -> Problem
     rendered in the reader's language; ``allowed`` (a sequence of events) becomes the list
     of their labels, or « aucune » when empty.
     """
-    kind = params.get("kind")
+    raw_kind = params.get("kind")
+    kind = None if raw_kind is None else str(raw_kind)
     shown: dict[str, object] = {}
     for name, value in params.items():
         if name in _LABELLED and isinstance(value, str):

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from toolkit.errors import StoreUnavailableError, ToolkitError
 from toolkit.followup.errors import FollowupConflict
@@ -149,23 +150,42 @@ class PendingSteps:
         return list(steps.values())
 
 
-def replay(register: object, steps: PendingSteps) -> ReplayReport:
+class StepTarget(Protocol):
+    """What :func:`replay` applies the steps to: a :class:`~toolkit.followup.Register`."""
+
+    def apply(
+        self,
+        item_id: str,
+        event: str,
+        *,
+        by: str,
+        expected_version: int,
+        date: dt.date | str | None = None,
+        now: dt.datetime | None = None,
+        **fields: object,
+    ) -> object: ...
+
+
+def replay(register: StepTarget, steps: PendingSteps) -> ReplayReport:
     """Apply the pending steps in order; stop at the first sign that the database is gone.
 
     A step applied or refused (a coded error: the lifecycle or a field) is closed; a
     conflict stays pending until the person settles it (:meth:`PendingSteps.done` after
     keeping the other version, or recording theirs again).
     """
-    applied, conflicts, refused = [], [], []
+    applied: list[PendingStep] = []
+    conflicts: list[tuple[PendingStep, FollowupConflict]] = []
+    refused: list[tuple[PendingStep, ToolkitError]] = []
     pending = steps.pending()
     for position, step in enumerate(pending):
         try:
-            register.apply(  # type: ignore[attr-defined]
+            register.apply(
                 step.item_id,
                 step.event,
                 by=step.by,
                 expected_version=step.expected_version,
                 date=step.date,
+                now=None,  # the replay's clock, as live; no field can stand for it
                 **dict(step.fields),
             )
         except StoreUnavailableError:

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -66,6 +67,12 @@ class _Plan:
 def _now(now: dt.datetime | None) -> dt.datetime:
     moment = now or dt.datetime.now(dt.UTC)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _parent_data(item: Item) -> dict[str, object]:
+    """The parent's answers the item copied (``data["parent"]``, written by the register)."""
+    parent = item.data.get("parent", {})
+    return dict(parent) if isinstance(parent, Mapping) else {}
 
 
 def _encode(data: Mapping[str, object]) -> str:
@@ -334,9 +341,9 @@ class Register:
         data = dict(current.data)
         data.update(cleaned)
         data["entered_on"] = when.isoformat()
-        data.setdefault("steps", [])
+        previous = data.get("steps", [])
         data["steps"] = [
-            *data["steps"],
+            *(previous if isinstance(previous, list | tuple) else ()),
             {"event": event, "from": current.state, "on": when.isoformat()},
         ]
         due = (
@@ -355,7 +362,7 @@ class Register:
             **cleaned,
             "due_date": due.isoformat() if due else None,
         }
-        changes = {
+        changes: dict[str, object] = {
             "state": step.target,
             "due_date": due,
             "data": data,
@@ -525,7 +532,7 @@ class Register:
             item.category,
             item.summary,
             item.sector,
-            dict(item.data.get("parent", {})),
+            _parent_data(item),
         )
 
     @staticmethod
@@ -659,7 +666,7 @@ class Register:
             "category": item.category,
             "summary": item.summary,
             "sector": item.sector,
-            **{f"parent.{k}": v for k, v in dict(item.data.get("parent", {})).items()},
+            **{f"parent.{k}": v for k, v in _parent_data(item).items()},
         }
         after = {
             "parent_date": record.date.isoformat(),
@@ -822,11 +829,13 @@ class Register:
         except (_Stale, IntegrityError):
             raise self._conflict(current.item_id, current.version, attempted) from None
         # The item as written, without reading it back (values as the store returns them).
-        written = {k: v for k, v in values.items() if k != "data"}
+        # Any: the item's own fields by name, for dataclasses.replace to set.
+        written: dict[str, Any] = {k: v for k, v in values.items() if k != "data"}
         if "data" in values:
             written["data"] = json.loads(values["data"])  # type: ignore[arg-type]
-        if isinstance(written.get("closed_at"), dt.datetime):
-            written["closed_at"] = written["closed_at"].astimezone(dt.UTC)  # type: ignore[union-attr]
+        closed_at = written.get("closed_at")
+        if isinstance(closed_at, dt.datetime):
+            written["closed_at"] = closed_at.astimezone(dt.UTC)
         return dataclasses.replace(
             current, version=version, updated_at=at.astimezone(dt.UTC), **written
         )
