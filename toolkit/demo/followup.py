@@ -40,8 +40,9 @@ from toolkit.followup import FollowupConflict, FollowupError, Item, Register
 from toolkit.followup.calendar import PARIS, WorkingCalendar
 from toolkit.followup.calendar import today as paris_today
 from toolkit.followup.parents import PARENTS
-from toolkit.instruments import load
+from toolkit.instruments import Instrument, load
 from toolkit.instruments.catalogue import surveys_dir
+from toolkit.store import Store
 
 __all__ = ["COORDINATOR", "DEMO_WEEKS", "FOLLOWED", "MEDIATORS", "fill_followup_demo"]
 
@@ -158,10 +159,10 @@ class _Writer:
 
     def __init__(
         self,
-        store: object,
+        store: Store,
         rng: np.random.Generator,
         today: dt.date,
-        instruments: Mapping[str, object],
+        instruments: Mapping[str, Instrument],
     ) -> None:
         self.store = store
         self.rng = rng
@@ -174,7 +175,7 @@ class _Writer:
     def flush(self) -> None:
         """Store the week's records, one transaction per instrument."""
         for instrument_id, rows in self.waiting.items():
-            self.store.submit_many(instrument_id, rows)  # type: ignore[attr-defined]
+            self.store.submit_many(instrument_id, rows)
         self.waiting = {}
 
     def who(self) -> tuple[str, str, str]:
@@ -512,7 +513,9 @@ class _Player:
             if event == "confirm":
                 fields = {**fields, "partner": _partner_name(item)}
             # A record found in the store long after its date is followed up from then on.
-            now = max(_moment(when, self.rng), item.updated_at + dt.timedelta(minutes=5))
+            moment = _moment(when, self.rng)
+            updated = item.updated_at
+            now = moment if updated is None else max(moment, updated + dt.timedelta(minutes=5))
             try:
                 moved = self.register.apply(
                     item_id,
@@ -542,7 +545,7 @@ def _partner_name(item: Item) -> str:
 
 
 def fill_followup_demo(
-    store: object, *, seed: int = 20261201, today: dt.date | None = None, weeks: int = DEMO_WEEKS
+    store: Store, *, seed: int = 20261201, today: dt.date | None = None, weeks: int = DEMO_WEEKS
 ) -> dict[str, int]:
     """Add six months of demo records and play their follow-up; return what was added.
 
@@ -621,36 +624,40 @@ def _hand_out(register: Register, item: Item, day: dt.date, rng: np.random.Gener
 
 
 def _correct_one_date(
-    store: object, register: Register, today: dt.date, rng: np.random.Generator
+    store: Store, register: Register, today: dt.date, rng: np.random.Generator
 ) -> None:
     """A mediator notices a wrong intervention date and corrects the record: the register
     recomputes the agreement's due date and says so in its history."""
     for item in register.items(kind="agreement", open_only=True):
         if item.state != "planned" or item.collector is None:
             continue
-        record = store.get(item.parent_id, include_pii=True)  # type: ignore[attr-defined]
+        record = store.get(item.parent_id, include_pii=True)
         answers = dict(record.answers)
         corrected = item.parent_date - dt.timedelta(days=7)
         answers["date_intervention"] = corrected.isoformat()
-        if answers.get("date_suivi") and answers["date_suivi"] < corrected.isoformat():
+        follow_up = answers.get("date_suivi")
+        if isinstance(follow_up, str) and follow_up and follow_up < corrected.isoformat():
             continue
         store.correct(
             item.parent_id,
             answers,
             by=item.collector,
             reason="Date saisie avec une semaine d'écart",
-        )  # type: ignore[attr-defined]
+        )
         register.sync(now=_moment(today, rng))
         return
 
 
 def _close_projects(
-    store: object, projects: list[tuple[str, str]], today: dt.date, rng: np.random.Generator
+    store: Store, projects: list[tuple[str, str]], today: dt.date, rng: np.random.Generator
 ) -> None:
     """Projects whose last milestone is past get their outcome (a correction of the record)."""
     for response_id, collector in projects:
-        answers = dict(store.get(response_id, include_pii=True).answers)  # type: ignore[attr-defined]
-        last = max(dt.date.fromisoformat(m["date_jalon"]) for m in answers["jalons"])
+        answers = dict(store.get(response_id, include_pii=True).answers)
+        milestones = answers["jalons"]
+        if not isinstance(milestones, list):
+            continue
+        last = max(dt.date.fromisoformat(m["date_jalon"]) for m in milestones)
         if last + dt.timedelta(days=7) > today:
             continue
         status = _pick(rng, {"realise": 0.6, "partiel": 0.25, "abandonne": 0.1, "reporte": 0.05})
@@ -662,17 +669,17 @@ def _close_projects(
         )
         if status in ("realise", "partiel"):
             answers["participants_reels"] = int(rng.integers(15, 120))
-        store.correct(response_id, answers, by=collector, reason="Bilan du projet")  # type: ignore[attr-defined]
+        store.correct(response_id, answers, by=collector, reason="Bilan du projet")
 
 
-def _instruments(store: object) -> dict[str, object]:
+def _instruments(store: Store) -> dict[str, Instrument]:
     """The follow-up parent instruments: from the store when already registered (``toolkit
     demo`` has just done it), else read from ``surveys/`` and registered."""
     try:
-        return {name: store.instrument(name) for name in FOLLOWED}  # type: ignore[attr-defined]
+        return {name: store.instrument(name) for name in FOLLOWED}
     except StoreError:
         # Only the five parent instruments: parsing the whole catalogue took most of the demo.
         found = {name: load(surveys_dir() / f"{name}.yaml") for name in FOLLOWED}
         for instrument in found.values():
-            store.register(instrument)  # type: ignore[attr-defined]
+            store.register(instrument)
         return found

@@ -256,21 +256,21 @@ def fill_qual_demo(store, *, seed: int = 20261201, n_responses: int = 40) -> dic
     for coder in CODERS:
         missed, confused = _ERRORS[coder]
         for row in demo.itertuples(index=False):
-            codes = truth.get(row.text, ())
+            true_codes = truth.get(row.text, ())
             project.mark_reviewed(int(row.segment_id), coder)
-            for code in codes:
+            for code in true_codes:
                 if rng.random() < missed:
                     continue
                 if rng.random() < 0.25 and len(row.text) > 40:
                     start = int(rng.integers(0, len(row.text) // 3))
-                    end = int(min(len(row.text), start + rng.integers(25, 60)))
+                    end = min(len(row.text), start + int(rng.integers(25, 60)))
                     project.code(int(row.segment_id), code, coder, start=start, end=end)
                 else:
                     project.code(int(row.segment_id), code, coder)
                 codings += 1
-            if codes and rng.random() < confused:
-                extra = _NEIGHBOURS.get(codes[0])
-                if extra and extra not in codes:
+            if true_codes and rng.random() < confused:
+                extra = _NEIGHBOURS.get(true_codes[0])
+                if extra and extra not in true_codes:
                     project.code(int(row.segment_id), extra, coder)
                     codings += 1
     project.draw_sample(SAMPLE_NAME, 12, seed=seed, segments=demo["segment_id"], by=CODERS[0])

@@ -26,6 +26,7 @@ import re
 import re._constants as sre
 import re._parser as sre_parse  # the stdlib's own regex parser: patterns are walked, never run
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -207,24 +208,25 @@ def _draw_items(items: list, rng: np.random.Generator) -> str:
     return "".join(_draw_item(op, arg, rng) for op, arg in items)
 
 
-def _draw_item(op: object, arg: object, rng: np.random.Generator) -> str:
+def _draw_item(op: object, arg: Any, rng: np.random.Generator) -> str:
+    # Any: an item of re's parsed pattern, whose argument's shape depends on ``op``.
     if op is sre.LITERAL:
-        return chr(arg)  # type: ignore[arg-type]
+        return chr(arg)
     if op is sre.AT:
         return ""
     if op is sre.ANY:
         return _ALPHABET[int(rng.integers(0, 26))]
     if op is sre.IN:
-        return _draw_class(arg, rng)  # type: ignore[arg-type]
+        return _draw_class(arg, rng)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-        low, high, sub = arg  # type: ignore[misc]
+        low, high, sub = arg
         high = low + 3 if high is sre.MAXREPEAT else min(high, low + 3)
         count = int(rng.integers(low, high + 1)) if high > low else low
         return "".join(_draw_items(list(sub), rng) for _ in range(count))
     if op is sre.SUBPATTERN:
-        return _draw_items(list(arg[-1]), rng)  # type: ignore[index]
+        return _draw_items(list(arg[-1]), rng)
     if op is sre.BRANCH:
-        branches = arg[1]  # type: ignore[index]
+        branches = arg[1]
         return _draw_items(list(branches[int(rng.integers(0, len(branches)))]), rng)
     if op is sre.CATEGORY:
         return _draw_class([(sre.CATEGORY, arg)], rng)
@@ -274,11 +276,19 @@ class _Generator:
 
     # -------------------------------------------------------------- walking
 
-    def fill(self, items: tuple[Question, ...], answers: dict, context: AnswerScope) -> None:
-        target = context.entry if context.entry is not None else answers
+    def fill(
+        self,
+        items: tuple[Question, ...],
+        answers: dict,
+        context: AnswerScope,
+        entry: dict | None = None,
+    ) -> None:
+        """Draw answers to ``items`` into ``entry`` (the repeat entry of ``context``), else
+        into ``answers``."""
+        target = entry if entry is not None else answers
         for question in items:
             if question.type in ("group", "likert_matrix"):
-                self.fill(question.children, answers, context)
+                self.fill(question.children, answers, context, entry)
             elif question.type == "repeat":
                 if question.name not in self.fixed:
                     answers[question.name] = self.entries(question, answers, None)
@@ -310,7 +320,7 @@ class _Generator:
             context = AnswerScope(
                 self.instrument, answers, self.today, entry=entry, repeat=repeat.name
             )
-            self.fill(repeat.children, answers, context)
+            self.fill(repeat.children, answers, context, entry)
         return entries
 
     def repeat_count(self, repeat: Question, answers: dict) -> int:
@@ -473,16 +483,15 @@ class _Generator:
             else:
                 bound -= dt.timedelta(days=1 if op == "<" else 0)
                 high = bound if high is None else min(high, bound)
-        if low is None and high is None:
-            low, high = self.today - dt.timedelta(days=365), self.today
-        elif low is None:
-            low = high - dt.timedelta(days=365)  # type: ignore[operator]
-        elif high is None:
-            high = low + dt.timedelta(days=90)
-        if low > high:  # type: ignore[operator]
-            return low  # type: ignore[return-value]
-        days = (high - low).days  # type: ignore[operator]
-        return low + dt.timedelta(days=int(self.rng.integers(0, days + 1)))  # type: ignore[operator]
+        # No bound: the last year; one bound: a year before it, or 90 days after it.
+        if high is None:
+            high = self.today if low is None else low + dt.timedelta(days=90)
+        if low is None:
+            low = high - dt.timedelta(days=365)
+        if low > high:
+            return low
+        days = (high - low).days
+        return low + dt.timedelta(days=int(self.rng.integers(0, days + 1)))
 
     def time(self) -> str:
         minutes = 8 * 60 + 5 * int(self.rng.integers(0, 14 * 12))
@@ -521,7 +530,7 @@ class _Generator:
             raise _Unrepairable(problem) from None
         if question.type == "repeat":
             expected = problem.params.get("expected") if problem.code == "A015" else None
-            count = int(expected) if isinstance(expected, int) else None  # type: ignore[arg-type]
+            count = int(expected) if isinstance(expected, int) else None
             self.entries(question, answers, count)
             return
         self.redraw(question, answers, AnswerScope(self.instrument, answers, self.today))
