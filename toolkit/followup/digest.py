@@ -16,6 +16,7 @@ import pandas as pd
 
 from toolkit.followup.agenda import Describer, agenda
 from toolkit.followup.calendar import today as paris_today
+from toolkit.followup.register import Register
 from toolkit.followup.sheets import write_rows
 from toolkit.i18n import get_language, t
 
@@ -26,7 +27,7 @@ DIGEST_BUCKETS = ("overdue", "today", "week")
 
 
 def digest(
-    register: object,
+    register: Register,
     *,
     today: dt.date | None = None,
     team: str | None = None,
@@ -43,10 +44,10 @@ def digest(
         collector, or « Non attribué »), sorted by mediator, then overdue first.
     """
     lang = lang or get_language()
-    items = register.items(team=team, sector=sector, open_only=True)  # type: ignore[attr-defined]
+    items = register.items(team=team, sector=sector, open_only=True)
     frame = agenda(
         items,
-        Describer(register.store),  # type: ignore[attr-defined]
+        Describer(register.store),
         today=today or paris_today(),
         horizon=horizon,
         buckets=DIGEST_BUCKETS,

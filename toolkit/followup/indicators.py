@@ -26,6 +26,7 @@ from toolkit.followup.errors import FollowupError, problem
 from toolkit.followup.register import Register
 from toolkit.i18n import Msg, get_language, t
 from toolkit.instruments.dates import parse_date
+from toolkit.store.store import Store
 
 __all__ = ["BY_COLUMNS", "INDICATOR_COLUMNS", "indicators"]
 
@@ -493,7 +494,7 @@ def _suppress(table: pd.DataFrame, by: list[str], threshold: int) -> pd.DataFram
 
 
 def indicators(
-    store: object,
+    store: Store,
     *,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.followup import lifecycles
@@ -40,6 +40,7 @@ from toolkit.i18n import LANGUAGES, Text
 from toolkit.instruments.dates import parse_date
 from toolkit.store.engine import read_connection, write_connection
 from toolkit.store.schema import instrument_versions, response_audit, responses
+from toolkit.store.store import Store
 
 __all__ = ["Register", "SyncReport"]
 
@@ -79,39 +80,39 @@ def _encode(data: Mapping[str, object]) -> str:
     return json.dumps(dict(data), ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _item(row: object, data: Mapping[str, object] | None = None) -> Item:
+def _item(row: Row[Any] | SimpleNamespace, data: Mapping[str, object] | None = None) -> Item:
     return Item(
-        item_id=row.item_id,  # type: ignore[attr-defined]
-        kind=row.kind,  # type: ignore[attr-defined]
-        state=row.state,  # type: ignore[attr-defined]
-        version=row.version,  # type: ignore[attr-defined]
-        parent_id=row.parent_id,  # type: ignore[attr-defined]
-        parent_instrument=row.parent_instrument,  # type: ignore[attr-defined]
-        parent_index=row.parent_index,  # type: ignore[attr-defined]
-        parent_date=row.parent_date,  # type: ignore[attr-defined]
-        due_date=row.due_date,  # type: ignore[attr-defined]
-        collector=row.collector,  # type: ignore[attr-defined]
-        team=row.team,  # type: ignore[attr-defined]
-        sector=row.sector,  # type: ignore[attr-defined]
-        category=row.category,  # type: ignore[attr-defined]
-        summary=row.summary,  # type: ignore[attr-defined]
-        data=json.loads(row.data) if data is None else data,  # type: ignore[attr-defined]
-        created_at=row.created_at,  # type: ignore[attr-defined]
-        updated_at=row.updated_at,  # type: ignore[attr-defined]
-        closed_at=row.closed_at,  # type: ignore[attr-defined]
+        item_id=row.item_id,
+        kind=row.kind,
+        state=row.state,
+        version=row.version,
+        parent_id=row.parent_id,
+        parent_instrument=row.parent_instrument,
+        parent_index=row.parent_index,
+        parent_date=row.parent_date,
+        due_date=row.due_date,
+        collector=row.collector,
+        team=row.team,
+        sector=row.sector,
+        category=row.category,
+        summary=row.summary,
+        data=json.loads(row.data) if data is None else data,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
     )
 
 
-def _entry(row: object) -> HistoryEntry:
+def _entry(row: Row[Any]) -> HistoryEntry:
     return HistoryEntry(
-        item_id=row.item_id,  # type: ignore[attr-defined]
-        version=row.version,  # type: ignore[attr-defined]
-        at=row.at,  # type: ignore[attr-defined]
-        by=row.by,  # type: ignore[attr-defined]
-        event=row.event,  # type: ignore[attr-defined]
-        from_state=row.from_state,  # type: ignore[attr-defined]
-        to_state=row.to_state,  # type: ignore[attr-defined]
-        details=json.loads(row.details),  # type: ignore[attr-defined]
+        item_id=row.item_id,
+        version=row.version,
+        at=row.at,
+        by=row.by,
+        event=row.event,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        details=json.loads(row.details),
     )
 
 
@@ -168,13 +169,13 @@ class Register:
 
     def __init__(
         self,
-        store: object,
+        store: Store,
         *,
         schedule: Schedule | None = None,
         parents: tuple[ParentSpec, ...] = PARENTS,
     ) -> None:
         self.store = store
-        self.engine = store.engine  # type: ignore[attr-defined]
+        self.engine = store.engine
         self.schedule = schedule or Schedule()
         self.parents = parents
 
@@ -655,7 +656,7 @@ class Register:
         if code == "autre":
             other = record.details.get("owner_other")
             return str(other) if other else None
-        instrument = self.store.instrument(record.instrument_id)  # type: ignore[attr-defined]
+        instrument = self.store.instrument(record.instrument_id)
         choices = instrument.choices_of("porteur")
         choice = choices.get(str(code)) if choices is not None else None
         return choice.label.get(instrument.default_language) if choice else str(code)
@@ -726,12 +727,12 @@ class Register:
         return True
 
     def _corrector(self, parent_id: str) -> str | None:
-        audit = self.store.audit(parent_id)  # type: ignore[attr-defined]
+        audit = self.store.audit(parent_id)
         corrections = audit[audit["action"] == "corrected"]
         return None if corrections.empty else str(corrections["by"].iloc[-1])
 
     def _cancel(self, item: Item, moment: dt.datetime) -> bool:
-        status = self.store.get(item.parent_id).status  # type: ignore[attr-defined]
+        status = self.store.get(item.parent_id).status
         reason = "parent_voided" if status == "voided" else "parent_changed"
         step = lifecycles.transition(item.kind, item.state, lifecycles.CANCEL)
         data = dict(item.data) | {"cancel_reason": reason}
