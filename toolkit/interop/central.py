@@ -24,6 +24,7 @@ from toolkit.errors import DataImportError, Problem
 from toolkit.i18n import Msg
 from toolkit.interop.importer import ImportReport, import_tables
 from toolkit.interop.tables import Table
+from toolkit.store.store import Store
 
 __all__ = ["PAGE_SIZE", "CentralSettings", "PullReport", "odata_tables", "pull_submissions"]
 
@@ -266,7 +267,7 @@ def _table(name: str, rows: list[dict[str, object]]) -> Table:
 
 
 def pull_submissions(
-    store: object,
+    store: Store,
     instrument_id: str,
     settings: CentralSettings,
     *,

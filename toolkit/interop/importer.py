@@ -35,6 +35,7 @@ from toolkit.interop.repeats import Parent, RepeatReader, match_sheets
 from toolkit.interop.tables import Table, read_tables
 from toolkit.store.frame import METADATA_COLUMNS
 from toolkit.store.schema import responses
+from toolkit.store.store import Store
 from toolkit.store.writes import row_problems
 
 FORMATS = ("kobo", "odk", "csv")
@@ -322,14 +323,14 @@ def _entry_row(record: Record, field: str) -> tuple[str, int]:
     return record.entry_rows[max(prefixes, key=len)]
 
 
-def _submitted_count(store: object, instrument_id: str) -> int:
-    table = store.instruments()  # type: ignore[attr-defined]
+def _submitted_count(store: Store, instrument_id: str) -> int:
+    table = store.instruments()
     match = table[table["id"] == instrument_id]
     return int(match["n_submitted"].iloc[0]) if len(match) else 0
 
 
 def import_file(
-    store: object, instrument_id: str, path: str | Path, *, format: str | None = None
+    store: Store, instrument_id: str, path: str | Path, *, format: str | None = None
 ) -> ImportReport:
     """Import the responses of one export file into ``store`` (all or nothing).
 
@@ -361,7 +362,7 @@ def import_file(
 
 
 def import_tables(
-    store: object,
+    store: Store,
     instrument_id: str,
     tables: Sequence[Table],
     *,
@@ -383,7 +384,7 @@ def import_tables(
     dialect = DIALECTS[format]
     if dialect is KOBO:
         tables = [_without_na(table) for table in tables]
-    instrument = store.instrument(instrument_id)  # type: ignore[attr-defined]
+    instrument = store.instrument(instrument_id)
     work = _Import(instrument, dialect, source)
     records = work.main_records(tables[0])
     work.read_repeats(tables, records)
@@ -408,7 +409,7 @@ def import_tables(
         }
         for record, rid in checked
     ]
-    ids = store.submit_many(instrument_id, rows)  # type: ignore[attr-defined]
+    ids = store.submit_many(instrument_id, rows)
     imported = _submitted_count(store, instrument_id) - before
     return ImportReport(
         instrument_id=instrument_id,
