@@ -45,16 +45,10 @@ NOT_YET = (
     # Merged from issue 17 (open_draft, new_draft, copy_draft, draft_from_xlsform: tested by
     # tests/builder, no docstring example yet) and issue 9 (report registry: get_kind, write…).
     "toolkit.builder",
-    "toolkit.collect",
     "toolkit.demo",
     "toolkit.followup",
     "toolkit.interop",
-    # Merged from issue 14 (personal data) alongside this rule; its entry points are CLI-driven.
-    "toolkit.privacy",
     "toolkit.qual",
-    # Merged from issue 14 just before this rule: acting_name, allowed, current_person,
-    # page_action and parse_role have no example yet.
-    "toolkit.team",
     "toolkit.training",
 )
 

@@ -23,7 +23,17 @@ ENV_VAR = "TOOLKIT_SURVEYS"
 
 def surveys_dir() -> Path:
     """``TOOLKIT_SURVEYS``, else the nearest ``surveys/`` from the working directory upward,
-    else the one beside the installed package."""
+    else the one beside the installed package.
+
+    Examples
+    --------
+    From the repository root (or any folder below it):
+
+    >>> surveys_dir().name
+    'surveys'
+    >>> (surveys_dir() / "barometre_ambiance.yaml").is_file()
+    True
+    """
     raw = os.environ.get(ENV_VAR, "").strip()
     if raw:
         return Path(raw)
@@ -35,7 +45,15 @@ def surveys_dir() -> Path:
 
 
 def instrument_files(folder: Path | None = None) -> list[Path]:
-    """The YAML files of ``folder`` (default :func:`surveys_dir`), sorted by name."""
+    """The YAML files of ``folder`` (default :func:`surveys_dir`), sorted by name.
+
+    Examples
+    --------
+    >>> [path.name for path in instrument_files()][:2]
+    ['barometre_ambiance.yaml', 'barometre_tournee.yaml']
+    >>> instrument_files(Path("no/such/folder"))
+    []
+    """
     folder = folder or surveys_dir()
     if not folder.is_dir():
         return []
@@ -43,7 +61,15 @@ def instrument_files(folder: Path | None = None) -> list[Path]:
 
 
 def find_instrument(instrument_id: str, folder: Path | None = None) -> Instrument | None:
-    """The instrument with this id among the valid files of ``folder``, or ``None``."""
+    """The instrument with this id among the valid files of ``folder``, or ``None``.
+
+    Examples
+    --------
+    >>> find_instrument("barometre_ambiance").title.get("fr")
+    "Baromètre d'ambiance du quartier"
+    >>> find_instrument("questionnaire_inconnu") is None
+    True
+    """
     for path in instrument_files(folder):
         if path.stem != instrument_id:
             continue
@@ -64,7 +90,15 @@ def find_instrument(instrument_id: str, folder: Path | None = None) -> Instrumen
 
 
 def project_root() -> Path:
-    """The folder holding ``surveys/`` (the repository root under ``make run``)."""
+    """The folder holding ``surveys/`` (the repository root under ``make run``).
+
+    Examples
+    --------
+    >>> project_root() == surveys_dir().resolve().parent
+    True
+    >>> (project_root() / "pyproject.toml").is_file()
+    True
+    """
     return surveys_dir().resolve().parent
 
 
@@ -73,6 +107,13 @@ def database_url() -> str:
 
     Apps run with ``notebooks/`` as working directory under Voilà; anchoring the default on
     the project (not the working directory) keeps one database for the CLI and the apps.
+
+    Examples
+    --------
+    >>> import os
+    >>> url = database_url()  # TOOLKIT_DATABASE_URL, when it is set
+    >>> url == os.environ.get("TOOLKIT_DATABASE_URL") or url.endswith("/data/toolkit.sqlite")
+    True
     """
     raw = os.environ.get("TOOLKIT_DATABASE_URL", "").strip()
     if raw:

@@ -22,7 +22,15 @@ def day_start(day: dt.date) -> dt.datetime:
 
 
 def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
-    """Local midnight of today (or of ``now``), in UTC: the ``since`` of today's counts."""
+    """Local midnight of today (or of ``now``), in UTC: the ``since`` of today's counts.
+
+    Examples
+    --------
+    >>> afternoon = dt.datetime(2026, 3, 5, 15, 30).astimezone()  # in the machine's zone
+    >>> midnight = start_of_today(afternoon)
+    >>> midnight.tzinfo is dt.UTC, midnight.astimezone().date(), midnight.astimezone().hour
+    (True, datetime.date(2026, 3, 5), 0)
+    """
     now = now or dt.datetime.now().astimezone()
     return day_start(now.astimezone().date())
 
@@ -35,6 +43,15 @@ def sector_table(today: pd.DataFrame, wave: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``sector``, ``today``, ``wave`` (ints), sorted by sector; a row per sector seen in
         either frame.
+
+    Examples
+    --------
+    >>> today = pd.DataFrame({"sector": ["gare"], "n": [2]})
+    >>> wave = pd.DataFrame({"sector": ["gare", "centre"], "n": [7, 5]})
+    >>> sector_table(today, wave)
+       sector  today  wave
+    0  centre      0     5
+    1    gare      2     7
     """
     left = today.rename(columns={"n": "today"})[["sector", "today"]]
     right = wave.rename(columns={"n": "wave"})[["sector", "wave"]]
@@ -77,6 +94,25 @@ def quota_table(instrument: Instrument, counts: pd.DataFrame) -> pd.DataFrame:
         ``n``, ``target`` (``Int64``, NA when the cell has none), ``remaining`` (``Int64``,
         never below 0), ``done`` (bool). Empty (no column but ``n``) when the instrument
         declares no quotas.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> survey = loads('''
+    ... id: q
+    ... version: "1"
+    ... title: Quotas
+    ... analysis:
+    ...   quotas: {by: [sexe], default_target: 3, targets: [{cell: {sexe: f}, target: 5}]}
+    ... choice_lists:
+    ...   sexes: [{value: f, label: Femme}, {value: h, label: Homme}]
+    ... questions:
+    ...   - {name: sexe, type: single_choice, choices: sexes}
+    ... ''')
+    >>> quota_table(survey, pd.DataFrame({"sexe": ["h"], "n": [4]}))
+      sexe  n  target  remaining   done
+    0    f  0       5          5  False
+    1    h  4       3          0   True
     """
     quotas = instrument.analysis.quotas
     if quotas is None:

@@ -42,7 +42,15 @@ class FormState(enum.Enum):
 
 
 def current_wave(today: dt.date | None = None) -> str:
-    """The default wave label: the calendar quarter, e.g. ``"2026-T4"``."""
+    """The default wave label: the calendar quarter, e.g. ``"2026-T4"``.
+
+    Examples
+    --------
+    >>> current_wave(dt.date(2026, 11, 5))
+    '2026-T4'
+    >>> current_wave(dt.date(2027, 1, 1))
+    '2027-T1'
+    """
     today = today or dt.date.today()
     return f"{today.year}-T{(today.month - 1) // 3 + 1}"
 

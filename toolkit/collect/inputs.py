@@ -54,10 +54,33 @@ def input_kind(question: Question) -> str:
 
 
 def scale_on_one_line(labels: list[str]) -> bool:
-    """Whether a scale's options fit on one line (few, short), else one per line."""
+    """Whether a scale's options fit on one line (few, short), else one per line.
+
+    Examples
+    --------
+    >>> scale_on_one_line(["1", "2", "3", "4", "5"])
+    True
+    >>> scale_on_one_line(["Pas du tout d'accord", "Tout à fait d'accord, sans hésiter"])
+    False
+    >>> scale_on_one_line([str(n) for n in range(11)])  # 0 to 10: too many for one line
+    False
+    """
     return len(labels) <= SCALE_ROW_MAX and all(len(x) <= _SHORT_LABEL for x in labels)
 
 
 def shows_calculation(question: Question) -> bool:
-    """A calculated value is shown only when the instrument gives it a label to show."""
+    """A calculated value is shown only when the instrument gives it a label to show.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> survey = loads(
+    ...     "{id: q, version: '1', title: Q, questions: ["
+    ...     "{name: nb, type: integer},"
+    ...     " {name: double, type: calculate, calculation: '${nb} * 2'},"
+    ...     " {name: total, type: calculate, calculation: '${nb} + 1', label: Total}]}"
+    ... )
+    >>> [shows_calculation(survey.question(name)) for name in ("nb", "double", "total")]
+    [False, False, True]
+    """
     return question.type == "calculate" and question.label is not None

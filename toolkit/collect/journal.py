@@ -42,7 +42,15 @@ _CLOSING = ("synced", "rejected", "superseded", "discarded")
 
 
 def default_journal_path() -> Path:
-    """``TOOLKIT_JOURNAL``, else ``data/journal.jsonl`` of the project (beside the default database)."""
+    """``TOOLKIT_JOURNAL``, else ``data/journal.jsonl`` of the project (beside the default database).
+
+    Examples
+    --------
+    >>> import os
+    >>> path = default_journal_path()
+    >>> "TOOLKIT_JOURNAL" in os.environ or path.parts[-2:] == ("data", "journal.jsonl")
+    True
+    """
     raw = os.environ.get(ENV_VAR, "").strip()
     if raw:
         return Path(raw)

@@ -54,7 +54,16 @@ class Page:
 
 
 def consent_question(instrument: Instrument) -> Question | None:
-    """The first top-level consent question (not inside a repeat), asked on the start screen."""
+    """The first top-level consent question (not inside a repeat), asked on the start screen.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import load
+    >>> consent_question(load("surveys/barometre_ambiance.yaml")).name
+    'consentement'
+    >>> consent_question(load("surveys/barometre_tournee.yaml")) is None  # no one is asked
+    True
+    """
     for question in instrument.questions():
         if question.type == "consent" and instrument.repeat_of(question.name) is None:
             return question
@@ -66,6 +75,19 @@ def pages(instrument: Instrument, *, exclude: tuple[str, ...] = ()) -> tuple[Pag
 
     A page left with nothing to show but notes is kept (it may be the closing thanks);
     a page left with nothing at all is dropped.
+
+    Examples
+    --------
+    Each top-level group is a page; loose questions between groups make a page of their own:
+
+    >>> from toolkit.instruments import load
+    >>> barometre = load("surveys/barometre_ambiance.yaml")
+    >>> [page.name for page in pages(barometre)]
+    ['accueil', 'cadre_de_vie', 'securite', 'mediation', 'profil']
+    >>> pages(barometre)[0].names()
+    ('presentation', 'consentement', 'secteur')
+    >>> "consentement" in pages(barometre, exclude=("consentement",))[0].names()
+    False
     """
     out: list[Page] = []
     loose: list[Question] = []

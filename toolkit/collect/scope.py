@@ -36,6 +36,17 @@ def visibility(
 
     A question is shown when its own ``relevant`` holds and so does every enclosing
     container's. Entries of a repeat are taken from ``cleaned[repeat]``.
+
+    Examples
+    --------
+    In the baromètre, the noise question is asked only of those who named noise:
+
+    >>> from toolkit.instruments import load
+    >>> barometre = load("surveys/barometre_ambiance.yaml")
+    >>> visibility(barometre, {"problemes": ["bruit"]})["gene_bruit"]
+    True
+    >>> visibility(barometre, {"problemes": ["aucun"]})["gene_bruit"]
+    False
     """
     today = today or dt.date.today()
     out: dict[str, bool] = {}
@@ -77,6 +88,34 @@ def allowed_choices(
 
     ``outer`` holds the entries of the repeats around ``repeat``, outermost first (a repeat
     inside a repeat). The choices of ``choices: ${name}`` are the answers given in a repeat.
+
+    Examples
+    --------
+    A list of partners narrowed to the domain chosen just before:
+
+    >>> from toolkit.instruments import loads
+    >>> survey = loads('''
+    ... id: orientation
+    ... version: "1"
+    ... title: Orientation
+    ... choice_lists:
+    ...   domaines: [{value: sante, label: Santé}, {value: logement, label: Logement}]
+    ...   partenaires:
+    ...     - {value: cpam, label: CPAM, filter: {domaine: sante}}
+    ...     - {value: pmi, label: PMI, filter: {domaine: sante}}
+    ...     - {value: bailleur, label: Bailleur social, filter: {domaine: logement}}
+    ... questions:
+    ...   - {name: domaine, type: single_choice, choices: domaines}
+    ...   - name: partenaire
+    ...     type: single_choice
+    ...     choices: partenaires
+    ...     choice_filter: domaine = ${domaine}
+    ... ''')
+    >>> partner = survey.question("partenaire")
+    >>> allowed_choices(survey, partner, {"domaine": "sante"})
+    ('cpam', 'pmi')
+    >>> allowed_choices(survey, partner, {"domaine": "logement"})
+    ('bailleur',)
     """
     today = today or dt.date.today()
     base = AnswerScope(instrument, cleaned, today, entry, repeat, outer=outer)

@@ -65,6 +65,28 @@ def replay(
     ------
     StoreUnavailableError
         Never: an unreachable database stops the replay and is reported in ``remaining``.
+
+    Examples
+    --------
+    A response journaled on a tablet while the database was out of reach, sent later:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.collect import Journal
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> survey = loads("{id: q, version: '1', title: Q, questions: [{name: nb, type: integer}]}")
+    >>> journal = Journal(Path(tempfile.mkdtemp()) / "journal.jsonl")
+    >>> rid = "22222222-2222-4222-8222-222222222222"
+    >>> _ = journal.keep("submit", "q", rid, {"nb": 3}, {"collector": "med07"})
+    >>> store = connect("sqlite://")
+    >>> report = replay(journal, store, find_instrument=lambda _id: survey)
+    >>> report.sent == [rid], report.rejected, report.remaining
+    (True, [], 0)
+    >>> store.get(rid).answers["nb"], journal.pending()
+    (3, [])
+    >>> replay(journal, store).sent  # nothing left to send
+    []
     """
     report = SyncReport()
     for entry in journal.superseded(instrument_id):

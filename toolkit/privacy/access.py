@@ -111,6 +111,29 @@ def access_report(store: Store, subject: Subject, *, by: str, lang: str | None =
     ------
     StoreError
         ``P021`` when nothing is held about the subject; key errors (``P001``, ``P003``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile, privacy: {retention_days: 30},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... ))
+    >>> from toolkit.privacy import find_subject
+    >>> ines = store.submit("visite", {"telephone": "06 12 34 56 78", "nb": 2}, collector="Samia")
+    >>> report = access_report(store, find_subject(store, value="0612345678"), by="coordination")
+    >>> print(report.splitlines()[0])
+    # Données détenues sur une personne (droit d'accès, article 15 du RGPD)
+    >>> "- **telephone** : 06 12 34 56 78" in report
+    True
+    >>> list(store.privacy_log()["action"])
+    ['access']
     """
     if subject.empty:
         raise StoreError(problems=[Problem("P021", {})])
@@ -134,7 +157,28 @@ def access_report(store: Store, subject: Subject, *, by: str, lang: str | None =
 def write_access_report(
     store: Store, subject: Subject, path: str | Path, *, by: str, lang: str | None = None
 ) -> Path:
-    """Write :func:`access_report` to ``path`` (UTF-8 Markdown) and return the path."""
+    """Write :func:`access_report` to ``path`` (UTF-8 Markdown) and return the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile, privacy: {retention_days: 30},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... ))
+    >>> from toolkit.privacy import find_subject
+    >>> _ = store.submit("visite", {"telephone": "06 12 34 56 78", "nb": 2})
+    >>> subject = find_subject(store, value="06.12.34.56.78")
+    >>> path = write_access_report(store, subject, folder / "acces.md", by="coordination")
+    >>> path.name, "06 12 34 56 78" in path.read_text(encoding="utf-8")
+    ('acces.md', True)
+    """
     target = Path(path)
     text = access_report(store, subject, by=by, lang=lang)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,27 @@ def erase_subject(store: Store, subject: Subject, *, by: str, reason: str | None
     ------
     StoreError
         ``P021`` when nothing is held about the subject, ``S009`` without ``by``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile, privacy: {retention_days: 30},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... ))
+    >>> from toolkit.privacy import find_subject
+    >>> ines = store.submit("visite", {"telephone": "06 12 34 56 78", "nb": 2})
+    >>> subject = find_subject(store, value="0612345678")
+    >>> erase_subject(store, subject, by="coordination", reason="demande de la personne")
+    1
+    >>> find_subject(store, value="0612345678").empty
+    True
     """
     if subject.empty:
         raise StoreError(problems=[Problem("P021", {})])

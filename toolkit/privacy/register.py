@@ -59,7 +59,24 @@ def _categories(instrument: Instrument, lang: str | None) -> list[str]:
 
 
 def register_entry(instrument: Instrument, lang: str | None = None) -> RegisterEntry:
-    """The register entry of ``instrument``."""
+    """The register entry of ``instrument``.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> visit = loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile,"
+    ...     " privacy: {retention_days: 30, purpose: Proposer une visite, legal_basis: consentement},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... )
+    >>> entry = register_entry(visit)
+    >>> entry.purpose, entry.legal_basis, entry.retention_days
+    ('Proposer une visite', 'consentement', 30)
+    >>> entry.categories[0]
+    'identification et coordonnées (chiffrées) : telephone'
+    >>> entry.missing  # no recipients declared in its privacy block
+    ('recipients',)
+    """
     meta = instrument.privacy
     missing = tuple(
         key
@@ -118,7 +135,26 @@ def _entry_lines(entry: RegisterEntry, lang: str | None) -> list[str]:
 def register_text(
     instruments: Iterable[Instrument], *, controller: str | None = None, lang: str | None = None
 ) -> str:
-    """The register (Markdown): a heading, then one entry per instrument, sorted by id."""
+    """The register (Markdown): a heading, then one entry per instrument, sorted by id.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> visit = loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile,"
+    ...     " privacy: {retention_days: 30, purpose: Proposer une visite, legal_basis: consentement},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... )
+    >>> text = register_text([visit], controller="Association Trait d'union")
+    >>> print("\\n".join(text.splitlines()[:5]))
+    # Registre des activités de traitement (article 30 du RGPD)
+    <BLANKLINE>
+    Responsable du traitement : Association Trait d'union
+    <BLANKLINE>
+    1 traitement, établi à partir du questionnaire et de son bloc « privacy ».
+    >>> "- **Durée de conservation** : 30 jours" in text
+    True
+    """
     ordered = sorted(instruments, key=lambda i: i.id)
     entries = [register_entry(i, lang) for i in ordered]
     lines = [f"# {t('privacy.register.title', lang)}", ""]
@@ -140,7 +176,24 @@ def write_register(
     controller: str | None = None,
     lang: str | None = None,
 ) -> list[RegisterEntry]:
-    """Write :func:`register_text` to ``path`` (UTF-8 Markdown); return the entries."""
+    """Write :func:`register_text` to ``path`` (UTF-8 Markdown); return the entries.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> visit = loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile,"
+    ...     " privacy: {retention_days: 30, purpose: Proposer une visite, legal_basis: consentement},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... )
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "registre.md"
+    >>> [entry.instrument_id for entry in write_register([visit], path)]
+    ['visite']
+    >>> path.read_text(encoding="utf-8").startswith("# Registre des activités de traitement")
+    True
+    """
     instruments = list(instruments)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -52,6 +52,33 @@ def purge(
         One row per registered instrument, sorted by id: ``instrument_id``,
         ``retention_days`` (NA when none is set), ``cutoff`` (UTC, NaT without a period),
         ``n_expired`` (responses past the period), ``n_erased`` (0 in a dry run).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile, privacy: {retention_days: 30},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... ))
+    >>> import datetime as dt
+    >>> _ = store.submit("visite", {"telephone": "06 12 34 56 78", "nb": 2})
+    >>> later = dt.datetime.now(dt.UTC) + dt.timedelta(days=45)
+    >>> columns = ["instrument_id", "retention_days", "n_expired", "n_erased"]
+    >>> purge(store, by="coordination", now=later, dry_run=True)[columns]
+      instrument_id  retention_days  n_expired  n_erased
+    0        visite              30          1         0
+    >>> purge(store, by="coordination", now=later)[columns]
+      instrument_id  retention_days  n_expired  n_erased
+    0        visite              30          1         1
+    >>> purge(store, by="coordination", now=later)[columns]
+      instrument_id  retention_days  n_expired  n_erased
+    0        visite              30          0         0
     """
     now = now or dt.datetime.now(dt.UTC)
     with store.engine.connect() as conn:

@@ -78,6 +78,27 @@ def find_subject(
     ------
     StoreError
         ``P020`` when no key is given, ``S004``/``S003`` for a bad or unknown response id.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: visite, version: '1', title: Visite à domicile, privacy: {retention_days: 30},"
+    ...     " questions: [{name: telephone, type: text, pii: true}, {name: nb, type: integer}]}"
+    ... ))
+    >>> ines = store.submit("visite", {"telephone": "06 12 34 56 78", "nb": 2})
+    >>> find_subject(store, value="0612345678").response_ids == (ines,)
+    True
+    >>> find_subject(store, response_id=ines).response_ids == (ines,)
+    True
+    >>> find_subject(store, value="07 00 00 00 00").empty
+    True
     """
     if response_id is None and not value and not pseudonym:
         raise StoreError(problems=[Problem("P020", {})])

@@ -58,6 +58,17 @@ def current_person(environ: Mapping[str, str] | None = None) -> Person | None:
 
     On a team server a kernel without a name (which the server never starts) gets a
     person with no role, who may do nothing.
+
+    Examples
+    --------
+    >>> current_person({}) is None
+    True
+    >>> team = {"TOOLKIT_TEAM": "1", "HTTP_X_TOOLKIT_USER": "amina",
+    ...         "HTTP_X_TOOLKIT_ROLES": "collector,inconnu"}
+    >>> current_person(team)
+    Person(name='amina', roles=('collector',))
+    >>> current_person({"TOOLKIT_TEAM": "1", "HTTP_X_TOOLKIT_ROLES": "coordinator"})
+    Person(name='', roles=())
     """
     env = os.environ if environ is None else environ
     if env.get(TEAM_ENV) != "1":
@@ -70,7 +81,15 @@ def current_person(environ: Mapping[str, str] | None = None) -> Person | None:
 
 
 def acting_name(typed: str, environ: Mapping[str, str] | None = None) -> str:
-    """The name written in the audit: the signed-in person's, else what was typed."""
+    """The name written in the audit: the signed-in person's, else what was typed.
+
+    Examples
+    --------
+    >>> acting_name("  med07 ", {})
+    'med07'
+    >>> acting_name("med07", {"TOOLKIT_TEAM": "1", "HTTP_X_TOOLKIT_USER": "amina"})
+    'amina'
+    """
     person = current_person(environ)
     return person.name if person is not None and person.name else typed.strip()
 

@@ -59,19 +59,51 @@ _DEFAULT_PAGE_ACTION = "analyse"
 
 
 def parse_role(text: str) -> str | None:
-    """The role a spelling names (``"formatrice"`` → ``"trainer"``), ``None`` if none."""
+    """The role a spelling names (``"formatrice"`` → ``"trainer"``), ``None`` if none.
+
+    Examples
+    --------
+    >>> parse_role(" Formatrice ")
+    'trainer'
+    >>> parse_role("coordinator")
+    'coordinator'
+    >>> parse_role("médiateur") is None
+    True
+    """
     return ROLE_ALIASES.get(text.strip().lower())
 
 
 def allowed(roles: Iterable[str], action: str | None) -> bool:
-    """Whether someone holding ``roles`` may do ``action`` (``None``: anyone signed in)."""
+    """Whether someone holding ``roles`` may do ``action`` (``None``: anyone signed in).
+
+    Examples
+    --------
+    >>> allowed(["collector"], "collect")
+    True
+    >>> allowed(["collector"], "export")
+    False
+    >>> allowed(["collector", "coordinator"], "export")
+    True
+    >>> allowed([], None)
+    True
+    """
     if action is None:
         return True
     return any(action in ACTIONS.get(role, frozenset()) for role in roles)
 
 
 def page_action(notebook: str) -> str | None:
-    """The action that opening ``notebook`` (a path under ``notebooks/``) asks for."""
+    """The action that opening ``notebook`` (a path under ``notebooks/``) asks for.
+
+    Examples
+    --------
+    >>> page_action("notebooks/collecte.ipynb")
+    'collect'
+    >>> page_action("index.ipynb") is None
+    True
+    >>> page_action("notebooks/une_nouvelle_page.ipynb")  # unknown: coordinators only
+    'analyse'
+    """
     name = notebook.rsplit("/", 1)[-1]
     if name in PAGE_ACTIONS:
         return PAGE_ACTIONS[name]
