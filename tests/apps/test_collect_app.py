@@ -5,6 +5,8 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from tests.helpers import html_msg, msg
+from toolkit.apps.common.html import esc
 from toolkit.collect import FormState
 from toolkit.store import connect
 
@@ -16,6 +18,11 @@ def _views(app):
         for row in getattr(view, "rows", []):
             out[row.question.name] = row
     return out
+
+
+def _constraint_message(app, name):
+    """The instrument's own message for a broken constraint (instrument text, escaped)."""
+    return esc(app.instrument.question(name).constraint_message.get("fr"))
 
 
 def _start(app, sector="gare"):
@@ -51,7 +58,7 @@ def test_start__no_consent__cannot_begin(app):
     app.collector.value = "med07"
     app.consent.value = False
     assert app.begin.disabled
-    assert "rien ne sera enregistré" in app.consent_message.value
+    assert html_msg("collect.consent.refused") in app.consent_message.value
     assert app.start() is False
     assert app.screen == "start"
 
@@ -60,14 +67,14 @@ def test_start__no_collector__refused(app):
     app.consent.value = True
     app.begin.click()
     assert app.screen == "start"
-    assert "pseudonyme" in app.start_message.value
+    assert html_msg("collect.start.collector_required") in app.start_message.value
 
 
 def test_next__required_missing__blocked_with_inline_message(app):
     _start(app, sector=None)
     app.next.click()
     assert app.form.page.name == "accueil"
-    assert "Réponse obligatoire." in _views(app)["secteur"].error.value
+    assert html_msg("A001") in _views(app)["secteur"].error.value
     assert app.next.disabled
     _views(app)["secteur"].input.value = "centre"
     assert not app.next.disabled
@@ -94,7 +101,7 @@ def test_constraint__invalid_answer__blocks_next(app):
     views["problemes"].checkboxes["bruit"].value = True
     app.next.click()
     assert app.form.page.name == "cadre_de_vie"
-    assert "Aucun de ces problèmes" in views["problemes"].error.value
+    assert _constraint_message(app, "problemes") in views["problemes"].error.value
 
 
 def test_submit__end_to_end__row_in_database_and_new_resets(app, db):
@@ -103,7 +110,7 @@ def test_submit__end_to_end__row_in_database_and_new_resets(app, db):
     assert app.submit.layout.display is None
     app.submit.click()
     assert app.screen == "end"
-    assert "enregistré" in app.end_message.value
+    assert html_msg("collect.end.submitted") in app.end_message.value
     response_id = app.form.response_id
     with connect(db) as store:
         row = store.get(response_id)
@@ -130,10 +137,10 @@ def test_submit__database_locked__screen_says_journaled(app, tmp_path):
         blocker.rollback()
         blocker.close()
     assert app.form.state is FormState.FAILED
-    assert "journal local" in app.end_message.value
-    assert "injoignable" in app.status.value
+    assert html_msg("collect.end.journaled", pending=1) in app.end_message.value
+    assert html_msg("collect.status.offline", pending=1) in app.status.value
     app.new_button.click()
-    assert "Base de données connectée" in app.status.value
+    assert html_msg("collect.status.online") in app.status.value
     assert app.session.pending() == []
 
 
@@ -168,12 +175,12 @@ def test_correct_and_void__from_responses_screen(app, db):
     _views(app)["sexe"].input.value = "h"
     app.correction_reason.value = "erreur de saisie"
     app.submit.click()
-    assert "Correction enregistrée" in app.end_message.value
+    assert html_msg("collect.end.corrected") in app.end_message.value
     app.new_button.click()
     app.responses_button.click()
     app.response_list.value = response_id
     app.void_button.click()
-    assert "motif" in app.list_message.value
+    assert html_msg("collect.responses.reason_required") in app.list_message.value
     app.void_reason.value = "doublon"
     app.response_list.value = response_id
     app.void_button.click()
@@ -185,10 +192,10 @@ def test_correct_and_void__from_responses_screen(app, db):
 def test_language_switch__labels_in_english(app):
     _start(app)
     app.lang_switch.value = "en"
-    assert app.next.description == "Next"
+    assert app.next.description == msg("collect.nav.next", "en")
     assert "Sector where the person lives" in _views(app)["secteur"].label.value
     app.lang_switch.value = "fr"
-    assert app.next.description == "Suivant"
+    assert app.next.description == msg("collect.nav.next")
 
 
 def test_labels__instrument_strings_escaped(barometre, db, tmp_path):
@@ -231,11 +238,11 @@ def test_pages__kept_page__skip_logic_and_messages_stay_live(app):
     views = _views(app)
     views["problemes"].checkboxes["aucun"].value = True
     views["problemes"].checkboxes["bruit"].value = True
-    assert "Aucun de ces problèmes" in views["problemes"].error.value
+    assert _constraint_message(app, "problemes") in views["problemes"].error.value
     assert views["gene_bruit"].box.layout.display is None
     app.previous.click()
     app.next.click()
-    assert "Aucun de ces problèmes" in views["problemes"].error.value
+    assert _constraint_message(app, "problemes") in views["problemes"].error.value
     views["problemes"].checkboxes["bruit"].value = False
     assert views["gene_bruit"].box.layout.display == "none"
     assert views["problemes"].error.value == ""
