@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import html_msg, msg
 from toolkit.apps.collect import CollectApp
 from toolkit.collect import CollectSession, FormState, Journal
 from toolkit.instruments import load
@@ -60,10 +61,10 @@ def test_other__precisez_shown_once_autre_chosen(app) -> None:
     specify = _view(app, "type_logement_other")
     assert not _shown(specify)
     choice = _view(app, "type_logement")
-    assert ("Autre", "other") in list(choice.input.options)
+    assert (msg("model.other.choice"), "other") in list(choice.input.options)
     choice.input.value = "other"
     assert _shown(specify)
-    assert "Précisez" in specify.label.value
+    assert html_msg("model.other.specify") in specify.label.value
     specify.input.value = "Squat"
     assert app.form.answers["type_logement_other"] == "Squat"
 
@@ -83,7 +84,9 @@ def test_nested_repeat__member_added_inside_household(app) -> None:
     members.add_button.click()
     members = _view(app, "membres", repeat="menages", index=0)
     # Each entry says which repeat it belongs to: a member is not taken for a household.
-    assert members.box.children[2].children[0].value == "<b>Membres : entrée 1</b>"
+    # « Membres » is the repeat's label in the instrument.
+    title = html_msg("collect.repeat.entry_of", label="Membres", number=1)
+    assert members.box.children[2].children[0].value == f"<b>{title}</b>"
     first_name = _view(app, "prenom", repeat="menages[0].membres", index=0)
     first_name.input.value = "Ana"
     age = _view(app, "age", repeat="menages[0].membres", index=0)

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
+from tests.helpers import html_msg, msg
 from toolkit.apps.collect import CollectApp, FormRenderer, Mode, Screen
 from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
 from toolkit.collect import CollectSession, Journal
-from toolkit.i18n import t
 from toolkit.store import connect
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -85,7 +85,7 @@ def test_resume__new_kernel_on_the_address__same_page_same_answers(barometre, se
 def test_resume__draft_gone__start_screen_says_so(barometre, session):
     app = CollectApp(barometre, session=session, resume="0b7c6a1e-4f7d-4c53-9a8e-2f1d3c4b5a69")
     assert app.screen is Screen.START
-    assert esc(t("collect.drafts.gone", "fr")) in app.start_message.value
+    assert html_msg("collect.drafts.gone") in app.start_message.value
 
 
 def test_quit__asks_then_deletes_the_draft(app, db):
@@ -94,7 +94,7 @@ def test_quit__asks_then_deletes_the_draft(app, db):
     app.quit.click()
     assert app.screen is Screen.FORM
     assert app.form_screen.confirm.layout.display is None
-    assert "supprimés" in app.form_screen.confirm_text.value
+    assert html_msg("collect.quit.confirm") in app.form_screen.confirm_text.value
     app.cancel_quit.click()
     assert app.form_screen.confirm.layout.display == "none"
     assert [f.response_id for f in app.session.drafts()] == [response_id]
@@ -111,12 +111,20 @@ def test_drafts__listed_with_sector_page_age_and_reference(app):
     app.reset()
     app.drafts_button.click()
     ((label, _value),) = app.draft_list.options
-    assert "Quartier de la Gare" in label
-    assert "page 4 sur" in label
-    assert "il y a" in label
-    assert re.search(r"BA-\d{4}-[0-9A-Z]{6}", label)
+    holes = {"total": r"\d+", "age": r"il y a .+", "reference": r"BA-\d{4}-[0-9A-Z]{6}"}
+    expected = msg(
+        "collect.drafts.item",
+        sector="Quartier de la Gare",  # the sector's label in the instrument, not its code
+        page=4,
+        collector="med07",
+        **{name: f"\0{name}\0" for name in holes},
+    )
+    pattern = re.escape(expected)
+    for name, hole in holes.items():
+        pattern = pattern.replace(re.escape(f"\0{name}\0"), hole)
+    assert re.fullmatch(pattern, label), label  # « il y a … »: Babel's French, not the catalogue
     assert not UUID.search(label)
-    assert "30 jours" in app.drafts_screen.expiry.value
+    assert html_msg("collect.drafts.expiry", days=30) in app.drafts_screen.expiry.value
 
 
 def test_drafts__resume__opens_the_furthest_page(app):
@@ -133,12 +141,12 @@ def test_drafts__delete_after_confirmation(app):
     app.reset()
     app.drafts_button.click()
     app.delete_button.click()
-    assert "Choisissez" in app.list_message.value
+    assert html_msg("collect.drafts.choose") in app.list_message.value
     app.draft_list.value = app.draft_list.options[0][1]
     app.delete_button.click()
     app.confirm_delete.click()
     assert app.draft_list.options == ()
-    assert "supprimé" in app.drafts_screen.list_message.value
+    assert html_msg("collect.drafts.deleted") in app.drafts_screen.list_message.value
 
 
 def test_drafts__older_than_the_period__deleted(barometre, session):
@@ -161,7 +169,8 @@ def test_email__corrected_while_typing__next_enabled_at_once(app):
     email.input.value = "habitant@exemple"
     app.next.click()
     assert app.next.disabled
-    assert "non valide" in email.error.value
+    # The instrument's own message for this constraint (instrument text, not the catalogue).
+    assert esc(email.question.constraint_message.get("fr")) in email.error.value
     email.input.value = "habitant@exemple.fr"  # one keystroke more, still in the field
     assert not app.next.disabled
     assert email.error.value == ""
@@ -234,19 +243,20 @@ def test_correction__without_pseudonym__refused(app, complete_answers):
     app.form.page_index = len(app.form.pages) - 1
     app.render_page()
     app.submit.click()
-    assert "pseudonyme" in app.message.value
+    assert html_msg("collect.start.collector_required") in app.message.value
     with connect(app.session.url) as store:
         assert "corrected" not in list(store.audit(app.form.response_id)["action"])
 
 
 def test_language__status_and_title_switch_too(app):
-    assert "connectée" in app.status.value
+    assert html_msg("collect.status.online") in app.status.value
     assert app.bridge.lang == "fr"
     app.lang_switch.value = "en"
-    assert "Database connected" in app.status.value
+    assert html_msg("collect.status.online", "en") in app.status.value
     assert app.bridge.lang == "en"
-    assert app.bridge.title.endswith("collection")
-    assert "lost" in app.bridge.offline_text
+    title = app.instrument.title.get("en")
+    assert app.bridge.title == msg("collect.page.title", "en", title=title)
+    assert app.bridge.offline_text == msg("collect.connection.lost", "en")
 
 
 def test_bridge__ping__answered(app):
@@ -271,7 +281,7 @@ def test_renderer__standalone__renders_and_validates_without_store(barometre, co
     assert renderer.submit.layout.display == "none"  # no on_submit: nothing to send
     assert renderer.go_next() is False  # the sector is required
     sector = next(v for v in renderer.views if v.question.name == "secteur")
-    assert "Réponse obligatoire." in sector.error.value
+    assert html_msg("A001") in sector.error.value
     renderer.form.set("secteur", "gare")
     assert renderer.go_next() is True
     assert renderer.form.page.name == "cadre_de_vie"
