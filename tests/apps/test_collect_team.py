@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apps.test_collect_app import _fill_barometre, _start, _views
+from tests.helpers import html_msg, msg
 from toolkit.apps.collect import CollectApp
 from toolkit.collect import CollectSession, Journal
 from toolkit.store import connect
@@ -54,7 +55,8 @@ def test_team__collector_voids__refused_in_french_and_nothing_changes(
     app.response_list.value = response_id
     app.void_reason.value = "doublon"
     assert app.void() is False
-    assert "ne permet pas cette action (annuler une réponse)" in app.list_message.value
+    refused = html_msg("U009", name="awa", action=msg("team.action.void"))
+    assert refused in app.list_message.value
     assert app.start_correction() is False
     with connect(db) as store:
         assert store.get(response_id).status == "submitted"

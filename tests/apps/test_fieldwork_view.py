@@ -1,3 +1,4 @@
+from tests.helpers import html_msg
 from toolkit.apps.collect import FieldworkView
 from toolkit.collect import current_wave
 from toolkit.store import connect
@@ -10,8 +11,8 @@ def test_fieldwork__counts_and_quota_cells(barometre, tmp_path, complete_answers
     view = FieldworkView(store, [barometre])
     assert "Quartier de la Gare" in view.sectors.value
     assert "<td>1</td>" in view.sectors.value
-    assert "Objectif" in view.quotas.value
-    assert "il en manque 8" in view.next_cells.value
+    assert f"<th>{html_msg('collect.fieldwork.target')}</th>" in view.quotas.value
+    assert html_msg("collect.fieldwork.missing", count=8) in view.next_cells.value
     view.lang_switch.value = "en"
     assert "Station district" in view.sectors.value
     store.close()

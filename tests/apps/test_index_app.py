@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from tests.helpers import html_msg
 from toolkit.apps.collect import collect_app, instrument_from_query
 from toolkit.apps.index import IndexApp, notebook_pages
 from toolkit.store import connect
@@ -20,7 +21,7 @@ def test_index__lists_instruments_counts_and_pages(tmp_path, barometre, monkeypa
     app = IndexApp(store, notebooks=notebooks, surveys=surveys)
     html = app.content.value
     assert 'href="collecte.ipynb?instrument=barometre_ambiance"' in html
-    assert "0 réponse envoyée" in html
+    assert html_msg("collect.index.counts", submitted=0, drafts=0, last="—") in html
     assert 'href="terrain.ipynb"' in html
     assert 'href="analyse_barometre.ipynb"' in html
     assert "casse.yaml" in html
