@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.helpers import html_msg, msg
+from tests.helpers import html_msg, msg, msg_pattern
 from toolkit.apps.collect import CollectApp, FormRenderer, Mode, Screen
 from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
@@ -111,18 +111,14 @@ def test_drafts__listed_with_sector_page_age_and_reference(app):
     app.reset()
     app.drafts_button.click()
     ((label, _value),) = app.draft_list.options
-    holes = {"total": r"\d+", "age": r"il y a .+", "reference": r"BA-\d{4}-[0-9A-Z]{6}"}
-    expected = msg(
+    expected = msg_pattern(
         "collect.drafts.item",
+        holes={"total": r"\d+", "age": "il y a .+", "reference": r"BA-\d{4}-[0-9A-Z]{6}"},
         sector="Quartier de la Gare",  # the sector's label in the instrument, not its code
         page=4,
         collector="med07",
-        **{name: f"\0{name}\0" for name in holes},
     )
-    pattern = re.escape(expected)
-    for name, hole in holes.items():
-        pattern = pattern.replace(re.escape(f"\0{name}\0"), hole)
-    assert re.fullmatch(pattern, label), label  # « il y a … »: Babel's French, not the catalogue
+    assert expected.fullmatch(label), label  # « il y a … »: Babel's French, not the catalogue
     assert not UUID.search(label)
     assert html_msg("collect.drafts.expiry", days=30) in app.drafts_screen.expiry.value
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import re
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import html_msg, msg, msg_pattern
 from toolkit.apps.results import ResultsApp
 from toolkit.demo import WAVES, fill_demo
 from toolkit.store import connect
@@ -62,13 +64,16 @@ def test_results_app__xlsx_download__same_cells_as_screen(app):
     assert ";" in csv.splitlines()[0]
 
 
-def test_results_app__two_waves__change_block(app):
+def test_results_app__two_waves__change_block(app, barometre):
     for box in app.waves.children[-2:]:
         box.value = True
     app.breakdown.value = ""
     app.refresh()
     captions = [w.value for w in app.results.children if isinstance(getattr(w, "value", None), str)]
-    assert any("Évolution" in c for c in captions)
+    question = barometre.question("quartier_agreable")
+    label = question.label.get("fr")
+    change = msg_pattern("results.change", holes={"answer": "[^<]+"}, question=label)
+    assert any(change.search(unescape(c)) for c in captions)
 
 
 def test_results_app__theme__one_block_per_question(app):
@@ -82,14 +87,14 @@ def test_results_app__no_wave__inline_message(app):
     for box in app.waves.children:
         box.value = False
     app.refresh()
-    assert "Cochez au moins une vague" in app.message.value
+    assert html_msg("results.no_wave") in app.message.value
     app.waves.children[-1].value = True
 
 
 def test_results_app__produce_report__both_files_offered(app):
     app.produce_report()
     html = app.report_links.value
-    assert "Rapport prêt" in html
+    assert html_msg("results.report_ready") in html
     assert _data(html, "mt-report-docx")[:2] == b"PK"
     assert b"<!DOCTYPE html>" in _data(html, "mt-report-html")[:40]
 
@@ -97,7 +102,7 @@ def test_results_app__produce_report__both_files_offered(app):
 def test_results_app__english__labels_switch(app):
     app.lang_switch.value = "en"
     try:
-        assert app.show_button.description == "Show"
+        assert app.show_button.description == msg("results.show", "en")
         assert app.instrument.options[0][0] == "Neighbourhood atmosphere barometer"
     finally:
         app.lang_switch.value = "fr"

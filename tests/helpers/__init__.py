@@ -7,10 +7,12 @@ French prose copied into the test: a reworded message does not break them, a wro
 
 from __future__ import annotations
 
+import re
+
 from toolkit.apps.common.html import esc
 from toolkit.i18n import catalogue, t
 
-__all__ = ["html_msg", "msg"]
+__all__ = ["html_msg", "msg", "msg_pattern"]
 
 
 def msg(key: str, /, lang: str = "fr", **params: object) -> str:
@@ -26,3 +28,15 @@ def msg(key: str, /, lang: str = "fr", **params: object) -> str:
 def html_msg(key: str, /, lang: str = "fr", **params: object) -> str:
     """:func:`msg` HTML-escaped, as an app puts it in an HTML widget."""
     return esc(msg(key, lang, **params))
+
+
+def msg_pattern(
+    key: str, /, lang: str = "fr", *, holes: dict[str, str], **params: object
+) -> re.Pattern[str]:
+    """A regular expression for :func:`msg` where the parameters named in ``holes`` are only
+    known by shape (an age, a generated reference): each is matched by its pattern."""
+    marks = {name: f"\0{name}\0" for name in holes}
+    pattern = re.escape(msg(key, lang, **params, **marks))
+    for name, hole in holes.items():
+        pattern = pattern.replace(re.escape(marks[name]), f"(?:{hole})")
+    return re.compile(pattern)
