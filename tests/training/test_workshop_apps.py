@@ -7,11 +7,11 @@ import html
 
 import pytest
 
+from tests.helpers import html_msg, msg
 from tests.training.conftest import MODULES_DIR
 from toolkit.apps.workshop import TrainerApp, TrainerState
 from toolkit.apps.workshop.common import Poller
 from toolkit.apps.workshop.trainer import exercise_label, export_dir
-from toolkit.i18n import t
 from toolkit.training.loader import load_module
 
 JOIN_URL = "http://192.168.1.20:8866/salle"
@@ -43,7 +43,7 @@ def answer(trainer, person, run, item, value):
 def test_trainer__lists_participants_escaped_and_pluralised(room):
     trainer, _people = room
     assert trainer.state is TrainerState.OPEN
-    assert "3 participants :" in trainer.participants_html.value
+    assert html_msg("workshop.trainer.participants", n=3) in trainer.participants_html.value
     assert "&lt;b&gt;Chloé&lt;/b&gt;" in trainer.participants_html.value
     assert "<b>Chloé" not in trainer.participants_html.value
 
@@ -68,7 +68,7 @@ def test_trainer__served_on_loopback__says_phones_cannot_join(training_store, mo
         poll=False,
     )
     trainer.open_button.click()
-    assert "make atelier" in trainer.room_html.value
+    assert html_msg("workshop.trainer.local_only") in trainer.room_html.value
 
 
 def test_trainer__title_once__exercise_names_not_doubled():
@@ -97,14 +97,13 @@ def test_quiz__answers_feed_hidden_then_revealed_chart(room):
     run = launch(trainer, "quiz1")
     for person, pick in zip(people, ["a", "a", "b"], strict=True):
         answer(trainer, person, run, "q1", pick)
-    assert t("workshop.trainer.answers", "fr", n=3) in trainer.run_html.value
-    assert "3 participants ont répondu" in trainer.run_html.value
+    assert html_msg("workshop.trainer.answers", n=3) in trainer.run_html.value
     assert "wk-hidden" in trainer.chart.value
     trainer.reveal_button.click()
     assert "data-option='a' data-value='2'" in trainer.chart.value
     assert "data-option='b' data-value='1'" in trainer.chart.value
     trainer.reset_button.click()
-    assert html.escape(t("workshop.trainer.answers", "fr", n=0)) in trainer.run_html.value
+    assert html_msg("workshop.trainer.answers", n=0) in trainer.run_html.value
 
 
 def test_next_previous__follow_the_agenda_and_keep_answers(room):
@@ -112,13 +111,14 @@ def test_next_previous__follow_the_agenda_and_keep_answers(room):
     trainer.next_button.click()
     info = trainer.sessions.info(trainer.session_code)
     assert (info.run.exercise_id, info.run.phase) == ("assessment", "pre")
-    assert "Test avant / après (avant)" in trainer.run_html.value
+    title = f"{msg('training.type.assessment')} ({msg('training.pre')})"
+    assert f"<h3>{html.escape(title)}</h3>" in trainer.run_html.value
     trainer.next_button.click()
     run = trainer.sessions.info(trainer.session_code).run
     answer(trainer, people[0], run, "q1", "a")
     trainer.next_button.click()
     trainer.previous_button.click()
-    assert "1 participant a répondu" in trainer.run_html.value
+    assert html_msg("workshop.trainer.answers", n=1) in trainer.run_html.value
 
 
 def test_judgement__chart_labels_by_letter(room):
@@ -154,7 +154,7 @@ def test_role_play__observer_grid_charted_and_printable_briefs(room):
     answer(trainer, people[0], run, "grid", {"checked": ["reformule"], "comment": "Bien"})
     trainer.reveal_button.click()
     assert "data-option='reformule' data-value='1'" in trainer.chart.value
-    assert "Commentaire" in trainer.moderation.children[1].children[0].value
+    assert html_msg("workshop.trainer.comment") in trainer.moderation.children[1].children[0].value
 
 
 def test_scale__mean_charted(room):
