@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers import html_msg, msg
 from toolkit.apps.coding import CodingApp
 
 
@@ -23,7 +24,7 @@ def test_coding_app__two_coders_blind__agreement_and_spans(project):
     assert awa.text.text[7:20] == "très bruyant."[:13]
     assert awa.text.spans[0]["start"] == 7
     bere.code_buttons["tranquillite"].click()
-    assert "cachés" in awa.codings_html.value
+    assert html_msg("qual.app.others_hidden") in awa.codings_html.value
     awa.move(1)
     awa.code_buttons["numerique"].click()
     awa.move(1)
@@ -33,6 +34,7 @@ def test_coding_app__two_coders_blind__agreement_and_spans(project):
     bere.move(1)
     bere.none_button.click()
     awa.move(-2)
+    assert html_msg("qual.app.others") in awa.codings_html.value
     assert "Bérénice" in awa.codings_html.value
     table = awa.agreement_table()
     alpha = table[(table["code"] == "tranquillite") & (table["statistic"] == "percent_agreement")]
@@ -52,7 +54,7 @@ def test_coding_app__codebook_tab__rename_keeps_codings(project):
     app.book_code.value = "tranquillite"
     app.book_label.value = "Tranquillité publique"
     app.book_button.click()
-    assert "version 2" in app.book_html.value
+    assert html_msg("qual.app.book.saved", number=2) in app.book_html.value
     assert project.codings()["code"].tolist() == ["tranquillite"]
     assert "Tranquillité publique" in app.code_buttons["tranquillite"].description
 
@@ -61,7 +63,7 @@ def test_coding_app__english__labels_switch(project):
     project.import_text("Le bruit.", name="n.txt")
     app = CodingApp(project.store, coder="Awa")
     app.lang_switch.value = "en"
-    assert app.next_button.description == "Next"
+    assert app.next_button.description == msg("qual.app.next", "en")
     assert "Peace and safety" in app.code_buttons["tranquillite"].description
 
 
