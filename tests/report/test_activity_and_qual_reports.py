@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document as open_docx
 
+from tests.helpers import msg
 from tests.report.chromium import render
 from toolkit.cli import main
 from toolkit.demo import fill_demo
@@ -96,9 +97,15 @@ def test_activite_docx__levels_as_headings_real_tables_and_figures(activite):
     doc, _, _ = _docx(next(p for p in paths if p.suffix == ".docx"))
     styles = [p.style.name for p in doc.paragraphs]
     chapters = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    for level in ("Réalisations", "Résultats", "Impacts", "Comparaison des secteurs", "Limites"):
+    for level in (
+        msg("followup.level.realisation"),
+        msg("followup.level.resultat"),
+        msg("followup.level.impact"),
+        msg("report.activite.sectors"),
+        msg("report.limits.title"),
+    ):
         assert level in chapters
-    assert "Interventions par type de conflit" in [
+    assert msg("followup.ind.interventions_by_conflict_type") in [
         p.text for p in doc.paragraphs if p.style.name == "Heading 2"
     ]
     assert styles.count("Caption") == document.count(Table) + document.count(Figure)
@@ -131,8 +138,13 @@ def test_activite__resident_counts__none_under_threshold(activity_store):
         if not isinstance(block, Table):
             continue
         frame = block.frame
-        if "Calcul" in frame.columns:  # one row per single-figure indicator
-            for label, detail in zip(frame["Indicateur"], frame["Calcul"], strict=True):
+        # One row per single-figure indicator.
+        if msg("report.activite.col.detail") in frame.columns:
+            for label, detail in zip(
+                frame[msg("report.activite.col.indicator")],
+                frame[msg("report.activite.col.detail")],
+                strict=True,
+            ):
                 if label in residents and not detail.startswith("médiane"):
                     numbers = _numbers(detail.split("(")[0])
                     if len(numbers) == 2:
@@ -140,8 +152,8 @@ def test_activite__resident_counts__none_under_threshold(activity_store):
                         assert num == 0 or num >= threshold, (label, detail)
                         assert den - num == 0 or den - num >= threshold, (label, detail)
                         checked += 1
-        elif "Nombre" in frame.columns and current in residents:
-            for cell in frame["Nombre"]:
+        elif msg("report.activite.col.count") in frame.columns and current in residents:
+            for cell in frame[msg("report.activite.col.count")]:
                 for n in _numbers(cell):
                     assert n == 0 or n >= threshold, (current, cell)
                     checked += 1
@@ -153,9 +165,9 @@ def test_activite__one_sector__scope_and_no_sector_comparison(activity_store):
         activity_store, lang="fr", threshold=5, sector="gare", **PERIOD
     )
     box = dict(next(b for b in document.blocks if type(b).__name__ == "Methodology").items)
-    assert box["Secteurs couverts"] == "Quartier de la Gare"
+    assert box[msg("report.method.scope")] == "Quartier de la Gare"
     headings = [b.text for b in document.blocks if isinstance(b, Heading)]
-    assert "Comparaison des secteurs" not in headings
+    assert msg("report.activite.sectors") not in headings
     assert document.stem.startswith("activite-gare")
 
 
@@ -174,7 +186,8 @@ def test_activite__period_without_records__r007(activity_store):
 def test_activite__english__levels_in_english(activity_store):
     document = get_kind("activite").build(activity_store, lang="en", threshold=5, **PERIOD)
     headings = [b.text for b in document.blocks if isinstance(b, Heading)]
-    assert {"Outputs", "Results", "Impacts", "Limits"} <= set(headings)
+    levels = ("followup.level.realisation", "followup.level.resultat", "followup.level.impact")
+    assert {msg(key, "en") for key in (*levels, "report.limits.title")} <= set(headings)
 
 
 def test_cli__report_activite__both_files(activity_store, tmp_path, capsys):
@@ -182,7 +195,9 @@ def test_cli__report_activite__both_files(activity_store, tmp_path, capsys):
     status = main(["report", "activite", "--db", url, "-o", str(tmp_path), "--start", "2026-04-01"])
     assert status == 0
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".docx", ".html"]
-    assert "écrit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for path in tmp_path.iterdir():
+        assert msg("report.written", path=path) in out
 
 
 def test_cli__report_activite__bad_date__coded_error(activity_store, tmp_path, capsys):
@@ -199,7 +214,7 @@ def test_activite_html__fits_a4_in_chromium(activite):
     assert "<script" not in html.read_text(encoding="utf-8")
     seen = render(html, ARTIFACTS, "activite")
     assert seen["widest"] <= 794, "a table is wider than an A4 page at 96 dpi"
-    assert "Impacts" in seen["headings"]
+    assert msg("followup.level.impact") in seen["headings"]
 
 
 # ---------------------------------------------------------------------- qualitatif
@@ -217,11 +232,11 @@ def test_qualitatif_docx__sections_tables_figure(qualitatif):
     doc, _, _ = _docx(next(p for p in paths if p.suffix == ".docx"))
     chapters = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     for title in (
-        "Les thèmes abordés",
-        "Les thèmes par secteur",
-        "Accord entre codeurs",
-        "Paroles d'habitants",
-        "Limites",
+        msg("report.qualitatif.frequencies"),
+        msg("report.qualitatif.by_sector"),
+        msg("report.qualitatif.agreement"),
+        msg("report.qualitatif.quotes"),
+        msg("report.limits.title"),
     ):
         assert title in chapters
     styles = [p.style.name for p in doc.paragraphs]
@@ -230,9 +245,9 @@ def test_qualitatif_docx__sections_tables_figure(qualitatif):
     agreement = next(
         b.frame
         for b in document.blocks
-        if isinstance(b, Table) and "Kappa de Cohen" in b.frame.columns
+        if isinstance(b, Table) and msg("report.qualitatif.col.cohen_kappa") in b.frame.columns
     )
-    assert agreement.iloc[-1, 0] == "Ensemble"
+    assert agreement.iloc[-1, 0] == msg("report.overall")
 
 
 def test_qualitatif_docx__no_nan_no_code_no_pii_no_coder(qualitatif, activity_store):
@@ -254,7 +269,7 @@ def test_qualitatif_html__fits_a4_in_chromium(qualitatif):
     html = next(p for p in paths if p.suffix == ".html")
     seen = render(html, ARTIFACTS, "qualitatif")
     assert seen["widest"] <= 794, "a table is wider than an A4 page at 96 dpi"
-    assert "Paroles d'habitants" in seen["headings"]
+    assert msg("report.qualitatif.quotes") in seen["headings"]
 
 
 def test_qualitatif__nothing_under_threshold__counts_and_quotes(activity_store):
@@ -263,18 +278,27 @@ def test_qualitatif__nothing_under_threshold__counts_and_quotes(activity_store):
         activity_store, lang="fr", threshold=threshold, n_boot=0
     )
     tables = [b.frame for b in document.blocks if isinstance(b, Table)]
-    frequencies = next(f for f in tables if "Personnes" in f.columns)
+    frequencies = next(f for f in tables if msg("report.qualitatif.col.people") in f.columns)
     published = []
-    for theme, cell in zip(frequencies["Thème"], frequencies["Personnes"], strict=True):
+    for theme, cell in zip(
+        frequencies[msg("report.qualitatif.col.code")],
+        frequencies[msg("report.qualitatif.col.people")],
+        strict=True,
+    ):
         for n in _numbers(cell):
             assert n == 0 or n >= threshold, (theme, cell)
             published.append(theme)
-    hidden = set(frequencies.loc[frequencies["Personnes"] == "effectif trop faible", "Thème"])
+    hidden = set(
+        frequencies.loc[
+            frequencies[msg("report.qualitatif.col.people")] == msg("present.too_few"),
+            msg("report.qualitatif.col.code"),
+        ]
+    )
     assert published
     assert hidden
-    quotes = next((f for f in tables if "Citation" in f.columns), None)
+    quotes = next((f for f in tables if msg("report.qualitatif.col.quote") in f.columns), None)
     assert quotes is not None
-    assert not set(quotes["Thème"]) & hidden
+    assert not set(quotes[msg("report.qualitatif.col.code")]) & hidden
 
 
 def test_qualitatif__quotes__whole_sentences_capped_masked(activity_store, tmp_path):
@@ -294,14 +318,17 @@ def test_qualitatif__quotes__whole_sentences_capped_masked(activity_store, tmp_p
         project.code(int(segment["segment_id"]), "isolement", coder, start=start, end=start + 9)
     document = get_kind("qualitatif").build(store, lang="fr", threshold=5, n_boot=0, max_chars=120)
     quotes = next(
-        b.frame for b in document.blocks if isinstance(b, Table) and "Citation" in b.frame.columns
+        b.frame
+        for b in document.blocks
+        if isinstance(b, Table) and msg("report.qualitatif.col.quote") in b.frame.columns
     )
-    text = " ".join(quotes["Citation"])
+    text = " ".join(quotes[msg("report.qualitatif.col.quote")])
     assert "awa.k@exemple.fr" not in text
-    assert "« Personne : Écrivez-moi à [adresse masquée], je suis seule. »" in list(
-        quotes["Citation"]
+    masked = msg("report.qualitatif.masked_email")
+    assert f"« Personne : Écrivez-moi à {masked}, je suis seule. »" in list(
+        quotes[msg("report.qualitatif.col.quote")]
     )
-    for quote in quotes["Citation"]:
+    for quote in quotes[msg("report.qualitatif.col.quote")]:
         assert len(quote) <= 120 + 4  # the quote and its « » marks
     store.close()
 
@@ -335,7 +362,8 @@ def test_readable_quote__span_inside_words__widened_to_sentence():
 
 
 def test_mask_contacts__phone_with_country_code__masked():
-    assert mask_contacts("Appelez le +33 6 12 34 56 78") == "Appelez le [numéro masqué]"
+    masked = msg("report.qualitatif.masked_phone")
+    assert mask_contacts("Appelez le +33 6 12 34 56 78") == f"Appelez le {masked}"
 
 
 def test_registry__four_kinds_listed():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document as open_docx
 
+from tests.helpers import msg
 from tests.report.chromium import render
 from toolkit.cli import main
 from toolkit.demo import census_margins
@@ -71,8 +72,8 @@ def test_barometre_docx__headings_tables_figures__real_word_structure(barometre_
     assert len(doc.inline_shapes) >= 4
     assert len(doc.tables) >= document.count(Table)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert "Indice d'ambiance" in headings
-    assert "Limites" in headings
+    assert msg("report.index.title") in headings
+    assert msg("report.limits.title") in headings
     xml = zipfile.ZipFile(docx_path).read("word/document.xml").decode("utf-8")
     assert "SEQ Figure" in xml
     assert "TOC \\o" in xml
@@ -99,7 +100,7 @@ def test_barometre_docx__threshold_above_sample__no_published_share(demo_store, 
     # The methodology box (a one-cell table) explains margins with « 50 % »; no other cell.
     shares = [c for row in cells if len(row) > 1 for c in row if PERCENT.search(c)]
     assert shares == []
-    assert any("effectif trop faible" in c for row in cells for c in row)
+    assert any(msg("present.too_few") in c for row in cells for c in row)
 
 
 def test_barometre__small_cells__listed_in_limits(barometre_files):
@@ -111,7 +112,7 @@ def test_barometre__small_cells__listed_in_limits(barometre_files):
         for b in document.blocks
         if isinstance(b, Table)
     )
-    assert ("effectif trop faible" in text) == bool(hidden)
+    assert (msg("present.too_few") in text) == bool(hidden)
 
 
 @pytest.mark.browser
@@ -127,15 +128,15 @@ def test_barometre_html__self_contained_and_readable_in_chromium(barometre_files
     assert 'href="#s1"' in html
     seen = render(html_path, ARTIFACTS, "barometre")
     assert seen["widest"] <= 794, "a table is wider than an A4 page at 96 dpi"
-    assert "Indice d'ambiance" in seen["headings"]
+    assert msg("report.index.title") in seen["headings"]
     assert (ARTIFACTS / "barometre-page-1.png").stat().st_size > 10_000
 
 
 def test_barometre__english__no_french_headings(demo_store):
     document = get_kind("barometre").build(demo_store, lang="en", threshold=5)
     headings = [b.text for b in document.blocks if isinstance(b, Heading)]
-    assert "Limits" in headings
-    assert "Atmosphere index" in headings
+    assert msg("report.limits.title", "en") in headings
+    assert msg("report.index.title", "en") in headings
 
 
 def test_barometre__sectors_and_no_weighting__scope_in_methodology(demo_store):
@@ -144,8 +145,8 @@ def test_barometre__sectors_and_no_weighting__scope_in_methodology(demo_store):
     )
     box = next(b for b in document.blocks if type(b).__name__ == "Methodology")
     items = dict(box.items)
-    assert items["Secteurs couverts"] == "Quartier de la Gare, Le Plateau"
-    assert items["Pondération"].startswith("Aucune")
+    assert items[msg("report.method.scope")] == "Quartier de la Gare, Le Plateau"
+    assert items[msg("report.method.weighting")] == msg("report.weighting.none")
     tables = [b.frame for b in document.blocks if isinstance(b, Table)]
     assert not any("Centre-ville" in t.columns for t in tables)
 
@@ -161,8 +162,8 @@ def test_formation_report__attendance_gains_objectives_no_pseudonym(demo_store, 
     paths = write(document, tmp_path, document.stem)
     _, text, cells = _docx_text(next(p for p in paths if p.suffix == ".docx"))
     assert "Participant 3" not in text
-    assert "Qualiopi" in text
-    assert any("progrès" in c for row in cells for c in row)
+    assert msg("report.formation.objectives") in text
+    assert any(msg("report.formation.reading.up") in c for row in cells for c in row)
     attendance = next(b.frame for b in document.blocks if isinstance(b, Table))
     assert attendance.iloc[0].tolist()[:4] == ["8", "8", "8", "8"]
     assert "nan" not in text.lower().split()
@@ -175,7 +176,7 @@ def test_formation_report__threshold_above_group__figures_hidden(demo_store, wor
         for b in document.blocks
         if isinstance(b, Table)
     )
-    assert "effectif trop faible" in text
+    assert msg("present.too_few") in text
     assert sum(type(b).__name__ == "Figure" for b in document.blocks) == 0
 
 
@@ -209,7 +210,9 @@ def test_cli__report_barometre__writes_both_files(demo_store, tmp_path, capsys):
     assert status == 0
     written = sorted(p.suffix for p in tmp_path.iterdir())
     assert written == [".docx", ".html"]
-    assert "écrit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for path in tmp_path.iterdir():
+        assert msg("report.written", path=path) in out
 
 
 def test_cli__report_formation__unknown_session__coded_error(demo_store, tmp_path, capsys):
