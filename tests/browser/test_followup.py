@@ -10,9 +10,11 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import msg, msg_pattern
 from toolkit.apps.followup import default_period
 from toolkit.followup import Register, today
 from toolkit.followup.indicators import indicators
+from toolkit.followup.labels import label
 from toolkit.store import connect
 
 WIDE = "document.documentElement.scrollWidth <= window.innerWidth + 1"
@@ -84,20 +86,23 @@ def test_followup__overdue_agreement_recorded__leaves_the_list_and_moves_the_ind
     expect(page.locator(".mt-section-overdue").first).to_be_visible(timeout=60_000)
     card = page.locator(".mt-card.mt-overdue", has=page.locator(f'[data-item="{item.item_id}"]'))
     expect(card).to_be_visible()
-    expect(card).to_contain_text("en retard de")
+    late = msg("followup.app.late", days=(today() - item.due_date).days)
+    expect(card).to_contain_text(late)
     _shot(page, artifacts, "suivi-1-en-retard-768")
 
-    _show(page, "Indicateurs")
+    _show(page, msg("followup.app.view.indicators"))
     before, shown = _ratio(page, indicator)
     _shot(page, artifacts, "suivi-4-indicateurs-768")
 
-    _show(page, "En retard / aujourd'hui")
+    _show(page, msg("followup.app.view.todo"))
     card = page.locator(".mt-card.mt-overdue", has=page.locator(f'[data-item="{item.item_id}"]'))
-    _button(card, "Tenu").click()
-    expect(page.get_by_text("Enregistré : « Tenu »")).to_be_visible(timeout=60_000)
+    kept = label("event", "kept", "fr", kind=item.kind)
+    _button(card, kept).click()
+    recorded = msg_pattern("followup.app.recorded", holes={"title": ".+"}, step=kept)
+    expect(page.get_by_text(recorded)).to_be_visible(timeout=60_000)
     expect(page.locator(f'.mt-overdue [data-item="{item.item_id}"]')).to_have_count(0)
 
-    _show(page, "Indicateurs")
+    _show(page, msg("followup.app.view.indicators"))
     after, _ = _ratio(page, indicator, not_text=shown)
     assert after == (before[0] + 1, before[1] + 1)
     with connect(served.db_url) as store:
@@ -117,20 +122,22 @@ def test_followup__every_screen__fits_and_speaks_french(served, browser, artifac
         page.goto(served.page("suivi.ipynb", f"collector={quote(item.collector)}"), timeout=PAGE_MS)
         expect(page.locator(".mt-section-overdue").first).to_be_visible(timeout=PAGE_MS)
         _shot(page, artifacts, f"suivi-a-liste-{width}")
+        not_taken_up = label("event", "not_taken_up", "fr", kind="referral")
         referral = page.locator(
-            ".mt-card", has=page.get_by_role("button", name=re.compile("Pas de prise en charge"))
+            ".mt-card", has=page.get_by_role("button", name=re.compile(re.escape(not_taken_up)))
         )
         if referral.count():
-            _button(referral.first, "Pas de prise en charge").click()
+            _button(referral.first, not_taken_up).click()
             expect(referral.first.locator(".mt-field-reason")).to_be_visible()
             _shot(page, artifacts, f"suivi-b-formulaire-{width}")
+        indicators_view = msg("followup.app.view.indicators")
         for view, name in (
-            ("Cette semaine", "semaine"),
-            ("Récapitulatif", "recapitulatif"),
-            ("Indicateurs", "indicateurs"),
+            (msg("followup.app.view.week"), "semaine"),
+            (msg("followup.app.view.digest"), "recapitulatif"),
+            (indicators_view, "indicateurs"),
         ):
             _show(page, view)
-            if view == "Indicateurs":
+            if view == indicators_view:
                 expect(page.locator("[data-indicator]").first).to_be_visible(timeout=PAGE_MS)
             page.wait_for_timeout(500)
             _shot(page, artifacts, f"suivi-{name}-{width}")
@@ -138,7 +145,7 @@ def test_followup__every_screen__fits_and_speaks_french(served, browser, artifac
             assert not re.search(r"\b(CF|R|P|T|M)-[A-Z]+\b", text), "a taxonomy code on screen"
             assert "followup." not in text
             assert "nan" not in text.split()
-        _show(page, "Récapitulatif")
+        _show(page, msg("followup.app.view.digest"))
         # Building the workbook behind the link takes seconds on a loaded machine.
         expect(page.locator("a.mt-download").first).to_be_visible(timeout=PAGE_MS)
     finally:

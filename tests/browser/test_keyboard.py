@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.helpers import msg, msg_pattern
+
 #: What the focused element is, and whether a focus ring is drawn around it (its own outline
 #: or box shadow, or those of the row that holds it: a radio's or checkbox's label).
 FOCUSED = """() => {
@@ -53,6 +55,11 @@ def _tab_to(page, wanted, *, key="Tab", limit=40) -> dict:
     raise AssertionError(f"{key} never reached the element; last focused: {_focused(page)}")
 
 
+def _progress(page, number):
+    """« Page 2 sur 5 »: the progress line of page ``number`` (the total depends on answers)."""
+    return page.get_by_text(msg_pattern("collect.progress", holes={"total": r"\d+"}, page=number))
+
+
 def _small_targets(page) -> list[dict]:
     return [t for t in page.evaluate(TARGETS) if t["height"] < 44]
 
@@ -74,11 +81,11 @@ def test_barometre__keyboard_only__start_screen_and_first_page(served, page):
     page.keyboard.press("Space")
     consent = page.locator(".mt-consent-input input[type=radio]")
     expect(consent.first).to_be_checked()
-    begin = page.get_by_role("button", name="Commencer")
+    begin = page.get_by_role("button", name=msg("collect.start.begin"))
     expect(begin).to_be_enabled()
-    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith("Commencer"))
+    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith(msg("collect.start.begin")))
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Page 1 sur")).to_be_visible()
+    expect(_progress(page, 1)).to_be_visible()
 
     # First page: the sector was carried over; move it one place down with the arrow keys.
     secteur = page.locator(".mt-q-secteur input[type=radio]")
@@ -90,11 +97,11 @@ def test_barometre__keyboard_only__start_screen_and_first_page(served, page):
     expect(secteur.nth(2)).not_to_be_checked()
     assert _small_targets(page) == []
 
-    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith("Suivant"))
+    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith(msg("collect.nav.next")))
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    expect(_progress(page, 2)).to_be_visible()
     # The navigation bar is kept between pages, so the focus stays on *Suivant*.
-    assert _focused(page)["text"].endswith("Suivant")
+    assert _focused(page)["text"].endswith(msg("collect.nav.next"))
     assert _small_targets(page) == []
 
     # Second page from the bottom: Shift+Tab back into the checkboxes, tick one with Space.
@@ -107,7 +114,9 @@ def test_barometre__keyboard_only__start_screen_and_first_page(served, page):
     expect(page.locator(".mt-q-problemes input[type=checkbox]:checked")).to_have_count(1)
 
     # Back to the first page with Shift+Tab to *Précédent*: the sector answer is still there.
-    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].endswith("Précédent"))
+    _tab_to(
+        page, lambda f: f["tag"] == "button" and f["text"].endswith(msg("collect.nav.previous"))
+    )
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Page 1 sur")).to_be_visible()
+    expect(_progress(page, 1)).to_be_visible()
     expect(secteur.nth(1)).to_be_checked()

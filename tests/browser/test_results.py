@@ -10,6 +10,8 @@ from docx import Document as open_docx
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.helpers import html_msg, msg
+
 WIDE = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 SLOW = 240_000  # a kernel start and a first computation on a loaded two-core machine
 
@@ -30,8 +32,8 @@ def test_results__barometer_by_sector__labels_margins_downloads_report(served, p
     selects = page.locator(".mt-results-app select")
     expect(selects.nth(0)).to_have_value("Baromètre d'ambiance du quartier")
     page.locator(".mt-waves input[type=checkbox]").last.check()
-    selects.nth(2).select_option(label="Secteur")
-    _button(page, "Afficher").click()
+    selects.nth(2).select_option(label=msg("present.col.sector"))
+    _button(page, msg("results.show")).click()
     table = page.locator("table.mt-results").first
     expect(table.locator("th", has_text="Centre-ville")).to_be_visible(timeout=SLOW)
     expect(table).to_contain_text("Plutôt d'accord")
@@ -49,8 +51,8 @@ def test_results__barometer_by_sector__labels_margins_downloads_report(served, p
     header = [cell.value for cell in workbook.worksheets[0][1]]
     assert "Centre-ville" in header
 
-    _button(page, "Produire le rapport").click()
-    expect(page.get_by_text("Rapport prêt")).to_be_visible(timeout=SLOW)
+    _button(page, msg("results.report")).click()
+    expect(page.get_by_text(msg("results.report_ready"))).to_be_visible(timeout=SLOW)
     with page.expect_download(timeout=60_000) as download:
         page.locator("a.mt-report-docx").click()
     assert download.value.suggested_filename.endswith(".docx")
@@ -58,7 +60,9 @@ def test_results__barometer_by_sector__labels_margins_downloads_report(served, p
     assert any(p.style.name == "Heading 1" for p in report.paragraphs)
     with page.expect_download(timeout=60_000) as download:
         page.locator("a.mt-report-html").click()
-    assert "Indice d" in Path(download.value.path()).read_text(encoding="utf-8")
+    written = Path(download.value.path()).read_text(encoding="utf-8")
+    title = "report.index.title"
+    assert msg(title) in written or html_msg(title) in written
 
 
 def test_results__phone_width__no_page_overflow(served, browser, artifacts):
