@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import msg
 from toolkit.store import connect
 
 MENAGES = Path(__file__).parents[1] / "interop" / "data" / "menages.yaml"
@@ -65,7 +66,7 @@ def test_field_form__autre_precisez_and_members_of_households__stored_with_paren
     page.goto(field_server.page("collecte.ipynb", "instrument=visite_menages"))
     expect(page.locator(".mt-collect")).to_be_visible(timeout=120_000)
     _type(page.locator(".mt-collector input"), "med-terrain")
-    _button(page, "Commencer").click()
+    _button(page, msg("collect.start.begin")).click()
     expect(_question(page, "type_logement")).to_be_visible(timeout=60_000)
 
     # « Précisez » appears only once « Autre » is chosen.
@@ -73,7 +74,7 @@ def test_field_form__autre_precisez_and_members_of_households__stored_with_paren
     expect(specify).to_be_hidden()
     _question(page, "type_logement").locator("label", has_text="Autre").click()
     expect(specify).to_be_visible()
-    expect(specify).to_contain_text("Précisez")
+    expect(specify).to_contain_text(msg("model.other.specify"))
     _type(specify.locator("input"), "Foyer de jeunes travailleurs")
     _question(page, "type_logement").scroll_into_view_if_needed()
     _shot(page, artifacts, f"terrain-autre-precisez-{width}")
@@ -93,8 +94,12 @@ def test_field_form__autre_precisez_and_members_of_households__stored_with_paren
     expect(_question(page, "age").locator(".mt-error")).to_be_hidden()
     _button(_question(page, "membres"), "Ajouter").click()
     expect(page.locator(".mt-q-prenom")).to_have_count(2)
-    expect(page.get_by_text("Ménages : entrée 1")).to_be_visible()
-    expect(page.get_by_text("Membres : entrée 2")).to_be_visible()
+    # « Ménages » and « Membres » are the repeats' labels in the instrument.
+    households = msg("collect.repeat.entry_of", label="Ménages", number=1)
+    expect(page.get_by_text(households)).to_be_visible()
+    expect(
+        page.get_by_text(msg("collect.repeat.entry_of", label="Membres", number=2))
+    ).to_be_visible()
     _type(page.locator(".mt-q-prenom").nth(1).locator("input"), "Léo")
     _type(page.locator(".mt-q-age").nth(1).locator("input"), "9")
     _question(page, "nom_menage").scroll_into_view_if_needed()
@@ -114,11 +119,11 @@ def test_field_form__autre_precisez_and_members_of_households__stored_with_paren
     referent.locator("label", has_text="Awa").click()
     _shot(page, artifacts, f"terrain-menages-{width}")
 
-    while not _button(page, "Envoyer le questionnaire").is_visible():
-        _button(page, "Suivant").click()
+    while not _button(page, msg("collect.nav.submit")).is_visible():
+        _button(page, msg("collect.nav.next")).click()
         page.wait_for_timeout(500)
-    _button(page, "Envoyer le questionnaire").click()
-    expect(page.get_by_text("Questionnaire enregistré")).to_be_visible(timeout=60_000)
+    _button(page, msg("collect.nav.submit")).click()
+    expect(page.get_by_text(msg("collect.end.submitted"))).to_be_visible(timeout=60_000)
 
     with connect(field_server.db_url) as store:
         frame = store.frame("visite_menages")

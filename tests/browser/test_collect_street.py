@@ -9,6 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import msg, msg_pattern
 from toolkit.instruments import load
 from toolkit.store import connect
 
@@ -25,6 +26,11 @@ TEXTS = """() => [...document.querySelectorAll('.mt-app *')]
   .concat([...document.querySelectorAll('.mt-app option, .mt-app input, .mt-app textarea')]
     .map((el) => el.tagName === 'OPTION' ? el.textContent : el.placeholder || ''))
   .map((s) => s.trim()).filter(Boolean)"""
+
+
+def _progress(page, number):
+    """« Page 2 sur 5 »: the progress line of page ``number`` (the total depends on answers)."""
+    return page.get_by_text(msg_pattern("collect.progress", holes={"total": r"\d+"}, page=number))
 
 
 def _button(page, name):
@@ -85,33 +91,33 @@ def _open(page, served, collector, sector="Quartier de la Gare"):
     expect(page.locator(".mt-collect")).to_be_visible(timeout=90_000)
     page.locator(".mt-collector input").fill(collector)
     page.locator(".mt-sector select").select_option(label=sector)
-    page.locator(".mt-consent-input label", has_text="Oui").click()
-    _button(page, "Commencer").click()
-    expect(page.get_by_text("Page 1 sur")).to_be_visible()
+    page.locator(".mt-consent-input label", has_text=msg("collect.consent.yes")).click()
+    _button(page, msg("collect.start.begin")).click()
+    expect(_progress(page, 1)).to_be_visible()
 
 
 def _to_page(page, number):
     """From page 1, answer like a mediator up to page ``number`` (2 to 5)."""
-    _button(page, "Suivant").click()
-    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    _button(page, msg("collect.nav.next")).click()
+    expect(_progress(page, 2)).to_be_visible()
     if number == 2:
         return
     _choose(page, "quartier_agreable", "Plutôt d'accord")
     _choose(page, "problemes", "Bruit")
     _choose(page, "gene_bruit", "Souvent")
-    _button(page, "Suivant").click()
-    expect(page.get_by_text("Page 3 sur")).to_be_visible()
+    _button(page, msg("collect.nav.next")).click()
+    expect(_progress(page, 3)).to_be_visible()
     if number == 3:
         return
     _choose(page, "insecurite_domicile", "Rarement")
     _choose(page, "insecurite_quartier", "Jamais")
     _choose(page, "evolution", "Améliorée")
-    _button(page, "Suivant").click()
-    expect(page.get_by_text("Page 4 sur")).to_be_visible()
+    _button(page, msg("collect.nav.next")).click()
+    expect(_progress(page, 4)).to_be_visible()
     if number == 4:
         return
-    _button(page, "Suivant").click()
-    expect(page.get_by_text("Page 5 sur")).to_be_visible()
+    _button(page, msg("collect.nav.next")).click()
+    expect(_progress(page, 5)).to_be_visible()
 
 
 def _stored(served, collector):
@@ -127,15 +133,15 @@ def test_reload__on_page_3_with_answers__same_page_same_answers(served, page, ar
     expect(page).to_have_url(re.compile(r"brouillon=.+&page=3"))
     time.sleep(2.5)  # a mediator's pause: the draft is saved a second after the last answer
     page.reload()
-    expect(page.get_by_text("Page 3 sur")).to_be_visible(timeout=90_000)
+    expect(_progress(page, 3)).to_be_visible(timeout=90_000)
     checked = _question(page, "insecurite_domicile").locator("input:checked")
     expect(checked).to_have_count(1)
     expect(
         _question(page, "insecurite_domicile").locator("label", has_text="Souvent")
     ).to_have_count(1)
     assert checked.evaluate("(el) => el.closest('label').innerText").strip() == "Souvent"
-    _button(page, "Précédent").click()
-    expect(page.get_by_text("Page 2 sur")).to_be_visible()
+    _button(page, msg("collect.nav.previous")).click()
+    expect(_progress(page, 2)).to_be_visible()
     expect(_question(page, "gene_bruit").locator("input:checked")).to_have_count(1)
     _shot(page, artifacts, "apres-rechargement")
 
@@ -146,7 +152,7 @@ def test_reload__typed_text_then_reload_at_once__kept(served, page):
     size = _question(page, "taille_foyer").locator("input")
     size.press_sequentially("4")
     page.reload()  # no pause: the page tells the kernel it is leaving
-    expect(page.get_by_text("Page 5 sur")).to_be_visible(timeout=90_000)
+    expect(_progress(page, 5)).to_be_visible(timeout=90_000)
     expect(_question(page, "taille_foyer").locator("input")).to_have_value("4")
 
 
@@ -158,16 +164,16 @@ def test_email__corrected_in_the_field__next_enabled_at_once(served, page):
     expect(email).to_be_visible()  # shown once the kernel has the « Oui »
     expect(email).to_have_attribute("type", "email")
     email.press_sequentially("habitant@exemple")
-    _button(page, "Suivant").click()
+    _button(page, msg("collect.nav.next")).click()
     expect(
         _question(page, "contact_email").get_by_text("Adresse e-mail non valide")
     ).to_be_visible()
-    expect(_button(page, "Suivant")).to_be_disabled()
+    expect(_button(page, msg("collect.nav.next"))).to_be_disabled()
     email.press("End")
     email.press_sequentially(".fr")  # still in the field: no Tab, no blur
-    expect(_button(page, "Suivant")).to_be_enabled()
-    _button(page, "Suivant").click()
-    expect(page.get_by_text("Page 5 sur")).to_be_visible()
+    expect(_button(page, msg("collect.nav.next"))).to_be_enabled()
+    _button(page, msg("collect.nav.next")).click()
+    expect(_progress(page, 5)).to_be_visible()
     number = _question(page, "taille_foyer").locator("input")
     expect(number).to_have_attribute("inputmode", "numeric")
 
@@ -183,12 +189,12 @@ def test_offline__before_or_during_submit__stored_exactly_once(
     _choose(page, "sexe", "Homme")
     _choose(page, "tranche_age", "25 à 39 ans")
     context = page.context
-    submit = _button(page, "Envoyer le questionnaire")
+    submit = _button(page, msg("collect.nav.submit"))
     banner = page.locator(".mt-connection-lost")
     if when == "avant":
         context.set_offline(True)
         expect(banner).to_be_visible(timeout=10_000)
-        expect(banner).to_contain_text("Connexion au serveur perdue")
+        expect(banner).to_contain_text(msg("collect.connection.lost"))
         expect(submit).to_be_disabled()
         if seconds == 5:
             _shot(page, artifacts, "hors-ligne")
@@ -203,7 +209,7 @@ def test_offline__before_or_during_submit__stored_exactly_once(
         context.set_offline(True)
         time.sleep(seconds)
         context.set_offline(False)
-    expect(page.get_by_text("Questionnaire enregistré")).to_be_visible(timeout=150_000)
+    expect(page.get_by_text(msg("collect.end.submitted"))).to_be_visible(timeout=150_000)
     expect(page.locator(".mt-reference")).to_contain_text(re.compile(r"BA-\d{4}-[0-9A-Z]{6}"))
     assert _stored(served, collector) == 1
 
@@ -219,14 +225,14 @@ def test_screens__every_screen__no_code_no_id_no_overflow(served, browser, artif
         page.goto(served.url + "/")
         expect(page.locator(".mt-index")).to_be_visible(timeout=90_000)
         assert page.evaluate("document.documentElement.lang") == "fr"
-        assert "Accueil" in page.title()
+        assert msg("collect.index.page_title") in page.title()
         _no_jargon(page, "index", IDS | BAROMETRE)
         _shot(page, artifacts, "index")
 
         page.goto(served.page("terrain.ipynb"))
         expect(page.locator(".mt-fieldwork")).to_be_visible(timeout=90_000)
-        expect(page.get_by_text("Quotas", exact=True)).to_be_visible()
-        assert "Suivi du terrain" in page.title()
+        expect(page.get_by_text(msg("collect.fieldwork.quotas"), exact=True)).to_be_visible()
+        assert msg("collect.fieldwork.page_title") in page.title()
         _no_jargon(page, "fieldwork")
         _shot(page, artifacts, "terrain")
 
@@ -236,8 +242,8 @@ def test_screens__every_screen__no_code_no_id_no_overflow(served, browser, artif
         _shot(page, artifacts, "accueil")
         page.locator(".mt-collector input").fill(f"med-ecrans-{size}")
         page.locator(".mt-sector select").select_option(label="Le Plateau")
-        page.locator(".mt-consent-input label", has_text="Oui").click()
-        _button(page, "Commencer").click()
+        page.locator(".mt-consent-input label", has_text=msg("collect.consent.yes")).click()
+        _button(page, msg("collect.start.begin")).click()
         for number in range(1, 6):
             expect(page.get_by_text(f"Page {number} sur")).to_be_visible()
             if number == 2:
@@ -255,32 +261,32 @@ def test_screens__every_screen__no_code_no_id_no_overflow(served, browser, artif
             _no_jargon(page, f"page {number}")
             _shot(page, artifacts, f"page-{number}")
             if number < 5:
-                _button(page, "Suivant").click()
+                _button(page, msg("collect.nav.next")).click()
         _button(page, "Abandonner").click()
         expect(page.locator(".mt-confirm").first).to_be_visible()
         _shot(page, artifacts, "abandonner")
         _button(page, "Non, continuer").click()
-        _button(page, "Envoyer le questionnaire").click()
-        expect(page.get_by_text("Questionnaire enregistré")).to_be_visible()
+        _button(page, msg("collect.nav.submit")).click()
+        expect(page.get_by_text(msg("collect.end.submitted"))).to_be_visible()
         _no_jargon(page, "end")
         _shot(page, artifacts, "fin")
 
-        _button(page, "Nouveau questionnaire").click()
-        _button(page, "Reprendre un brouillon").click()
-        expect(page.get_by_text("Brouillons à reprendre")).to_be_visible()
+        _button(page, msg("collect.end.new")).click()
+        _button(page, msg("collect.start.drafts")).click()
+        expect(page.get_by_text(msg("collect.drafts.title"))).to_be_visible()
         _no_jargon(page, "drafts")
         _shot(page, artifacts, "brouillons")
         _button(page, "Retour").click()
-        _button(page, "Corriger ou annuler une réponse").click()
-        expect(page.get_by_text("Réponses envoyées récemment")).to_be_visible()
+        _button(page, msg("collect.start.responses")).click()
+        expect(page.get_by_text(msg("collect.responses.title"))).to_be_visible()
         expect(page.get_by_role("radio").first).to_be_visible()
         _no_jargon(page, "corrections")
         _shot(page, artifacts, "corrections")
 
         page.get_by_role("button", name="English").click()
-        expect(page.get_by_text("Recently submitted responses")).to_be_visible()
+        expect(page.get_by_text(msg("collect.responses.title", "en"))).to_be_visible()
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.get_by_text("Database connected.")).to_be_visible()
+        expect(page.get_by_text(msg("collect.status.online", "en"))).to_be_visible()
     finally:
         context.close()
 
@@ -301,4 +307,7 @@ def test_index__preheated_kernel__counts_of_the_moment(served, page):
     page.goto(served.url + "/")
     expect(page.locator(".mt-index")).to_be_visible(timeout=90_000)
     item = page.locator("li", has_text=instrument.title.get("fr"))
-    expect(item).to_contain_text(f"{total} réponses envoyées")
+    counts = msg_pattern(
+        "collect.index.counts", holes={"last": r"[\d/: ]+"}, submitted=total, drafts=0
+    )
+    expect(item).to_contain_text(counts)

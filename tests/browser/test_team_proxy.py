@@ -28,6 +28,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import REPO_ROOT, free_port, start_server, stop_server
+from tests.helpers import msg, msg_pattern
 from tests.server.conftest import PASSWORD, add_people
 from toolkit.store import connect
 from toolkit.store.engine import resolve_url
@@ -54,6 +55,11 @@ class Proxied:
 
     def context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.cert))
+
+
+def _progress(page, number):
+    """« Page 2 sur 5 »: the progress line of page ``number`` (the total depends on answers)."""
+    return page.get_by_text(msg_pattern("collect.progress", holes={"total": r"\d+"}, page=number))
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
@@ -225,12 +231,14 @@ def test_proxy__collect_page__kernel_over_websocket_knows_who_signed_in(browser,
         expect(collector).to_have_value("awa", timeout=TIMEOUT_MS)
         expect(collector).to_be_disabled()
         # A collector cannot correct or void: the responses button is not offered.
-        expect(page.get_by_role("button", name=re.compile("Corriger ou annuler"))).to_be_hidden()
+        expect(
+            page.get_by_role("button", name=re.compile(re.escape(msg("collect.start.responses"))))
+        ).to_be_hidden()
         page.locator(".mt-sector select").select_option(index=1)
-        page.locator(".mt-consent-input label", has_text="Oui").click()
+        page.locator(".mt-consent-input label", has_text=msg("collect.consent.yes")).click()
         page.get_by_role("button", name=re.compile(r"^\W*Commencer$")).click()
         # The click went to the kernel over the WebSocket and its answer came back.
-        expect(page.get_by_text("Page 1 sur")).to_be_visible()
+        expect(_progress(page, 1)).to_be_visible()
     finally:
         context.close()
 
