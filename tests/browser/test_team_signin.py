@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import start_server, stop_server
+from tests.helpers import msg
 from tests.server.conftest import PASSWORD, add_people
 
 SIZES = {"phone": (390, 844), "tablet": (768, 1024)}
@@ -46,26 +47,27 @@ def test_signin__french_screens__fit_and_say_what_to_do(browser, team, artifacts
         page.goto(f"{team}/voila/render/formation_animateur.ipynb")
         page.wait_for_url("**/login?next=*")
         text = _check(page, artifacts, f"connexion-{size}")
-        assert "Connexion" in text
+        assert msg("team.signin.title") in text
         assert not [word for word in ENGLISH if word in text]
-        page.get_by_label("Identifiant").fill("awa")
-        page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("alert")).to_have_text("Identifiant ou mot de passe incorrect.")
-        expect(page.get_by_label("Identifiant")).to_have_value("awa")
+        page.get_by_label(msg("team.signin.name")).fill("awa")
+        page.get_by_label(msg("team.signin.password")).fill("pas le bon mot de passe")
+        page.get_by_role("button", name=msg("team.signin.submit")).click()
+        expect(page.get_by_role("alert")).to_have_text(msg("team.signin.failed"))
+        expect(page.get_by_label(msg("team.signin.name"))).to_have_value("awa")
         _check(page, artifacts, f"connexion-erreur-{size}")
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_label(msg("team.signin.password")).fill(PASSWORD)
+        page.get_by_role("button", name=msg("team.signin.submit")).click()
         # Back to the page asked for, which the collector's role does not open.
         page.wait_for_url("**/voila/render/formation_animateur.ipynb")
-        expect(page.locator("h1")).to_have_text("Page réservée")
+        expect(page.locator("h1")).to_have_text(msg("team.denied.title"))
         text = _check(page, artifacts, f"page-reservee-{size}")
-        assert "réservée aux rôles suivants : formation" in text
-        page.get_by_role("link", name="Aller à l'accueil").wait_for()
+        denied = msg("team.denied.page", roles=msg("team.role.trainer"))
+        assert denied in text
+        page.get_by_role("link", name=msg("team.home")).wait_for()
         page.goto(f"{team}/login")
         _check(page, artifacts, f"deja-connecte-{size}")
-        page.get_by_role("button", name="Se déconnecter").click()
-        expect(page.get_by_role("status")).to_have_text("Vous êtes déconnecté·e.")
+        page.get_by_role("button", name=msg("team.signout")).click()
+        expect(page.get_by_role("status")).to_have_text(msg("team.signout.done"))
         _check(page, artifacts, f"deconnecte-{size}")
     finally:
         context.close()
@@ -77,11 +79,11 @@ def test_signin__english__labels_and_messages_in_english(browser, team, artifact
     try:
         page.goto(f"{team}/login")
         page.get_by_role("link", name="English").click()
-        expect(page.locator("h1")).to_have_text("Sign in")
-        page.get_by_label("User name").fill("bruno")
-        page.get_by_label("Password").fill("wrong password, surely")
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+        expect(page.locator("h1")).to_have_text(msg("team.signin.title", "en"))
+        page.get_by_label(msg("team.signin.name", "en")).fill("bruno")
+        page.get_by_label(msg("team.signin.password", "en")).fill("wrong password, surely")
+        page.get_by_role("button", name=msg("team.signin.submit", "en")).click()
+        expect(page.get_by_role("alert")).to_have_text(msg("team.signin.failed", "en"))
         _check(page, artifacts, "signin-english-phone")
     finally:
         context.close()
