@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from tests.helpers import msg
 from toolkit.store import connect
 from toolkit.training import modules_dir
 from toolkit.training.sessions import LiveSessions
@@ -98,7 +99,7 @@ def _join(browser, served, code, size, name="Awa"):
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{served}/salle/{code}", timeout=TIMEOUT_MS)
     page.locator("#rm-name").fill(name)
-    page.get_by_role("button", name="Rejoindre").click()
+    page.get_by_role("button", name=msg("room.join")).click()
     page.locator("article.rm-exercise").wait_for()
     return context, page
 
@@ -126,12 +127,12 @@ def _answer(page, case):
     if case in ("quiz", "assessment"):
         form = article.locator("form.rm-item").first
         form.locator(".rm-choice").first.click()
-        form.get_by_role("button", name="Valider").click()
+        form.get_by_role("button", name=msg("room.submit")).click()
         form.locator(".rm-feedback p").first.wait_for()
     elif case == "judgement":
         article.locator("fieldset.rm-letters").nth(0).locator(".rm-choice").nth(1).click()
         article.locator("fieldset.rm-letters").nth(1).locator(".rm-choice").nth(2).click()
-        article.get_by_role("button", name="Valider").click()
+        article.get_by_role("button", name=msg("room.submit")).click()
         article.locator(".rm-score").wait_for()
     elif case == "branching":
         while not article.locator(".rm-ending").count():
@@ -140,17 +141,17 @@ def _answer(page, case):
         article.locator(".rm-score").wait_for()
     elif case == "role_play":
         article.locator(".rm-grid, form.rm-item .rm-choice").first.click()
-        article.get_by_role("button", name="Valider").click()
+        article.get_by_role("button", name=msg("room.submit")).click()
         article.locator(".rm-saved").wait_for()
     elif case == "rewriting":
         form = article.locator("form.rm-item").first
         form.locator("textarea").fill("Si je comprends bien, le bruit vous empêche de dormir.")
-        form.get_by_role("button", name="Valider").click()
+        form.get_by_role("button", name=msg("room.submit")).click()
         form.locator(".rm-models").wait_for()
     else:
         for fieldset in article.locator("fieldset.rm-scale").all():
             fieldset.locator(".rm-choice").nth(1).click()
-        article.get_by_role("button", name="Valider").click()
+        article.get_by_role("button", name=msg("room.submit")).click()
         article.locator(".rm-saved").wait_for()
 
 
@@ -184,21 +185,18 @@ def test_phone__join_screen_and_waiting__fit_at_360(served, browser, artifacts):
     try:
         page.goto(f"{served}/salle", timeout=TIMEOUT_MS)
         assert page.evaluate("document.documentElement.lang") == "fr"
-        assert page.title() == "Atelier de formation"
-        page.get_by_role("button", name="Rejoindre").click()
-        assert (
-            page.locator("#rm-join-error").inner_text()
-            == "Écrivez le code de la salle affiché à l'écran."
-        )
+        assert page.title() == msg("room.title")
+        page.get_by_role("button", name=msg("room.join")).click()
+        assert page.locator("#rm-join-error").inner_text() == msg("room.js.empty_code")
         page.locator("#rm-code").fill(code.lower())
         page.locator("#rm-name").fill("x" * 40)
         assert page.locator("#rm-name").input_value() == "x" * 30
         assert "30 / 30" in page.locator("#rm-name-count").inner_text()
         _check_layout(page, "join_360", artifacts)
         page.locator("#rm-name").fill("Zoé")
-        page.get_by_role("button", name="Rejoindre").click()
+        page.get_by_role("button", name=msg("room.join")).click()
         page.locator(".rm-waiting").wait_for()
-        assert page.locator("#rm-welcome").inner_text() == "Bienvenue, Zoé !"
+        assert page.locator("#rm-welcome").inner_text() == msg("room.welcome", name="Zoé")
         _check_layout(page, "waiting_360", artifacts)
         # A reload goes on in the room without asking again.
         page.reload()
@@ -220,7 +218,9 @@ def test_phone__long_text__counter_limit_and_plain_message(served, browser, arti
         area.fill("a" * 5000)
         assert len(area.input_value()) == 2000
         counter = page.locator("form.rm-item .rm-count").first
-        assert re.sub(r"\s", " ", counter.inner_text()) == "2 000 / 2 000 caractères"
+        # French thousands (« 2 000 »): the counter is formatted in the page's language.
+        full = msg("room.counter", n="2 000", maximum="2 000")
+        assert re.sub(r"\s", " ", counter.inner_text()) == full
         assert "rm-near" in counter.get_attribute("class")
         page.screenshot(path=str(artifacts / "workshop_phone_long_text.png"), full_page=True)
         run = live.info(code).run
@@ -236,8 +236,7 @@ def test_phone__long_text__counter_limit_and_plain_message(served, browser, arti
             [run.id, prompt],
         )
         assert reply[0] == 400
-        assert (
-            re.sub(r"\s", " ", reply[1]) == "Texte trop long : 5 000 caractères pour 2000 au plus."
-        )
+        too_long = msg("room.error.too_long", length=5000, maximum=2000)
+        assert re.sub(r"\s", " ", reply[1]) == re.sub(r"\s", " ", too_long)
     finally:
         context.close()
