@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from toolkit.i18n import t
+from tests.helpers import msg
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def _bar(page, group: str, option: str, value: str) -> None:
 
 def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
     trainer = _page(browser, f"{served}/voila/render/formation_animateur.ipynb", 1280, 800)
-    trainer.get_by_role("button", name="Ouvrir une session").click()
+    trainer.get_by_role("button", name=msg("workshop.trainer.open")).click()
     code = trainer.locator(".wk-code").inner_text(timeout=TIMEOUT_MS).strip()
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{6}", code)
     assert "/salle" in trainer.locator(".wk-room").inner_text()
@@ -57,10 +57,10 @@ def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
         phone = _page(browser, f"{served}/salle/{code}", 390, 844)
         assert phone.locator("#rm-code").input_value() == code
         phone.locator("#rm-name").fill(name)
-        phone.get_by_role("button", name="Rejoindre").click()
+        phone.get_by_role("button", name=msg("room.join")).click()
         phone.locator(".rm-waiting").wait_for()
         phones.append(phone)
-    trainer.get_by_text("3 participants :").wait_for()
+    trainer.get_by_text(msg("workshop.trainer.participants", n=3)).wait_for()
     projector.locator(".pj-count[data-count='3']").wait_for()
     assert "<i>Chloé</i>" in projector.locator(".pj-names").inner_text()
     projector.screenshot(path=str(artifacts / "workshop_projector_lobby_1280.png"))
@@ -68,12 +68,12 @@ def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
     assert code_height >= 100  # the room code is read from the back of the room
 
     # Quiz: two right answers, one wrong; hidden on the projector until revealed.
-    trainer.get_by_role("button", name="Lancer").click()
+    trainer.get_by_role("button", name=msg("workshop.trainer.launch")).click()
     for phone, pick in zip(phones, (RIGHT, RIGHT, WRONG), strict=True):
         phone.get_by_text(pick).first.click()
-        phone.get_by_role("button", name="Valider").first.click()
+        phone.get_by_role("button", name=msg("room.submit")).first.click()
         phone.locator(".rm-correct, .rm-wrong").first.wait_for()
-    trainer.get_by_text(t("workshop.trainer.answers", "fr", n=3)).wait_for()
+    trainer.get_by_text(msg("workshop.trainer.answers", n=3)).wait_for()
     projector.locator(".pj-progress[data-answered='3']").wait_for()
     assert projector.locator(".wk-bar").count() == 0
     phones[0].screenshot(path=str(artifacts / "workshop_phone_quiz_e2e_390.png"), full_page=True)
@@ -90,18 +90,18 @@ def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
     # The projector shows one question of the quiz at a time; its "next" (→ key) goes through
     # them, then moves every phone to the next exercise of the agenda.
     projector.keyboard.press("ArrowRight")
-    assert projector.locator(".pj-of").inner_text() == "question 2 sur 4"
+    assert projector.locator(".pj-of").inner_text() == msg("room.projector.of", n=2, total=4)
     assert projector.locator(".wk-group:visible").count() == 1
     for _ in range(3):
         projector.keyboard.press("ArrowRight")
     for phone in phones:
-        phone.get_by_text("La meilleure réponse").wait_for()
+        phone.get_by_text(msg("room.best")).wait_for()
     trainer.locator("h3", has_text="Jugement situationnel : une confidence inquiétante").wait_for()
 
     # Branching scenario, launched from the panel: the endings chart grows as phones finish.
     trainer.locator("select").first.select_option(index=3)
-    trainer.get_by_role("button", name="Lancer").click()
-    trainer.get_by_role("button", name="Afficher les résultats").click()
+    trainer.get_by_role("button", name=msg("workshop.trainer.launch")).click()
+    trainer.get_by_role("button", name=msg("workshop.trainer.reveal")).click()
     for phone in phones:
         phone.locator(".rm-scene").wait_for()
     phones[0].get_by_role("button", name="« Oui, c'est Mme Martin. »").click()
@@ -112,12 +112,12 @@ def test_workshop__panel_projector_and_three_phones(served, browser, artifacts):
         phone.get_by_role("button", name=listen).click()
         phone.get_by_role("button", name=re.compile("^« Si je comprends bien")).click()
         phone.get_by_role("button", name=re.compile("^Vous proposez de chercher")).click()
-        phone.get_by_text("Score : 3 / 3").wait_for()
+        phone.get_by_text(msg("room.score", score=3, maximum=3)).wait_for()
     _bar(trainer, "ending", "fin_accord", "2")
     _bar(projector, "ending", "fin_accord", "2")
 
     # Closing: the phones and the projector show the end.
-    trainer.get_by_role("button", name="Clore la session").click()
+    trainer.get_by_role("button", name=msg("workshop.trainer.close")).click()
     projector.locator(".pj-end").wait_for()
     for phone in phones:
         phone.locator(".rm-closed").wait_for()

@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from tests.helpers import msg
 from toolkit.apps.room.access import FAILURES_ALLOWED
 from toolkit.store import connect
 from toolkit.training import modules_dir
@@ -157,7 +158,7 @@ def test_closed_session__code_expires_and_answers_refused(guarded, rooms):
     live.close_session(code)
     status, text = http(guarded, "/salle/api/join", {"code": code, "pseudonym": "Gaël"})
     assert status == 410
-    assert "terminée" in json.loads(text)["message"]
+    assert json.loads(text)["message"] == msg("room.error.closed")
     status, text = http(guarded, "/salle/api/state?since=", headers={"X-Room-Pass": room_pass})
     assert json.loads(text)["key"] == "closed"
     status, text = http(
@@ -191,9 +192,10 @@ def test_guessed_codes__refused_then_rate_limited(server_factory):
     for guess in guesses[:FAILURES_ALLOWED]:
         status, text = http(server, "/salle/api/join", {"code": guess, "pseudonym": "Intrus"})
         assert status == 404
-        assert "aucune salle" in json.loads(text)["message"]
+        assert json.loads(text)["message"] == msg("room.error.unknown")
         assert "T101" not in text
     status, text = http(server, "/salle/api/join", {"code": code, "pseudonym": "Intrus"})
     assert status == 429
-    assert "minute" in json.loads(text)["message"]
+    throttled = {msg("room.error.throttled", minutes=n) for n in range(1, 61)}
+    assert json.loads(text)["message"] in throttled
     assert live.participants(code).empty
