@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import msg
 from toolkit.qual import QualProject
 from toolkit.store import connect
 
@@ -47,8 +48,8 @@ def _open(browser, served, coder: str, size: tuple[int, int]):
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(served.page("codage.ipynb", f"coder={coder}"), timeout=TIMEOUT_MS)
     page.locator(".mt-span-text").wait_for()
-    page.locator(".mt-coding select").first.select_option(label=f"Mode aveugle : {SAMPLE}")
-    page.get_by_text("Segment 1 sur 3").wait_for()
+    page.locator(".mt-coding select").first.select_option(label=msg("qual.app.blind", name=SAMPLE))
+    page.get_by_text(msg("qual.app.position", n=1, total=3)).wait_for()
     return context, page
 
 
@@ -73,30 +74,30 @@ def test_coding__two_coders_blind_mode__agreement_and_span_offsets(served, brows
         chloe.wait_for_timeout(500)
         _code(chloe, "Accès aux droits")
         chloe.locator(".mt-span-text mark").wait_for()
-        chloe.get_by_text("Les codes des autres codeurs sont cachés").wait_for()
+        chloe.get_by_text(msg("qual.app.others_hidden")).wait_for()
         chloe.screenshot(path=str(artifacts / "coding-390-blind.png"), full_page=True)
 
         _code(dom, "Accès aux droits")
         dom.get_by_role("button", name="Suivant").click()
-        dom.get_by_text("Segment 2 sur 3").wait_for()
+        dom.get_by_text(msg("qual.app.position", n=2, total=3)).wait_for()
         _code(dom, "Relations de voisinage")
         dom.get_by_role("button", name="Suivant").click()
-        dom.get_by_text("Segment 3 sur 3").wait_for()
-        assert dom.get_by_text("Les codes des autres codeurs sont cachés").count() == 1
-        dom.get_by_role("button", name="Aucun code ne s'applique").click()
-        dom.get_by_text("3 sur 3 segments de l'échantillon vus").wait_for()
+        dom.get_by_text(msg("qual.app.position", n=3, total=3)).wait_for()
+        assert dom.get_by_text(msg("qual.app.others_hidden")).count() == 1
+        dom.get_by_role("button", name=msg("qual.app.no_code")).click()
+        dom.get_by_text(msg("qual.app.blind_progress", done=3, total=3)).wait_for()
 
         chloe.get_by_role("button", name="Suivant").click()
-        chloe.get_by_text("Segment 2 sur 3").wait_for()
+        chloe.get_by_text(msg("qual.app.position", n=2, total=3)).wait_for()
         _code(chloe, "Tranquillité et sécurité")
         chloe.get_by_role("button", name="Suivant").click()
-        chloe.get_by_text("Segment 3 sur 3").wait_for()
-        chloe.get_by_role("button", name="Aucun code ne s'applique").click()
-        chloe.get_by_role("button", name="Précédent").click()
-        chloe.get_by_text("Codes des autres codeurs").wait_for()
+        chloe.get_by_text(msg("qual.app.position", n=3, total=3)).wait_for()
+        chloe.get_by_role("button", name=msg("qual.app.no_code")).click()
+        chloe.get_by_role("button", name=msg("qual.app.previous")).click()
+        chloe.get_by_text(msg("qual.app.others")).wait_for()
         chloe.get_by_text("Dominique : Relations de voisinage").wait_for()
 
-        chloe.get_by_role("tab", name="Accord").click()
+        chloe.get_by_role("tab", name=msg("qual.app.tab.agreement")).click()
         table = chloe.locator("table.mt-table")
         table.wait_for()
         rows = {
@@ -110,14 +111,19 @@ def test_coding__two_coders_blind_mode__agreement_and_span_offsets(served, brows
         choices.nth(1).wait_for(state="attached")
         options = [text.replace("\xa0", " ") for text in choices.all_inner_texts()]
         assert sorted(options) == [
-            "NAV-001 · Relations de voisinage : oui pour Dominique, non pour Chloé",
-            "NAV-001 · Tranquillité et sécurité : oui pour Chloé, non pour Dominique",
+            msg("qual.app.disagreement", who="NAV-001", code=code, yes=yes, no=no).replace(
+                "\xa0", " "
+            )
+            for code, yes, no in (
+                ("Relations de voisinage", "Dominique", "Chloé"),
+                ("Tranquillité et sécurité", "Chloé", "Dominique"),
+            )
         ]
         chloe.screenshot(path=str(artifacts / "coding-390-agreement.png"), full_page=True)
-        dom.get_by_role("tab", name="Accord").click()
+        dom.get_by_role("tab", name=msg("qual.app.tab.agreement")).click()
         dom.locator("table.mt-table").wait_for()
         dom.screenshot(path=str(artifacts / "coding-768-agreement.png"), full_page=True)
-        chloe.get_by_role("button", name="Ouvrir le segment").click()
+        chloe.get_by_role("button", name=msg("qual.app.open")).click()
         chloe.get_by_text("Le bruit du hall").wait_for()
     finally:
         chloe_context.close()
