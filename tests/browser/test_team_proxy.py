@@ -213,9 +213,9 @@ def _signed_in_page(browser, proxied, name, size=(768, 1024), headers=None):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     page.goto(f"{proxied.https}/login")
-    page.get_by_label("Identifiant").fill(name)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label(msg("team.signin.name")).fill(name)
+    page.get_by_label(msg("team.signin.password")).fill(PASSWORD)
+    page.get_by_role("button", name=msg("team.signin.submit")).click()
     page.wait_for_url("**/voila/render/index.ipynb")
     return context, page
 
@@ -258,7 +258,7 @@ def test_proxy__workshop_room__phone_and_projector_through_https(browser, proxie
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(f"{proxied.https}/salle/{code}")
         page.locator("#rm-name").fill("Awa")
-        page.get_by_role("button", name="Rejoindre").click()
+        page.get_by_role("button", name=msg("room.join")).click()
         page.locator("article.rm-exercise").wait_for()
         expect(projector.locator(".pj-count, .pj-bar-count").first).to_have_attribute(
             "data-count", "1"
