@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pyxform.xls2xform import convert
 
@@ -106,6 +106,8 @@ def _start(kind: str) -> Draft:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(start=STARTS, edits=EDITS)
+# Found by the property: a choice label typed with a leading space lost it in the XLSForm cell.
+@example(start="visite", edits=[("choice", 0, 1, " padded", "e")])
 def test_draft__random_edits__saves_yaml_that_loads_and_round_trips_xlsform(
     tmp_path: Path, start: str, edits: list[tuple]
 ) -> None:

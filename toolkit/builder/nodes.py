@@ -79,8 +79,9 @@ def code_value(code: str) -> str | int:
 
 
 def text_node(texts: Mapping[str, str]) -> CommentedMap | str:
-    """A label: ``{fr: …, en: …}`` on one line."""
-    return flow_map({str(k): str(v) for k, v in texts.items() if str(v).strip()})
+    """A label: ``{fr: …, en: …}`` on one line, each text without the spaces typed around it
+    (a spreadsheet cell loses them, so an XLSForm round trip would change the label)."""
+    return flow_map({str(k): str(v).strip() for k, v in texts.items() if str(v).strip()})
 
 
 def choice_node(code: str, label: Mapping[str, str], *, missing: bool = False) -> CommentedMap:
