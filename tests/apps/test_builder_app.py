@@ -21,6 +21,7 @@ def folder(tmp_path: Path) -> Path:
     target.mkdir()
     for path in (REPO / "surveys").glob("*.yaml"):
         shutil.copyfile(path, target / path.name)
+    shutil.copytree(REPO / "surveys" / "listes", target / "listes")
     return target
 
 
@@ -138,3 +139,59 @@ def test_builder_app__english__interface_in_english(app: BuilderApp) -> None:
     app.lang_switch.value = "en"
     assert app.outline.add_button.description == "Add a question"
     assert app.save_panel.save_button.description == "Save the questionnaire"
+
+
+def test_builder_app__shared_list_picker__titles_then_list_applied(app: BuilderApp) -> None:
+    _blank(app)
+    app.outline.new_type.value = "single_choice"
+    app.add_question()
+    picker = app.choice_panel.shared_pick
+    labels = [label for label, _key in picker.options]
+    assert labels[:6] == [
+        "— Choisir une liste —",
+        "Dysfonctionnements techniques",
+        "Modes d'intervention",
+        "Partenaires (domaines)",
+        "Résultats de l'intervention",
+        "Types de conflit",
+    ]
+    assert not any("_" in label or "CF-" in label or ".yaml" in label for label in labels)
+    assert app.choice_panel.shared_apply.disabled
+    picker.value = dict(picker.options)["Types de conflit"]
+    assert (
+        "11 choix : Nuisances sonores · Hygiène et sécurité" in app.choice_panel.shared_info.value
+    )
+    app.choice_panel.shared_apply.click()
+    assert "liste « Types de conflit »" in app.status.value
+    assert [label for label, _ in app.choice_panel.choice.options][:2] == [
+        "Nuisances sonores",
+        "Hygiène et sécurité",
+    ]
+    assert picker.value == ""
+    app.undo()
+    assert [label for label, _ in app.choice_panel.choice.options] == ["Option 1", "Option 2"]
+
+
+def test_builder_app__shared_scale_then_no_opinion_marked__non_substantive(
+    app: BuilderApp,
+) -> None:
+    _blank(app)
+    app.outline.new_type.value = "likert"
+    app.add_question()
+    picker = app.choice_panel.shared_pick
+    picker.value = next(
+        key
+        for label, key in picker.options
+        if label.endswith("Tout à fait d'accord (+ Ne sait pas, Refus de répondre)")
+    )
+    app.choice_panel.shared_apply.click()
+    name = app.selected.split("/")[-1]
+    app.choice_panel.choice.value = "8"
+    assert app.choice_panel.missing.value
+    app.add_choice()
+    assert app.choice_panel.choice.value == "10"
+    app.choice_panel.labels["fr"].value = "Sans avis"
+    app.choice_panel.missing.value = True
+    app.apply_choice()
+    choices = app.draft.instrument().choices_of(name)
+    assert [c.value for c in choices.non_substantive()] == ["8", "9", "10"]

@@ -25,6 +25,7 @@ from toolkit.apps.common.language import language_switch
 from toolkit.apps.common.page import PageBridge
 from toolkit.apps.common.style import style
 from toolkit.builder import ChoiceRow, Draft
+from toolkit.builder.lists import SharedList, shared_lists
 from toolkit.collect import database_url, surveys_dir
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t
@@ -71,6 +72,7 @@ class BuilderApp:
         self.draft: Draft | None = None
         self.instrument: Instrument | None = None
         self.selected: str | None = None
+        self._shared: list[SharedList] | None = None
         self._redrawing = False
         self.bridge = PageBridge(lang=self.lang)
         self.lang_switch = language_switch(("fr", "en"), self.lang)
@@ -361,6 +363,29 @@ class BuilderApp:
                 raise
 
         self.edit(run, ok=self.tr("builder.app.applied"))
+
+    def shared_lists(self) -> list[SharedList]:
+        """The lists of the catalogue and the reference lists (read once per app)."""
+        if self._shared is None:
+            self._shared = shared_lists(self.folder)
+        return self._shared
+
+    def use_shared_list(self) -> None:
+        """Give the selected question the list picked in « Utiliser une liste partagée »."""
+        key = self.choice_panel.shared_pick.value
+        entry = next((e for e in self.shared_lists() if e.key == key), None)
+        if entry is None or self.selected is None:
+            return
+        draft = self.draft
+        found = draft.find(self.selected)
+        ref = "/".join(found.path[:-1]) if found.is_matrix_item else found.ref
+        title = entry.title.get(self.lang) if entry.title is not None else entry.preview(self.lang)
+        if self.edit(
+            lambda: draft.use_rows(ref, entry.name, entry.rows),
+            select=self.selected,
+            ok=self.tr("builder.app.shared.applied", title=title),
+        ):
+            self.choice_panel.shared_pick.value = ""
 
     def add_choice(self) -> None:
         list_ref = self._list_ref()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from toolkit.apps.collect.start import field
+from toolkit.apps.common.html import esc
 from toolkit.builder import BUILDER_TYPES, ChoiceRow
 from toolkit.i18n import t
 
@@ -140,6 +141,29 @@ class QuestionPanel:
         return edits
 
 
+def shared_options(app: BuilderApp) -> list[tuple[str, str]]:
+    """The lists a choice question may take, by title (reference lists of the mediation
+    activity first, then the catalogue's lists by their first choices), never by code."""
+    lang = app.lang
+    references, catalogue = [], []
+    for entry in app.shared_lists():
+        if entry.title is not None:
+            references.append((entry.title.get(lang), entry.key))
+        else:
+            source = entry.sources[0] if entry.sources else ""
+            catalogue.append(
+                (
+                    app.tr("builder.app.shared.from", source=source, preview=entry.preview(lang)),
+                    entry.key,
+                )
+            )
+    return [
+        (app.tr("builder.app.shared.none"), ""),
+        *sorted(references),
+        *sorted(catalogue),
+    ]
+
+
 class ChoicePanel:
     """The choices of the selected question: one at a time, by its label."""
 
@@ -171,7 +195,20 @@ class ChoicePanel:
         )
         self.delete_button.on_click(lambda _b: app.delete_choice())
         self.shared = widgets.HTML()
-        for button in (self.apply_button, self.add_button, self.delete_button):
+        self.shared_pick = widgets.Dropdown(options=shared_options(app))
+        self.shared_pick.add_class("mt-shared-list")
+        self.shared_pick.observe(lambda _c: self.show_shared(), "value")
+        self.shared_info = widgets.HTML()
+        self.shared_info.add_class("mt-shared-info")
+        self.shared_apply = widgets.Button(description=tr("builder.app.shared.apply"), icon="list")
+        self.shared_apply.add_class("mt-shared-apply")
+        self.shared_apply.on_click(lambda _b: app.use_shared_list())
+        for button in (
+            self.apply_button,
+            self.add_button,
+            self.delete_button,
+            self.shared_apply,
+        ):
             button.layout.width = "auto"
         side = widgets.HBox(cells)
         side.add_class("mt-side-by-side")
@@ -184,10 +221,14 @@ class ChoicePanel:
                 self.missing,
                 field(tr("builder.app.choice.code"), self.code),
                 widgets.HBox([self.apply_button, self.add_button, self.delete_button]),
+                field(tr("builder.app.shared.pick"), self.shared_pick),
+                self.shared_info,
+                self.shared_apply,
             ]
         )
         self.box.add_class("mt-choices")
         self.rows: tuple[ChoiceRow, ...] = ()
+        self.show_shared()
 
     def show(self, ref: str) -> None:
         """Show the choices of ``ref`` (hidden for a question without choices)."""
@@ -213,6 +254,20 @@ class ChoicePanel:
             else ""
         )
         self.show_choice()
+
+    def show_shared(self) -> None:
+        """Every choice of the list picked, in full (the menu may cut a long title)."""
+        entry = next((e for e in self.app.shared_lists() if e.key == self.shared_pick.value), None)
+        self.shared_apply.disabled = entry is None
+        if entry is None:
+            self.shared_info.value = ""
+            return
+        lang = self.app.lang
+        labels = [r.labels.get(lang) or next(iter(r.labels.values()), "") for r in entry.rows]
+        self.shared_info.value = (
+            f"<p class='mt-hint'>{esc(self.app.tr('builder.app.shared.rows', n=len(labels)))} "
+            f"{esc(' · '.join(labels))}</p>"
+        )
 
     def show_choice(self) -> None:
         row = next((r for r in self.rows if r.code == self.choice.value), None)
