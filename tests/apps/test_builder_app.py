@@ -195,3 +195,72 @@ def test_builder_app__shared_scale_then_no_opinion_marked__non_substantive(
     app.apply_choice()
     choices = app.draft.instrument().choices_of(name)
     assert [c.value for c in choices.non_substantive()] == ["8", "9", "10"]
+
+
+def test_builder_app__bounds_typed__checked_inline_then_applied(app: BuilderApp) -> None:
+    _blank(app)
+    app.outline.new_type.value = "integer"
+    app.add_question()
+    panel = app.question_panel
+    assert panel.bounds_field.layout.display is None
+    assert panel.choice_filter_field.layout.display == "none"
+    assert panel.repeat_count_field.layout.display == "none"
+    panel.minimum.value = "2,5"
+    assert "n'est pas un nombre entier" in panel.advanced_check.value.replace("&#x27;", "'")
+    panel.minimum.value = "20"
+    panel.maximum.value = "3"
+    assert "le minimum (20) dépasse le maximum (3)" in panel.advanced_check.value
+    app.apply_question()
+    assert "dépasse" in app.status.value
+    assert app.draft.get(app.selected, "minimum") is None
+    panel.maximum.value = "30"
+    assert "Réglages valides" in panel.advanced_check.value
+    app.apply_question()
+    assert (app.draft.get(app.selected, "minimum"), app.draft.get(app.selected, "maximum")) == (
+        20,
+        30,
+    )
+    assert app.instrument.question(app.selected.split("/")[-1]).maximum == 30
+
+
+def test_builder_app__decimal_bounds__comma_shown_and_read(app: BuilderApp) -> None:
+    _blank(app)
+    app.outline.new_type.value = "decimal"
+    app.add_question()
+    app.question_panel.minimum.value = "0,5"
+    app.apply_question()
+    assert app.draft.get(app.selected, "minimum") == 0.5
+    assert app.question_panel.minimum.value == "0,5"
+
+
+def test_builder_app__repeat_count_typed__unknown_reference_inline(app: BuilderApp) -> None:
+    _blank(app)
+    app.outline.new_type.value = "integer"
+    app.add_question()
+    app.question_panel.name.value = "nb_personnes"
+    app.apply_question()
+    app.outline.new_type.value = "repeat"
+    app.add_question()
+    panel = app.question_panel
+    assert panel.repeat_count_field.layout.display is None
+    assert panel.bounds_field.layout.display == "none"
+    panel.repeat_count.value = "${nb_persones}"
+    assert "référence inconnue ${nb_persones}" in panel.advanced_check.value
+    panel.repeat_count.value = "${nb_personnes}"
+    assert "Réglages valides" in panel.advanced_check.value
+    app.apply_question()
+    name = app.selected.split("/")[-1]
+    assert app.draft.instrument().question(name).repeat_count == "${nb_personnes}"
+
+
+def test_builder_app__choice_filter_typed__checked_then_applied(app: BuilderApp) -> None:
+    _blank(app)
+    _choice_question(app)
+    panel = app.question_panel
+    assert panel.choice_filter_field.layout.display is None
+    panel.choice_filter.value = "${inconnue} = 'a'"
+    assert "référence inconnue ${inconnue}" in panel.advanced_check.value
+    panel.choice_filter.value = "${question_1} != ''"
+    assert "Réglages valides" in panel.advanced_check.value
+    app.apply_question()
+    assert app.draft.get("souci", "choice_filter") == "${question_1} != ''"

@@ -299,7 +299,11 @@ class BuilderApp:
         ref = self.selected
         if ref is None:
             return
-        edits = self.question_panel.changes(ref)
+        try:
+            edits = self.question_panel.changes(ref)
+        except ToolkitError as error:
+            self.status.value = message("error", self.explain(error), block=True)
+            return
         if not edits:
             return
 
@@ -312,6 +316,8 @@ class BuilderApp:
                         current = draft.rename(current, *args[1:])
                     elif method == "set_role":
                         draft.set_role(*args)
+                    elif method == "set_bounds":
+                        draft.set_bounds(current, minimum=args[1], maximum=args[2])
                     else:
                         getattr(draft, method)(current, *args[1:])
                     done += 1
