@@ -264,3 +264,75 @@ def test_builder_app__choice_filter_typed__checked_then_applied(app: BuilderApp)
     assert "Réglages valides" in panel.advanced_check.value
     app.apply_question()
     assert app.draft.get("souci", "choice_filter") == "${question_1} != ''"
+
+
+def _rule_of_three(app: BuilderApp) -> None:
+    """Question 1 (text), « Un souci ? » (oui / 2), then a long text shown if three
+    conditions hold."""
+    _blank(app)
+    _choice_question(app)
+    app.outline.new_type.value = "integer"
+    app.add_question()
+    app.question_panel.texts["label"]["fr"].value = "Combien ?"
+    app.question_panel.name.value = "combien"
+    app.apply_question()
+    app.outline.new_type.value = "long_text"
+    app.add_question()
+    panel = app.relevant_panel
+    for subject, op, value in (
+        ("souci", "eq", "oui"),
+        ("combien", "gt", "2"),
+        ("question_1", "answered", None),
+    ):
+        panel.subject.value = subject
+        panel.op.value = op
+        if subject == "souci":
+            panel.value_choice.value = value
+        elif value is not None:
+            panel.value_text.value = value
+        panel.join.value = "and"
+        panel.add_condition()
+
+
+def test_builder_app__middle_condition_changed__others_kept(app: BuilderApp) -> None:
+    _rule_of_three(app)
+    panel = app.relevant_panel
+    assert panel.expression.value == ("${souci} = 'oui' and ${combien} > 2 and ${question_1} != ''")
+    assert [label for label, _ in panel.which.options] == [
+        "Nouvelle condition",
+        "1. « Un souci ? » est « Oui »",
+        "2. « Combien ? » est supérieur à 2",
+        "3. « Nouvelle question » a une réponse",
+    ]
+    assert panel.replace_button.layout.display == "none"
+    panel.which.value = 1
+    assert (panel.subject.value, panel.op.value, panel.value_text.value) == ("combien", "gt", "2")
+    assert panel.add_button.layout.display == "none"
+    assert panel.replace_button.layout.display is None
+    panel.op.value = "le"
+    panel.value_text.value = "5"
+    panel.join.value = "or"
+    panel.replace_button.click()
+    assert panel.expression.value == ("${souci} = 'oui' or ${combien} <= 5 and ${question_1} != ''")
+    assert "« Combien ? » est au plus 5" in panel.words.value
+    assert panel.which.value == 1
+
+
+def test_builder_app__middle_condition_removed__join_goes_with_it(app: BuilderApp) -> None:
+    _rule_of_three(app)
+    panel = app.relevant_panel
+    panel.which.value = 1
+    panel.remove_button.click()
+    assert panel.expression.value == "${souci} = 'oui' and ${question_1} != ''"
+    assert panel.which.value == -1
+    panel.which.value = 0
+    panel.subject.value = "question_1"
+    panel.op.value = "empty"
+    panel.replace_button.click()
+    assert panel.expression.value == "${question_1} = '' and ${question_1} != ''"
+    panel.which.value = 1
+    panel.remove_button.click()
+    panel.which.value = 0
+    panel.remove_button.click()
+    assert panel.expression.value == ""
+    assert "Toujours affichée" in panel.words.value
