@@ -3,6 +3,7 @@ preview and tester, save, versions."""
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -81,10 +82,20 @@ def test_builder_app__rule_in_words__expression_and_tester(app: BuilderApp) -> N
     assert panel.expression.value == "${souci} = 'oui'"
     assert "Affichée si « Un souci ? » est « Oui »" in panel.words.value
     app.preview.tester.value = True
-    assert "1 question masquée" in app.preview.summary.value
+    form = app.preview.renderer.form
+    assert form.get("souci") == "oui"
+    assert "3 réponses d'essai remplies" in html.unescape(app.preview.summary.value)
+    assert "3 questions affichées" in app.preview.summary.value
+    app.preview.again.click()
+    assert form is not app.preview.renderer.form
+    assert app.preview.renderer.form.get("souci") == "2"
+    assert "1 question masquée :</b> Nouvelle question (Texte long)" in app.preview.summary.value
     app.preview.renderer.form.set("souci", "oui")
     app.preview.summarise()
     assert "3 questions affichées" in app.preview.summary.value
+    app.preview.tester.value = False
+    assert app.preview.renderer.form.get("souci") is None
+    assert app.preview.summary.value == ""
 
 
 def test_builder_app__unknown_reference_typed__problem_shown_and_preview_off(
@@ -206,7 +217,7 @@ def test_builder_app__bounds_typed__checked_inline_then_applied(app: BuilderApp)
     assert panel.choice_filter_field.layout.display == "none"
     assert panel.repeat_count_field.layout.display == "none"
     panel.minimum.value = "2,5"
-    assert "n'est pas un nombre entier" in panel.advanced_check.value.replace("&#x27;", "'")
+    assert "n'est pas un nombre entier" in html.unescape(panel.advanced_check.value)
     panel.minimum.value = "20"
     panel.maximum.value = "3"
     assert "le minimum (20) dépasse le maximum (3)" in panel.advanced_check.value
@@ -336,3 +347,22 @@ def test_builder_app__middle_condition_removed__join_goes_with_it(app: BuilderAp
     panel.remove_button.click()
     assert panel.expression.value == ""
     assert "Toujours affichée" in panel.words.value
+
+
+def test_builder_app__tester_on_catalogue_page__filled_within_bounds_and_rules(
+    app: BuilderApp, folder: Path
+) -> None:
+    start = app.start_screen
+    start.origin.value = "edit"
+    start.source.value = str(folder / "barometre_ambiance.yaml")
+    start.begin.click()
+    app.preview.tester.value = True
+    form = app.preview.renderer.form
+    assert app.preview.filled
+    assert not any(name in form.problems() for name in app.preview.filled)
+    for name in app.preview.filled:
+        choices = app.instrument.choices_of(name)
+        if choices is not None:
+            given = form.get(name)
+            values = given if isinstance(given, list) else [given]
+            assert all(not choices.get(str(v)).missing for v in values)
