@@ -3,6 +3,7 @@ preview and tester, save, versions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import shutil
 from pathlib import Path
@@ -366,3 +367,72 @@ def test_builder_app__tester_on_catalogue_page__filled_within_bounds_and_rules(
             given = form.get(name)
             values = given if isinstance(given, list) else [given]
             assert all(not choices.get(str(v)).missing for v in values)
+
+
+_FORM = """\
+| survey |                    |      |            |                           |
+|        | type               | name | label      | calculation               |
+|        | text               | nom  | Votre nom  |                           |
+|        | calculate          | c    |            | {calculation}             |
+|        | select_one oui_non | ok   | D'accord ? |                           |
+| choices |           |      |       |
+|         | list_name | name | label |
+|         | oui_non   | oui  | Oui   |
+|         | oui_non   | non  | Non   |
+"""
+
+
+def _upload(app: BuilderApp, name: str, text: str) -> None:
+    start = app.start_screen
+    start.origin.value = "xlsform"
+    content = text.encode("utf-8")
+    start.upload.value = (
+        {
+            "name": name,
+            "type": "text/markdown",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        },
+    )
+
+
+def test_builder_app__xlsform_uploaded__draft_opened(app: BuilderApp) -> None:
+    _upload(app, "formulaire.md", _FORM.format(calculation="1 + 1"))
+    assert app.start_screen.xlsform_field.layout.display is None
+    assert app.start_screen.id_field.layout.display == "none"
+    assert "Fichier reçu : formulaire.md" in app.start_screen.upload_name.value
+    app.start_screen.begin.click()
+    assert app.draft is not None
+    labels = [label for label, _ref in app.outline.select.options]
+    assert any(label.startswith("Votre nom") for label in labels)
+    assert app.draft.instrument().choices_of("ok").values() == ("oui", "non")
+
+
+def test_builder_app__xlsform_with_unsupported_feature__row_named_then_left_out(
+    app: BuilderApp,
+) -> None:
+    _upload(app, "formulaire.md", _FORM.format(calculation="pulldata('a','b','c','d')"))
+    app.start_screen.begin.click()
+    said = html.unescape(app.start_screen.start_message.value)
+    assert "[ligne 3] feuille « survey », colonne « calculation »" in said
+    assert "pulldata()" in said
+    assert app.draft is None
+    app.start_screen.skip_unsupported.value = True
+    app.start_screen.begin.click()
+    assert app.draft is not None
+    assert "c" not in app.draft.names()
+    assert "[ligne 3] feuille « survey »" in html.unescape(app.status.value)
+
+
+def test_builder_app__xlsform_missing_or_wrong_file__said_on_start(app: BuilderApp) -> None:
+    app.start_screen.origin.value = "xlsform"
+    app.start_screen.begin.click()
+    assert "Choisissez d'abord le fichier XLSForm" in html.unescape(
+        app.start_screen.start_message.value
+    )
+    _upload(app, "photo.png", "pas un formulaire")
+    app.start_screen.begin.click()
+    assert "« photo.png » n'est pas un fichier XLSForm" in html.unescape(
+        app.start_screen.start_message.value
+    )

@@ -147,11 +147,12 @@ def draft_from_instrument(instrument: Instrument) -> Draft:
 
 
 def draft_from_xlsform(
-    path: str | Path, *, language: str = "fr"
+    path: str | Path, *, language: str = "fr", skip_unsupported: bool = False
 ) -> tuple[Draft, tuple[Problem, ...]]:
     """A draft of the XLSForm at ``path`` (``.xlsx``, ``.xls``, ``.csv``, ``.md``) and the
     warnings of the import (what the form has that the toolkit leaves out, named by sheet,
-    row and column).
+    row and column). With ``skip_unsupported``, questions using a feature the toolkit does
+    not have are left out with a warning instead of refusing the form.
 
     Raises
     ------
@@ -160,7 +161,7 @@ def draft_from_xlsform(
     """
     from toolkit.interop import read_xlsform
 
-    imported = read_xlsform(path, language=language)
+    imported = read_xlsform(path, language=language, skip_unsupported=skip_unsupported)
     return draft_from_instrument(imported.instrument), imported.warnings
 
 
