@@ -39,7 +39,12 @@ BUILDER_CSS = """
 .mt-builder .mt-side-by-side > .mt-question { flex: 1 1 14em; min-width: 0; }
 .mt-builder .mt-columns { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .mt-builder .mt-columns > .mt-col { flex: 1 1 22em; min-width: 0; }
-.mt-builder .mt-outline select { font-size: 17px; min-height: 12em; width: 100%; }
+.mt-builder .mt-outline .widget-radio-box { max-height: 24em; overflow-y: auto; width: 100%;
+  border: 1px solid #9aa; border-radius: 6px; padding: 4px 6px; box-sizing: border-box; }
+.mt-builder .mt-outline .widget-radio-box label { white-space: normal; overflow-wrap: anywhere;
+  line-height: 1.35; height: auto; min-height: 2.2em; width: auto; font-size: 17px;
+  display: flex; align-items: center; gap: 6px; margin: 0; }
+.mt-builder .mt-outline .widget-radio-box input { flex: 0 0 auto; }
 .mt-builder .mt-preview { border: 2px dashed #8aa; border-radius: 8px; padding: 6px; }
 .mt-builder h3 { margin: 14px 0 4px; }
 .mt-builder code { overflow-wrap: anywhere; }
