@@ -29,6 +29,11 @@ def _select(page, css, label):
     page.locator(f"{css} select").first.select_option(label=label)
 
 
+def _pick(page, text):
+    """Choose a question in the outline (radio buttons whose labels wrap on a phone)."""
+    page.locator(".mt-outline label", has_text=text).first.click()
+
+
 def _shots(page, artifacts, name, focus=None):
     for width, height in ((768, 1024), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
@@ -47,13 +52,13 @@ def _ok(page):
 def _add(page, type_label, label, name):
     _select(page, ".mt-new-type", type_label)
     page.get_by_role("button", name=re.compile(r"Ajouter une question$")).click()
-    expect(page.locator(".mt-outline select")).to_contain_text(
+    expect(page.locator(".mt-outline")).to_contain_text(
         f"Nouvelle question ({type_label})", timeout=60_000
     )
     _fill(page, ".mt-label-fr", label)
     _fill(page, ".mt-name", name)
     _click(page, ".mt-apply")
-    expect(page.locator(".mt-outline select")).to_contain_text(label, timeout=60_000)
+    expect(page.locator(".mt-outline")).to_contain_text(label, timeout=60_000)
 
 
 def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_warned(
@@ -64,6 +69,7 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     surveys.mkdir()
     for path in (REPO / "surveys").glob("*.yaml"):
         shutil.copyfile(path, surveys / path.name)
+    shutil.copytree(REPO / "surveys" / "listes", surveys / "listes")
     # The server finds the notebooks beside the surveys folder.
     (tmp_path / "notebooks").symlink_to(REPO / "notebooks")
     monkeypatch.setenv("TOOLKIT_SURVEYS", str(surveys))
@@ -79,13 +85,13 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     _fill(page, ".mt-new-title", "Enquête de voisinage")
     _shots(page, artifacts, "1-depart")
     page.get_by_role("button", name=re.compile(r"Commencer$")).click()
-    expect(page.locator(".mt-outline select")).to_contain_text("Nouvelle section")
+    expect(page.locator(".mt-outline")).to_contain_text("Nouvelle section")
 
     # Five questions: the first one given, four added.
-    _select(page, ".mt-outline", "\u2003› Nouvelle question — Texte court")
+    _pick(page, "Nouvelle question — Texte court")
     _fill(page, ".mt-label-fr", "Votre prénom")
     _click(page, ".mt-apply")
-    expect(page.locator(".mt-outline select")).to_contain_text("Votre prénom")
+    expect(page.locator(".mt-outline")).to_contain_text("Votre prénom")
     _add(page, "Choix unique", "Un souci dans l'immeuble ?", "souci")
     page.locator(".mt-choice-label-fr input").fill("Oui")
     _fill(page, ".mt-choice-code", "oui")
@@ -108,18 +114,41 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     )
     expect(page.locator(".mt-relevant-expression input")).to_have_value("${souci} = 'oui'")
     _add(page, "Nombre entier", "Depuis combien de mois ?", "duree")
-    _add(page, "Texte court", "Votre rue", "rue")
+    _fill(page, ".mt-minimum", "0")
+    _fill(page, ".mt-maximum", "abc")
+    expect(page.locator(".mt-advanced-check")).to_contain_text("« abc » n'est pas un nombre")
+    _fill(page, ".mt-maximum", "600")
+    expect(page.locator(".mt-advanced-check")).to_contain_text("Réglages valides")
+    _click(page, ".mt-apply")
+    _ok(page)
+    # The fifth question takes its choices from the mediation reference lists.
+    _add(page, "Choix unique", "Type de conflit", "conflit")
+    _select(page, ".mt-shared-list", "Types de conflit")
+    expect(page.locator(".mt-shared-info")).to_contain_text("Nuisances sonores")
+    _shots(page, artifacts, "2-liste-partagee", page.locator(".mt-shared-list"))
+    _click(page, ".mt-shared-apply")
+    expect(page.locator(".mt-builder-status")).to_contain_text("liste « Types de conflit »")
+    expect(page.locator(".mt-choice select")).to_contain_text("Nuisances sonores")
+    _shots(page, artifacts, "2-plan", page.locator(".mt-outline"))
 
-    # Preview and tester: the rule hides « Lequel ? » until « Oui » is ticked.
+    # Preview and tester: the page is filled; « Autres réponses » says « Non » and the rule
+    # hides « Lequel ? ».
+    _pick(page, "Un souci dans l'immeuble ? — Choix unique")
     preview = page.locator(".mt-preview")
     expect(preview).to_contain_text("Un souci dans l'immeuble ?")
     _click(page, ".mt-tester")
     summary = page.locator(".mt-tester-summary")
+    expect(summary).to_contain_text("réponses d'essai remplies")
+    expect(summary).to_contain_text("5 questions affichées")
+    expect(preview.locator(".mt-q-detail textarea")).to_have_value(
+        "Réponse d'essai, écrite pour voir la suite du questionnaire."
+    )
+    _click(page, ".mt-tester-again")
     expect(summary).to_contain_text("1 question masquée")
     expect(summary).to_contain_text("Lequel ?")
-    preview.locator("label", has_text="Oui").first.click()
-    expect(summary).to_contain_text("5 questions affichées")
     _shots(page, artifacts, "2-apercu", page.locator(".mt-tester"))
+    _click(page, ".mt-tester")
+    expect(summary).to_have_text("")
 
     _click(page, ".mt-save")
     expect(page.locator(".mt-save-result")).to_contain_text(
@@ -144,12 +173,13 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     detail.locator("textarea").fill("Ascenseur en panne")
     detail.locator("textarea").press("Tab")
     _fill(page, ".mt-q-duree", "3")
-    _fill(page, ".mt-q-rue", "Rue des Lilas")
+    page.locator(".mt-q-conflit label", has_text="Nuisances sonores").first.click()
     page.get_by_role("button", name=re.compile(r"Envoyer le questionnaire$")).click()
     expect(page.get_by_text("Questionnaire enregistré")).to_be_visible()
     frame = connect(served.db_url).frame("enquete_voisinage")
     assert list(frame["detail"]) == ["Ascenseur en panne"]
     assert list(frame["souci"].astype(str)) == ["oui"]
+    assert list(frame["conflit"].astype(str)) == ["CF-BRUIT"]
 
     # Back in the builder: a choice code of the collected questionnaire changes.
     page.goto(served.page("createur.ipynb"))
@@ -157,7 +187,7 @@ def test_builder__five_questions_rule_in_words__filled_in_field_app_then_rename_
     page.locator(".mt-origin label", has_text="Modifier un questionnaire existant").click()
     _select(page, ".mt-source", "Enquête de voisinage")
     page.get_by_role("button", name=re.compile(r"Commencer$")).click()
-    _select(page, ".mt-outline", "\u2003› Un souci dans l'immeuble ? — Choix unique")
+    _pick(page, "Un souci dans l'immeuble ? — Choix unique")
     expect(page.locator(".mt-choice select")).to_contain_text("Oui")
     _fill(page, ".mt-choice-code", "oui_souvent")
     _click(page, ".mt-choice-apply")

@@ -155,3 +155,48 @@ def test_reference_lists__unreadable_or_odd_files__skipped(tmp_path) -> None:
     lists = reference_lists(tmp_path)
     assert [entry.name for entry in lists] == ["gravite"]
     assert lists[0].rows[1].missing
+
+
+def test_use_rows__reference_list__added_once_and_undone_in_one_step(visite) -> None:
+    outcomes = next(entry for entry in reference_lists(SURVEYS) if entry.name == "outcomes")
+    visite.add_question("issue", "single_choice", parent="echange")
+    assert visite.use_rows("issue", outcomes.name, outcomes.rows) == "outcomes"
+    assert visite.instrument().choices_of("issue").values()[0] == "R-APAIS"
+    visite.add_question("resultat", "multiple_choice", parent="echange")
+    assert visite.use_rows("resultat", outcomes.name, outcomes.rows) == "outcomes"
+    assert visite.list_names().count("outcomes") == 1
+    assert visite.choices("outcomes").users == ("echange/issue", "echange/resultat")
+    visite.undo()
+    assert visite.list_of("resultat").inline
+
+
+def test_use_rows__same_rows_as_a_list_of_the_draft__that_list_reused(visite) -> None:
+    rows = visite.choices("frequence").rows
+    visite.add_question("odeurs", "likert", parent="echange")
+    assert visite.use_rows("odeurs", "frequence4", rows) == "frequence"
+    assert "frequence4" not in visite.list_names()
+
+
+def test_use_rows__name_taken_by_another_list__suffixed(visite) -> None:
+    rows = (ChoiceRow("a", {"fr": "A"}), ChoiceRow("b", {"fr": "B"}))
+    visite.add_question("zone", "single_choice", parent="lieu")
+    assert visite.use_rows("zone", "quartiers", rows) == "quartiers_2"
+    assert visite.instrument().choices_of("zone").values() == ("a", "b")
+
+
+def test_use_rows__text_codes_for_a_scale__refused_and_nothing_changed(visite) -> None:
+    before = visite.text()
+    conflicts = next(e for e in reference_lists(SURVEYS) if e.name == "conflict_types")
+    with pytest.raises(BuilderError) as error:
+        visite.use_rows("bruit", conflicts.name, conflicts.rows)
+    assert error.value.codes == ["B022"]
+    assert visite.text() == before
+
+
+def test_use_rows__codes_compared_by_a_rule__refused_and_nothing_changed(visite) -> None:
+    before = visite.text()
+    conflicts = next(e for e in reference_lists(SURVEYS) if e.name == "conflict_types")
+    with pytest.raises(BuilderError) as error:
+        visite.use_rows("problemes", conflicts.name, conflicts.rows)
+    assert error.value.codes == ["B012"]
+    assert visite.text() == before

@@ -16,6 +16,8 @@ from toolkit.builder.logic import (
     describe,
     needs_value,
     operators,
+    remove_condition,
+    replace_condition,
     rule_of,
 )
 from toolkit.instruments import load
@@ -163,3 +165,46 @@ def test_compile_rule__random_rules__parse_back_to_the_same_rule_and_evaluate(ru
         "adresse": "a",
     }
     assert isinstance(evaluate(parse(text), MappingContext(answers)), bool)
+
+
+_THREE = Rule(
+    (
+        Condition("quartier", Op.EQ, "nord"),
+        Condition("bruit", Op.GE, "2"),
+        Condition("adresse", Op.ANSWERED),
+    ),
+    ("or", "and"),
+)
+
+
+def test_replace_condition__middle_one__others_and_joins_kept() -> None:
+    rule = replace_condition(_THREE, 1, Condition("bruit", Op.LT, "3"), join="and")
+    assert compile_rule(rule, VISITE) == (
+        "${quartier} = 'nord' and ${bruit} < 3 and ${adresse} != ''"
+    )
+    assert rule_of(compile_rule(rule, VISITE), VISITE) == rule
+
+
+def test_replace_condition__first_one__join_ignored() -> None:
+    rule = replace_condition(_THREE, 0, Condition("quartier", Op.NE, "sud"), join="and")
+    assert rule.joins == _THREE.joins
+
+
+def test_remove_condition__each_position__one_join_fewer() -> None:
+    assert remove_condition(_THREE, 0).joins == ("and",)
+    assert remove_condition(_THREE, 1).joins == ("and",)
+    assert remove_condition(_THREE, 2).joins == ("or",)
+    assert remove_condition(Rule((Condition("adresse", Op.EMPTY),)), 0) == Rule(())
+
+
+def test_replace_condition__no_such_condition__index_error() -> None:
+    with pytest.raises(IndexError):
+        replace_condition(_THREE, 3, Condition("adresse", Op.EMPTY))
+    with pytest.raises(IndexError):
+        remove_condition(_THREE, -1)
+
+
+@given(st.integers(min_value=0, max_value=2))
+def test_remove_condition__any_position__compiles_and_reads_back(index: int) -> None:
+    rule = remove_condition(_THREE, index)
+    assert rule_of(compile_rule(rule, VISITE), VISITE) == rule

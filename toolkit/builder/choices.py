@@ -44,6 +44,10 @@ class ListInfo:
         return tuple(r.code for r in self.rows)
 
 
+def _row_key(code: str, labels: Mapping[str, str], missing: bool) -> tuple:
+    return (str(code).strip(), tuple(sorted(labels.items())), bool(missing))
+
+
 class ChoiceEdits(PropertyEdits):
     """Choice lists and their choices."""
 
@@ -138,20 +142,65 @@ class ChoiceEdits(PropertyEdits):
             lists = self._lists()
             if lists is not None and name in lists:
                 raise refuse("B003", name=name)
-            self._check_rows(rows)
-            value = CommentedSeq([choice_node(r.code, r.labels, missing=r.missing) for r in rows])
-            splicer = self._splicer()
-            if lists is None:
-                self._apply(
-                    [
-                        splicer.set_key(
-                            self._document, "choice_lists", CommentedMap({name: value}), TOP_ORDER
-                        )
-                    ]
-                )
-            else:
-                self._apply([splicer.set_key(lists, name, value)])
+            self._insert_list(name, rows)
             return name
+
+    def _insert_list(self, name: str, rows: Sequence[ChoiceRow]) -> None:
+        self._check_rows(rows)
+        value = CommentedSeq([choice_node(r.code, r.labels, missing=r.missing) for r in rows])
+        lists = self._lists()
+        splicer = self._splicer()
+        if lists is None:
+            self._apply(
+                [
+                    splicer.set_key(
+                        self._document, "choice_lists", CommentedMap({name: value}), TOP_ORDER
+                    )
+                ]
+            )
+        else:
+            self._apply([splicer.set_key(lists, name, value)])
+
+    def use_rows(self, ref: str, name: str, rows: Sequence[ChoiceRow]) -> str:
+        """Make question ``ref`` use a list of ``rows`` picked from elsewhere (a reference
+        list, another instrument's scale), in one edit: the draft's own list with the same
+        rows when it has one, else a new shared list named ``name`` (``name_2``… when taken).
+
+        Returns the name of the list the question now uses.
+        """
+        with self._editing(keep_valid=True):
+            found = self.find(ref)
+            if found.type not in CHOICE_TYPES:
+                raise refuse("B008", ref=found.ref)
+            self._check_rows(rows)
+            self._check_likert(found, [r.code for r in rows], [r.missing for r in rows])
+            current = self.list_of(found.ref)
+            users = [q for q in self.questions() if q.ref == found.ref]
+            for code in current.codes() if current is not None else ():
+                using = self._code_users(self._with_rows(users), code)
+                if code not in {r.code for r in rows} and using:
+                    raise refuse("B012", code=code, users=", ".join(using))
+            wanted = [_row_key(r.code, r.labels, r.missing) for r in rows]
+            chosen = next(
+                (
+                    list_name
+                    for list_name in self.list_names()
+                    if [_row_key(r.code, r.labels, r.missing) for r in self.choices(list_name).rows]
+                    == wanted
+                ),
+                None,
+            )
+            if chosen is None:
+                if not NAME_RE.match(name or ""):
+                    raise refuse("B004", name=name)
+                taken = {*self.list_names(), *self.names()}
+                chosen, number = name, 2
+                while chosen in taken:
+                    chosen, number = f"{name}_{number}", number + 1
+                self._insert_list(chosen, rows)
+            found = self.find(found.ref)
+            self._apply([self._splicer().set_key(found.node, "choices", chosen, QUESTION_ORDER)])
+            return chosen
 
     def delete_list(self, name: str) -> None:
         """Delete a shared list no question uses."""

@@ -97,7 +97,16 @@ def _new(document: CommentedMap) -> Draft:
 def new_draft(
     instrument_id: str, title: str, *, lang: str = "fr", languages: tuple[str, ...] = ("fr", "en")
 ) -> Draft:
-    """A blank instrument: one section holding one question to edit."""
+    """A blank instrument: one section holding one question to edit.
+
+    Examples
+    --------
+    >>> draft = new_draft("voisinage", "Enquête de voisinage")
+    >>> [q.ref for q in draft.questions()]
+    ['section_1', 'section_1/question_1']
+    >>> draft.valid
+    True
+    """
     if not NAME_RE.match(instrument_id or ""):
         raise refuse("B004", name=instrument_id)
     main = lang if lang in languages else languages[0]
@@ -126,6 +135,14 @@ def copy_draft(
 
     The copy gets the id ``instrument_id``, version ``1`` and, when given, the ``title``
     (by language); it has no responses and no history of its own.
+
+    Examples
+    --------
+    >>> copy = copy_draft(
+    ...     "surveys/barometre_ambiance.yaml", "baro_nord", title={"fr": "Baromètre Nord"}
+    ... )
+    >>> copy.instrument_id, copy.version, copy.texts(None, "title")["fr"]
+    ('baro_nord', '1', 'Baromètre Nord')
     """
     source = open_draft(path)
     draft = Draft(source.text())
@@ -142,25 +159,48 @@ def copy_draft(
 
 
 def draft_from_instrument(instrument: Instrument) -> Draft:
-    """A draft of an instrument read elsewhere (an XLSForm), laid out as the catalogue is."""
+    """A draft of an instrument read elsewhere (an XLSForm), laid out as the catalogue is.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import load
+    >>> draft = draft_from_instrument(load("surveys/barometre_tournee.yaml"))
+    >>> draft.instrument().id, draft.valid
+    ('barometre_tournee', True)
+    """
     return _new(_document(instrument_to_dict(instrument), instrument.languages))
 
 
 def draft_from_xlsform(
-    path: str | Path, *, language: str = "fr"
+    path: str | Path, *, language: str = "fr", skip_unsupported: bool = False
 ) -> tuple[Draft, tuple[Problem, ...]]:
     """A draft of the XLSForm at ``path`` (``.xlsx``, ``.xls``, ``.csv``, ``.md``) and the
     warnings of the import (what the form has that the toolkit leaves out, named by sheet,
-    row and column).
+    row and column). With ``skip_unsupported``, questions using a feature the toolkit does
+    not have are left out with a warning instead of refusing the form.
 
     Raises
     ------
     InstrumentError
         The form cannot be read as an instrument (every problem named).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> form = pathlib.Path(tempfile.mkdtemp()) / "form.md"
+    >>> _ = form.write_text(
+    ...     "| survey |         |      |           |\\n"
+    ...     "|        | type    | name | label     |\\n"
+    ...     "|        | integer | age  | Votre âge |\\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> draft, warnings = draft_from_xlsform(form)
+    >>> [q.name for q in draft.questions()], warnings
+    (['age'], ())
     """
     from toolkit.interop import read_xlsform
 
-    imported = read_xlsform(path, language=language)
+    imported = read_xlsform(path, language=language, skip_unsupported=skip_unsupported)
     return draft_from_instrument(imported.instrument), imported.warnings
 
 

@@ -51,6 +51,8 @@ __all__ = [
     "describe",
     "needs_value",
     "operators",
+    "remove_condition",
+    "replace_condition",
     "rule_of",
 ]
 
@@ -132,6 +134,43 @@ def operators(qtype: str) -> tuple[Op, ...]:
 
 def needs_value(op: Op) -> bool:
     return op not in (Op.ANSWERED, Op.EMPTY)
+
+
+def replace_condition(
+    rule: Rule, index: int, condition: Condition, *, join: str | None = None
+) -> Rule:
+    """``rule`` with condition ``index`` changed (and, given ``join``, the word joining it
+    to the condition before it); the other conditions and joins stay.
+
+    >>> rule = Rule((Condition("a", Op.EQ, "1"), Condition("b", Op.ANSWERED)), ("and",))
+    >>> replace_condition(rule, 1, Condition("b", Op.EMPTY), join="or")
+    Rule(conditions=(Condition(question='a', op=<Op.EQ: 'eq'>, value='1', other=None), \
+Condition(question='b', op=<Op.EMPTY: 'empty'>, value=None, other=None)), joins=('or',))
+    """
+    if not 0 <= index < len(rule.conditions):
+        raise IndexError(f"the rule has no condition {index}; it has {len(rule.conditions)}")
+    conditions = list(rule.conditions)
+    conditions[index] = condition
+    joins = list(rule.joins)
+    if join is not None and index > 0:
+        joins[index - 1] = join
+    return Rule(tuple(conditions), tuple(joins))
+
+
+def remove_condition(rule: Rule, index: int) -> Rule:
+    """``rule`` without condition ``index``; the word that joined it goes with it.
+
+    >>> rule = Rule((Condition("a", Op.ANSWERED), Condition("b", Op.ANSWERED)), ("or",))
+    >>> remove_condition(rule, 0).conditions
+    (Condition(question='b', op=<Op.ANSWERED: 'answered'>, value=None, other=None),)
+    """
+    if not 0 <= index < len(rule.conditions):
+        raise IndexError(f"the rule has no condition {index}; it has {len(rule.conditions)}")
+    conditions = rule.conditions[:index] + rule.conditions[index + 1 :]
+    joins = list(rule.joins)
+    if joins:
+        del joins[max(index - 1, 0)]
+    return Rule(conditions, tuple(joins))
 
 
 # ---------------------------------------------------------------------- words -> expression

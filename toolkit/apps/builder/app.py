@@ -25,6 +25,7 @@ from toolkit.apps.common.language import language_switch
 from toolkit.apps.common.page import PageBridge
 from toolkit.apps.common.style import style
 from toolkit.builder import ChoiceRow, Draft
+from toolkit.builder.lists import SharedList, shared_lists
 from toolkit.collect import database_url, surveys_dir
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t
@@ -38,7 +39,12 @@ BUILDER_CSS = """
 .mt-builder .mt-side-by-side > .mt-question { flex: 1 1 14em; min-width: 0; }
 .mt-builder .mt-columns { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .mt-builder .mt-columns > .mt-col { flex: 1 1 22em; min-width: 0; }
-.mt-builder .mt-outline select { font-size: 17px; min-height: 12em; width: 100%; }
+.mt-builder .mt-outline .widget-radio-box { max-height: 24em; overflow-y: auto; width: 100%;
+  border: 1px solid #9aa; border-radius: 6px; padding: 4px 6px; box-sizing: border-box; }
+.mt-builder .mt-outline .widget-radio-box label { white-space: normal; overflow-wrap: anywhere;
+  line-height: 1.35; height: auto; min-height: 2.2em; width: auto; font-size: 17px;
+  display: flex; align-items: center; gap: 6px; margin: 0; }
+.mt-builder .mt-outline .widget-radio-box input { flex: 0 0 auto; }
 .mt-builder .mt-preview { border: 2px dashed #8aa; border-radius: 8px; padding: 6px; }
 .mt-builder h3 { margin: 14px 0 4px; }
 .mt-builder code { overflow-wrap: anywhere; }
@@ -71,6 +77,7 @@ class BuilderApp:
         self.draft: Draft | None = None
         self.instrument: Instrument | None = None
         self.selected: str | None = None
+        self._shared: list[SharedList] | None = None
         self._redrawing = False
         self.bridge = PageBridge(lang=self.lang)
         self.lang_switch = language_switch(("fr", "en"), self.lang)
@@ -297,7 +304,11 @@ class BuilderApp:
         ref = self.selected
         if ref is None:
             return
-        edits = self.question_panel.changes(ref)
+        try:
+            edits = self.question_panel.changes(ref)
+        except ToolkitError as error:
+            self.status.value = message("error", self.explain(error), block=True)
+            return
         if not edits:
             return
 
@@ -310,6 +321,8 @@ class BuilderApp:
                         current = draft.rename(current, *args[1:])
                     elif method == "set_role":
                         draft.set_role(*args)
+                    elif method == "set_bounds":
+                        draft.set_bounds(current, minimum=args[1], maximum=args[2])
                     else:
                         getattr(draft, method)(current, *args[1:])
                     done += 1
@@ -361,6 +374,29 @@ class BuilderApp:
                 raise
 
         self.edit(run, ok=self.tr("builder.app.applied"))
+
+    def shared_lists(self) -> list[SharedList]:
+        """The lists of the catalogue and the reference lists (read once per app)."""
+        if self._shared is None:
+            self._shared = shared_lists(self.folder)
+        return self._shared
+
+    def use_shared_list(self) -> None:
+        """Give the selected question the list picked in « Utiliser une liste partagée »."""
+        key = self.choice_panel.shared_pick.value
+        entry = next((e for e in self.shared_lists() if e.key == key), None)
+        if entry is None or self.selected is None:
+            return
+        draft = self.draft
+        found = draft.find(self.selected)
+        ref = "/".join(found.path[:-1]) if found.is_matrix_item else found.ref
+        title = entry.title.get(self.lang) if entry.title is not None else entry.preview(self.lang)
+        if self.edit(
+            lambda: draft.use_rows(ref, entry.name, entry.rows),
+            select=self.selected,
+            ok=self.tr("builder.app.shared.applied", title=title),
+        ):
+            self.choice_panel.shared_pick.value = ""
 
     def add_choice(self) -> None:
         list_ref = self._list_ref()

@@ -20,6 +20,8 @@ from toolkit.builder.logic import (
     describe,
     needs_value,
     operators,
+    remove_condition,
+    replace_condition,
     rule_of,
 )
 from toolkit.i18n import t
@@ -71,7 +73,25 @@ class LogicPanel:
         self.clear_button = widgets.Button(description=tr("builder.app.logic.clear"), icon="times")
         self.clear_button.add_class(f"{css}-clear")
         self.clear_button.on_click(lambda _b: self.app.set_expression(self.key, ""))
-        for button in (self.add_button, self.clear_button):
+        self.which = widgets.Dropdown(options=[(tr("builder.app.logic.new"), -1)], value=-1)
+        self.which.add_class(f"{css}-which")
+        self.which.observe(lambda _c: self._which_changed(), "value")
+        self.replace_button = widgets.Button(
+            description=tr("builder.app.logic.replace"), icon="pencil"
+        )
+        self.replace_button.add_class(f"{css}-replace")
+        self.replace_button.on_click(lambda _b: self.replace_condition())
+        self.remove_button = widgets.Button(
+            description=tr("builder.app.logic.remove"), icon="minus"
+        )
+        self.remove_button.add_class(f"{css}-remove")
+        self.remove_button.on_click(lambda _b: self.remove_condition())
+        for button in (
+            self.add_button,
+            self.clear_button,
+            self.replace_button,
+            self.remove_button,
+        ):
             button.layout.width = "auto"
         self.words = widgets.HTML()
         self.words.add_class(f"{css}-words")
@@ -86,12 +106,14 @@ class LogicPanel:
         )
         self.check = widgets.HTML()
         self.join_field = field(tr("builder.app.logic.join"), self.join)
+        self.which_field = field(tr("builder.app.logic.which"), self.which)
         self.value_choice_field = field(tr("builder.app.logic.value"), self.value_choice)
         self.value_text_field = field(tr("builder.app.logic.value"), self.value_text)
         self.box = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{tr(f'builder.app.logic.{key}')}</h3>"),
                 self.words,
+                self.which_field,
                 self.join_field,
                 widgets.HBox(
                     [
@@ -101,7 +123,9 @@ class LogicPanel:
                         self.value_text_field,
                     ]
                 ),
-                widgets.HBox([self.add_button, self.clear_button]),
+                widgets.HBox(
+                    [self.add_button, self.replace_button, self.remove_button, self.clear_button]
+                ),
                 field(tr("builder.app.logic.expression"), self.expression),
                 self.expression_button,
                 self.check,
@@ -110,6 +134,7 @@ class LogicPanel:
         self.box.add_class(css)
         self.rule: Rule | None = None
         self.ref: str | None = None
+        self._filling = False
 
     # ------------------------------------------------------------------ showing
 
@@ -145,11 +170,58 @@ class LogicPanel:
             self.words.value = (
                 f"<p class='mt-hint'>{esc(self.app.tr(f'builder.app.logic.{self.key}.none'))}</p>"
             )
-        self.join_field.layout.display = None if text and self.rule is not None else "none"
         _set_options(self.subject, self._subjects(ref, instrument))
         self._subject_changed()
+        self._list_conditions(instrument, current)
         problems = [p for p in draft.problems if p.field in (found.name, ref)]
         self.check.value = "".join(message("error", p.message(lang), block=True) for p in problems)
+
+    def _list_conditions(self, instrument: Instrument | None, current) -> None:
+        """« Condition à modifier »: each condition of the rule in words, or a new one."""
+        conditions = self.rule.conditions if self.rule is not None else ()
+        lang = self.app.lang
+        options: list[tuple[str, int]] = [(self.app.tr("builder.app.logic.new"), -1)]
+        if instrument is not None:
+            options += [
+                (f"{i + 1}. {describe(Rule((c,)), instrument, lang, current=current)}", i)
+                for i, c in enumerate(conditions)
+            ]
+        kept = self.which.value
+        self._filling = True
+        try:
+            self.which.options = options
+            self.which.value = kept if kept in range(len(conditions)) else -1
+        finally:
+            self._filling = False
+        self.which_field.layout.display = None if conditions else "none"
+        self._which_changed()
+
+    def _which_changed(self) -> None:
+        """Fill the drop-downs with the condition chosen, or leave them for a new one."""
+        if self._filling:
+            return
+        index = self.which.value
+        editing = index is not None and index >= 0 and self.rule is not None
+        self.add_button.layout.display = "none" if editing else None
+        self.replace_button.layout.display = None if editing else "none"
+        self.remove_button.layout.display = None if editing else "none"
+        has_rule = self.rule is not None and bool(self.rule.conditions)
+        self.join_field.layout.display = (
+            None if (editing and index > 0) or (not editing and has_rule) else "none"
+        )
+        if not editing:
+            return
+        condition = self.rule.conditions[index]
+        if index > 0:
+            self.join.value = self.rule.joins[index - 1]
+        if condition.question in [v for _label, v in self.subject.options]:
+            self.subject.value = condition.question
+        if condition.op.value in [v for _label, v in self.op.options]:
+            self.op.value = condition.op.value
+        if condition.value is not None:
+            if condition.value in [v for _label, v in self.value_choice.options]:
+                self.value_choice.value = condition.value
+            self.value_text.value = condition.value
 
     def _subjects(self, ref: str, instrument: Instrument | None) -> list[tuple[str, str]]:
         """The questions a rule may look at: those before ``ref`` (or the answer itself)."""
@@ -253,3 +325,33 @@ class LogicPanel:
         if self.key == "constraint" and self.ref is not None:
             current = instrument.question(self.ref.split("/")[-1])
         self.app.set_expression(self.key, compile_rule(rule, instrument, current=current))
+
+    def _write(self, rule: Rule) -> None:
+        instrument = self.app.instrument
+        if instrument is None:
+            return
+        current = None
+        if self.key == "constraint" and self.ref is not None:
+            current = instrument.question(self.ref.split("/")[-1])
+        self.app.set_expression(self.key, compile_rule(rule, instrument, current=current))
+
+    def replace_condition(self) -> None:
+        """Change the condition chosen in « Condition à modifier » (the others stay)."""
+        index = self.which.value
+        condition = self.condition()
+        if self.rule is None or index is None or index < 0:
+            return
+        if condition is None:
+            self.check.value = message(
+                "error", self.app.tr("builder.app.logic.incomplete"), block=True
+            )
+            return
+        self._write(replace_condition(self.rule, index, condition, join=self.join.value))
+
+    def remove_condition(self) -> None:
+        """Take the chosen condition out of the rule (the last one out removes the rule)."""
+        index = self.which.value
+        if self.rule is None or index is None or index < 0:
+            return
+        self.which.value = -1
+        self._write(remove_condition(self.rule, index))

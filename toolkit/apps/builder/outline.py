@@ -40,7 +40,9 @@ class Outline:
     def __init__(self, app: BuilderApp) -> None:
         self.app = app
         tr = app.tr
-        self.select = widgets.Select(rows=10, layout=widgets.Layout(width="100%"))
+        # Radio buttons, not a list box: a list box cannot wrap a long label, and on a phone
+        # the end of the line (the question's type) was cut off.
+        self.select = widgets.RadioButtons(layout=widgets.Layout(width="100%"))
         self.select.add_class("mt-outline")
         self.new_type = widgets.Dropdown(
             options=[(t(f"builder.type.{k}", app.lang), k) for k in BUILDER_TYPES],

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from toolkit.apps.collect.renderer import FormRenderer
 from toolkit.apps.common.html import esc
+from toolkit.builder.tester import fill_page
 from toolkit.collect import Form
 
 if TYPE_CHECKING:
@@ -29,7 +30,16 @@ class Preview:
         self.tester = widgets.ToggleButton(description=tr("builder.app.tester"), icon="flask")
         self.tester.add_class("mt-tester")
         self.tester.layout.width = "auto"
-        self.tester.observe(lambda _c: self.summarise(), "value")
+        self.tester.observe(lambda _c: self._tester_changed(), "value")
+        self.again = widgets.Button(description=tr("builder.app.tester.again"), icon="refresh")
+        self.again.add_class("mt-tester-again")
+        self.again.layout.width = "auto"
+        self.again.layout.display = "none"
+        self.again.on_click(lambda _b: self.fill(self.variant + 1))
+        self.variant = 0
+        self.instrument: Instrument | None = None
+        self.ref: str | None = None
+        self.filled: list[str] = []
         self.summary = widgets.HTML()
         self.summary.add_class("mt-tester-summary")
         self.holder = widgets.VBox()
@@ -38,7 +48,7 @@ class Preview:
         self.box = widgets.VBox(
             [
                 widgets.HTML(f"<h3>{tr('builder.app.preview')}</h3>"),
-                self.tester,
+                widgets.HBox([self.tester, self.again]),
                 self.summary,
                 self.unavailable,
                 self.holder,
@@ -46,8 +56,21 @@ class Preview:
         )
         self.box.add_class("mt-preview-box")
 
+    def _tester_changed(self) -> None:
+        """« Tester » on: the page is filled with plausible answers; off: emptied again."""
+        self.again.layout.display = None if self.tester.value else "none"
+        self.variant = 0
+        self.show(self.instrument, self.ref)
+
+    def fill(self, variant: int) -> None:
+        """Fill the page anew, with the answers of ``variant`` (« Autres réponses »)."""
+        self.variant = variant
+        self.show(self.instrument, self.ref)
+
     def show(self, instrument: Instrument | None, ref: str | None) -> None:
-        """Draw the page of ``ref`` (the draft's instrument as it is now)."""
+        """Draw the page of ``ref`` (the draft's instrument as it is now); in « tester »
+        mode, filled with plausible answers."""
+        self.instrument, self.ref = instrument, ref
         if instrument is None:
             self.unavailable.value = (
                 f"<p class='mt-warn'>{esc(self.app.tr('builder.app.preview_invalid'))}</p>"
@@ -83,6 +106,9 @@ class Preview:
                 0,
             )
         form.page_index = index or 0
+        self.filled = (
+            fill_page(form, variant=self.variant, lang=self.app.lang) if self.tester.value else []
+        )
         self.renderer.render_page()
         self.summarise()
 
@@ -101,7 +127,8 @@ class Preview:
             (shown if form.shown(question.name) else hidden).append(label)
         tr = self.app.tr
         parts = [
-            f"<p><b>{esc(tr('builder.app.tester.shown', n=len(shown)))}</b> {esc(' · '.join(shown))}</p>"
+            f"<p class='mt-hint'>{esc(tr('builder.app.tester.filled', n=len(self.filled)))}</p>",
+            f"<p><b>{esc(tr('builder.app.tester.shown', n=len(shown)))}</b> {esc(' · '.join(shown))}</p>",
         ]
         if hidden:
             parts.append(

@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from toolkit.apps.collect.start import field
-from toolkit.builder import BUILDER_TYPES, ChoiceRow
+from toolkit.apps.collect.status import message
+from toolkit.apps.common.html import esc
+from toolkit.builder import BUILDER_TYPES, ChoiceRow, Draft
+from toolkit.builder.bounds import parse_bound
+from toolkit.errors import ToolkitError
 from toolkit.i18n import t
+from toolkit.instruments.model import CHOICE_TYPES, NUMERIC_TYPES
 
 if TYPE_CHECKING:
     from toolkit.apps.builder.app import BuilderApp
@@ -82,8 +87,42 @@ class QuestionPanel:
                 field(tr("builder.app.field.name"), self.name),
             ]
         )
-        self.box = widgets.VBox([rows[0], rows[1], self.settings, rows[2], self.apply_button])
+        self.minimum = self._advanced_box("minimum", tr("builder.app.field.none"))
+        self.maximum = self._advanced_box("maximum", tr("builder.app.field.none"))
+        self.choice_filter = self._advanced_box("choice_filter")
+        self.repeat_count = self._advanced_box("repeat_count")
+        self.bounds_field = widgets.HBox(
+            [
+                field(tr("builder.app.field.minimum"), self.minimum),
+                field(tr("builder.app.field.maximum"), self.maximum),
+            ]
+        )
+        self.bounds_field.add_class("mt-side-by-side")
+        self.choice_filter_field = field(tr("builder.app.field.choice_filter"), self.choice_filter)
+        self.repeat_count_field = field(tr("builder.app.field.repeat_count"), self.repeat_count)
+        self.advanced_check = widgets.HTML()
+        self.advanced_check.add_class("mt-advanced-check")
+        self.advanced = widgets.VBox(
+            [
+                self.bounds_field,
+                self.choice_filter_field,
+                self.repeat_count_field,
+                self.advanced_check,
+            ]
+        )
+        self.ref: str | None = None
+        self._showing = False
+        self.box = widgets.VBox(
+            [rows[0], rows[1], self.settings, self.advanced, rows[2], self.apply_button]
+        )
         self.box.add_class("mt-question-panel")
+
+    def _advanced_box(self, key: str, placeholder: str = "") -> widgets.Text:
+        """A setting checked as it is typed (:meth:`check_advanced`)."""
+        box = widgets.Text(placeholder=placeholder, continuous_update=True)
+        box.add_class(f"mt-{key.replace('_', '-')}")
+        box.observe(lambda _c: self.check_advanced(), "value")
+        return box
 
     def type_field(self) -> widgets.VBox:
         return field(self.app.tr("builder.app.field.type"), self.type)
@@ -108,6 +147,78 @@ class QuestionPanel:
         self.default.value = "" if default is None else str(default)
         roles = [r for r in ("sector", "wave") if found.name in draft.role(r)]
         self.role.value = roles[0] if roles else ""
+        self.ref = ref
+        self._showing = True
+        try:
+            for key in ("minimum", "maximum", "choice_filter", "repeat_count"):
+                value = draft.get(ref, key)
+                text = "" if value is None else str(value)
+                if key in ("minimum", "maximum") and self.app.lang == "fr":
+                    text = text.replace(".", ",")
+                getattr(self, key).value = text
+        finally:
+            self._showing = False
+        numeric = found.type in NUMERIC_TYPES
+        self.bounds_field.layout.display = None if numeric else "none"
+        filtered = found.type in CHOICE_TYPES - {"likert_matrix"} and not found.is_matrix_item
+        self.choice_filter_field.layout.display = None if filtered else "none"
+        self.repeat_count_field.layout.display = None if found.type == "repeat" else "none"
+        self.advanced.layout.display = (
+            None if (numeric or filtered or found.type == "repeat") and not is_section else "none"
+        )
+        self.check_advanced()
+
+    def _advanced_edits(self, ref: str) -> list[tuple]:
+        """The bounds, choice filter and repeat count asked for (raises on a bad number)."""
+        draft = self.app.draft
+        found = draft.find(ref)
+        edits: list[tuple] = []
+        if found.type in NUMERIC_TYPES:
+            integer = found.type == "integer"
+            minimum = parse_bound(self.minimum.value, integer=integer)
+            maximum = parse_bound(self.maximum.value, integer=integer)
+            if (minimum, maximum) != (draft.get(ref, "minimum"), draft.get(ref, "maximum")):
+                edits.append(("set_bounds", ref, minimum, maximum))
+        for key, shown in (
+            ("choice_filter", self.choice_filter_field),
+            ("repeat_count", self.repeat_count_field),
+        ):
+            if shown.layout.display == "none":
+                continue
+            current = draft.get(ref, key)
+            text = getattr(self, key).value.strip()
+            if text != ("" if current is None else str(current)):
+                edits.append(("set_expression", ref, key, text))
+        return edits
+
+    def check_advanced(self) -> None:
+        """Check the bounds, filter and count as typed, with the loader's own checks on a
+        scratch copy of the draft; the problems are said under the fields, in words."""
+        if self._showing or self.ref is None or self.app.draft is None:
+            return
+        app = self.app
+        ref = self.ref
+        try:
+            edits = self._advanced_edits(ref)
+            if not edits:
+                self.advanced_check.value = ""
+                return
+            trial = Draft(app.draft.text())
+            for method, _ref, *args in edits:
+                if method == "set_bounds":
+                    trial.set_bounds(ref, minimum=args[0], maximum=args[1])
+                else:
+                    trial.set_expression(ref, *args)
+        except ToolkitError as error:
+            self.advanced_check.value = message("error", app.explain(error), block=True)
+            return
+        name = trial.find(ref).name
+        problems = [p for p in trial.problems if p.field in (name, ref)]
+        self.advanced_check.value = (
+            "".join(message("error", p.message(app.lang), block=True) for p in problems)
+            if problems
+            else message("ok", app.tr("builder.app.advanced.ok"), block=True)
+        )
 
     def changes(self, ref: str) -> list[tuple]:
         """The edits the fields ask for on ``ref`` (each as a method name and arguments)."""
@@ -135,9 +246,33 @@ class QuestionPanel:
                 edits.append(("set_role", role, None))
             elif not plays and self.role.value == role:
                 edits.append(("set_role", role, found.name))
+        edits += self._advanced_edits(ref)
         if self.name.value.strip() != found.name:
             edits.append(("rename", ref, self.name.value.strip()))
         return edits
+
+
+def shared_options(app: BuilderApp) -> list[tuple[str, str]]:
+    """The lists a choice question may take, by title (reference lists of the mediation
+    activity first, then the catalogue's lists by their first choices), never by code."""
+    lang = app.lang
+    references, catalogue = [], []
+    for entry in app.shared_lists():
+        if entry.title is not None:
+            references.append((entry.title.get(lang), entry.key))
+        else:
+            source = entry.sources[0] if entry.sources else ""
+            catalogue.append(
+                (
+                    app.tr("builder.app.shared.from", source=source, preview=entry.preview(lang)),
+                    entry.key,
+                )
+            )
+    return [
+        (app.tr("builder.app.shared.none"), ""),
+        *sorted(references),
+        *sorted(catalogue),
+    ]
 
 
 class ChoicePanel:
@@ -171,7 +306,20 @@ class ChoicePanel:
         )
         self.delete_button.on_click(lambda _b: app.delete_choice())
         self.shared = widgets.HTML()
-        for button in (self.apply_button, self.add_button, self.delete_button):
+        self.shared_pick = widgets.Dropdown(options=shared_options(app))
+        self.shared_pick.add_class("mt-shared-list")
+        self.shared_pick.observe(lambda _c: self.show_shared(), "value")
+        self.shared_info = widgets.HTML()
+        self.shared_info.add_class("mt-shared-info")
+        self.shared_apply = widgets.Button(description=tr("builder.app.shared.apply"), icon="list")
+        self.shared_apply.add_class("mt-shared-apply")
+        self.shared_apply.on_click(lambda _b: app.use_shared_list())
+        for button in (
+            self.apply_button,
+            self.add_button,
+            self.delete_button,
+            self.shared_apply,
+        ):
             button.layout.width = "auto"
         side = widgets.HBox(cells)
         side.add_class("mt-side-by-side")
@@ -184,10 +332,14 @@ class ChoicePanel:
                 self.missing,
                 field(tr("builder.app.choice.code"), self.code),
                 widgets.HBox([self.apply_button, self.add_button, self.delete_button]),
+                field(tr("builder.app.shared.pick"), self.shared_pick),
+                self.shared_info,
+                self.shared_apply,
             ]
         )
         self.box.add_class("mt-choices")
         self.rows: tuple[ChoiceRow, ...] = ()
+        self.show_shared()
 
     def show(self, ref: str) -> None:
         """Show the choices of ``ref`` (hidden for a question without choices)."""
@@ -213,6 +365,20 @@ class ChoicePanel:
             else ""
         )
         self.show_choice()
+
+    def show_shared(self) -> None:
+        """Every choice of the list picked, in full (the menu may cut a long title)."""
+        entry = next((e for e in self.app.shared_lists() if e.key == self.shared_pick.value), None)
+        self.shared_apply.disabled = entry is None
+        if entry is None:
+            self.shared_info.value = ""
+            return
+        lang = self.app.lang
+        labels = [r.labels.get(lang) or next(iter(r.labels.values()), "") for r in entry.rows]
+        self.shared_info.value = (
+            f"<p class='mt-hint'>{esc(self.app.tr('builder.app.shared.rows', n=len(labels)))} "
+            f"{esc(' · '.join(labels))}</p>"
+        )
 
     def show_choice(self) -> None:
         row = next((r for r in self.rows if r.code == self.choice.value), None)

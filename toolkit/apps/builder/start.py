@@ -3,6 +3,7 @@ XLSForm to import."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import ipywidgets as widgets
 
 from toolkit.apps.collect.start import field
 from toolkit.apps.collect.status import message
+from toolkit.apps.common.html import esc
 from toolkit.builder import Draft, copy_draft, draft_from_xlsform, new_draft, open_draft
 from toolkit.collect import instrument_files
 from toolkit.errors import ToolkitError
@@ -18,7 +20,10 @@ from toolkit.instruments import load
 if TYPE_CHECKING:
     from toolkit.apps.builder.app import BuilderApp
 
-__all__ = ["StartScreen", "catalogue_choices"]
+__all__ = ["XLSFORM_SUFFIXES", "StartScreen", "catalogue_choices"]
+
+#: The XLSForm files the start screen reads.
+XLSFORM_SUFFIXES = (".xlsx", ".xls", ".csv", ".md")
 
 
 def catalogue_choices(folder: Path, lang: str) -> list[tuple[str, str]]:
@@ -56,8 +61,21 @@ class StartScreen:
         self.new_id.add_class("mt-new-id")
         self.new_title = widgets.Text(placeholder=tr("builder.app.start.title_placeholder"))
         self.new_title.add_class("mt-new-title")
-        self.xlsform_path = widgets.Text(placeholder=tr("builder.app.start.xlsform_placeholder"))
-        self.xlsform_path.add_class("mt-xlsform-path")
+        self.upload = widgets.FileUpload(
+            accept=",".join(XLSFORM_SUFFIXES),
+            multiple=False,
+            description=tr("builder.app.start.upload"),
+            icon="upload",
+        )
+        self.upload.add_class("mt-xlsform-upload")
+        self.upload.layout.width = "auto"
+        self.upload.observe(lambda _c: self._uploaded(), "value")
+        self.upload_name = widgets.HTML()
+        self.upload_name.add_class("mt-upload-name")
+        self.skip_unsupported = widgets.Checkbox(
+            description=tr("builder.app.start.skip_unsupported"), indent=False
+        )
+        self.skip_unsupported.add_class("mt-skip-unsupported")
         self.begin = widgets.Button(description=tr("builder.app.start.begin"), icon="play")
         self.begin.button_style = "success"
         self.begin.layout.width = "auto"
@@ -66,7 +84,13 @@ class StartScreen:
         self.source_field = field(tr("builder.app.start.source"), self.source)
         self.id_field = field(tr("builder.app.start.id"), self.new_id)
         self.title_field = field(tr("builder.app.start.title"), self.new_title)
-        self.xlsform_field = field(tr("builder.app.start.xlsform_file"), self.xlsform_path)
+        self.xlsform_field = widgets.VBox(
+            [
+                field(tr("builder.app.start.xlsform_file"), self.upload),
+                self.upload_name,
+                self.skip_unsupported,
+            ]
+        )
         self.box = widgets.VBox(
             [
                 field(tr("builder.app.start.origin"), self.origin),
@@ -98,12 +122,41 @@ class StartScreen:
         if origin == "new":
             return new_draft(new_id, title, lang=lang), ()
         if origin == "xlsform":
-            return draft_from_xlsform(self.xlsform_path.value.strip(), language=lang)
+            return self._from_upload()
         if self.source.value is None:
             raise ToolkitError(self.app.tr("builder.app.start.no_source"))
         if origin == "copy":
             return copy_draft(self.source.value, new_id, title={lang: title} if title else None), ()
         return open_draft(self.source.value), ()
+
+    def _uploaded(self) -> None:
+        files = self.upload.value
+        self.upload_name.value = (
+            f"<p class='mt-hint'>{esc(self.app.tr('builder.app.start.uploaded', file=files[0]['name']))}</p>"
+            if files
+            else ""
+        )
+
+    def _from_upload(self) -> tuple[Draft, tuple]:
+        """The uploaded form read as a draft (kept under its own name while read, so that
+        the messages name it)."""
+        files = self.upload.value
+        if not files:
+            raise ToolkitError(self.app.tr("builder.app.start.no_file"))
+        upload = files[0]
+        name = Path(str(upload["name"])).name or "formulaire.xlsx"
+        if Path(name).suffix.lower() not in XLSFORM_SUFFIXES:
+            raise ToolkitError(
+                self.app.tr(
+                    "builder.app.start.bad_file", file=name, kinds=", ".join(XLSFORM_SUFFIXES)
+                )
+            )
+        with tempfile.TemporaryDirectory(prefix="createur-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(bytes(upload["content"]))
+            return draft_from_xlsform(
+                path, language=self.app.lang, skip_unsupported=self.skip_unsupported.value
+            )
 
     def start(self) -> None:
         try:
