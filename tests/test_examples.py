@@ -43,7 +43,6 @@ PACKAGES = sorted(
 NOT_YET = (
     "toolkit.apps",
     "toolkit.demo",
-    "toolkit.followup",
     "toolkit.interop",
     "toolkit.qual",
     "toolkit.training",

@@ -34,7 +34,26 @@ def local_date(moment: dt.datetime, tz: dt.tzinfo = PARIS) -> dt.date:
 
 
 def today(now: dt.datetime | None = None, tz: dt.tzinfo = PARIS) -> dt.date:
-    """Today's date in Europe/Paris (or at ``now``, for tests and replays)."""
+    """Today's date in Europe/Paris (or at ``now``, for tests and replays).
+
+    Examples
+    --------
+    At 23:30 UTC on 28 March 2026 it is already 00:30 on the 29th in Paris (winter time,
+    UTC+1); in July (summer time, UTC+2) the new day starts at 22:00 UTC:
+
+    >>> import datetime as dt
+    >>> today(dt.datetime(2026, 3, 28, 23, 30, tzinfo=dt.UTC))
+    datetime.date(2026, 3, 29)
+    >>> today(dt.datetime(2026, 7, 1, 22, 30, tzinfo=dt.UTC))
+    datetime.date(2026, 7, 2)
+    >>> today(dt.datetime(2026, 7, 1, 21, 30, tzinfo=dt.UTC))
+    datetime.date(2026, 7, 1)
+
+    Without ``now``, the current date in Paris:
+
+    >>> today() == dt.datetime.now(PARIS).date()
+    True
+    """
     return local_date(now or dt.datetime.now(dt.UTC), tz)
 
 

@@ -182,7 +182,25 @@ def _check_kind(kind: str) -> None:
 
 
 def is_open(kind: str, state: str) -> bool:
-    """Whether an item in ``state`` still has something to do."""
+    """Whether an item in ``state`` still has something to do.
+
+    Raises
+    ------
+    FollowupError
+        ``F009`` unknown kind.
+
+    Examples
+    --------
+    An agreement checked at 30 days waits for its 90-day check; a broken one is closed, and
+    a referral is closed once the partner confirmed the take-up:
+
+    >>> is_open("agreement", "checked_30"), is_open("agreement", "broken")
+    (True, False)
+    >>> is_open("referral", "taken_up")
+    False
+    >>> sorted(TERMINAL["referral"])
+    ['cancelled', 'not_taken_up', 'taken_up', 'withdrawn']
+    """
     _check_kind(kind)
     return state not in TERMINAL[kind]
 
@@ -210,6 +228,30 @@ def transition(kind: str, state: str, event: str) -> Transition:
     ------
     FollowupError
         ``F009`` unknown kind, ``F002`` the event is not allowed in this state.
+
+    Examples
+    --------
+    Confirming a referral's take-up moves it to ``taken_up`` and records who confirmed it
+    with which partner (the note is optional):
+
+    >>> step = transition("referral", "accepted", "confirm")
+    >>> step.target
+    'taken_up'
+    >>> [(f.name, f.required) for f in step.fields]
+    [('partner', True), ('confirmed_by', True), ('note', False)]
+
+    The partner must accept before the take-up is confirmed; the error names, in French,
+    the actions that are possible instead:
+
+    >>> try:
+    ...     transition("referral", "proposed", "confirm")
+    ... except FollowupError as error:
+    ...     print(error.problems[0].code)
+    ...     print(error.problems[0].message("fr"))  # doctest: +NORMALIZE_WHITESPACE
+    F002
+    Orientation à l'état « Proposée au partenaire » : l'action « Prise en charge confirmée »
+    n'est pas possible ; actions possibles : « Le partenaire a accepté », « Pas de prise en
+    charge », « Consentement retiré »
     """
     _check_kind(kind)
     found = _INDEX.get((kind, state, event))
