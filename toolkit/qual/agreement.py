@@ -301,7 +301,17 @@ def fleiss_kappa(table: object) -> float:
 
 
 def percent_agreement(data: object) -> float:
-    """Share of agreeing pairs of codings, averaged over units coded at least twice."""
+    """Share of agreeing pairs of codings, averaged over units coded at least twice.
+
+    Examples
+    --------
+    Three coders (rows) on four segments (columns), 1 when the code was applied; the third
+    coder skipped the last segment. Segments 1, 3 and 4 agree fully, segment 2 in one pair
+    of three, so the mean is (1 + 1/3 + 1 + 1) / 4:
+
+    >>> round(percent_agreement([[1, 1, 0, 1], [1, 0, 0, 1], [1, 1, 0, None]]), 4)
+    0.8333
+    """
     counts, _ = _counts(_matrix(data))
     return float(_agree_from(_agree_features(counts).sum(axis=0, keepdims=True))[0])
 

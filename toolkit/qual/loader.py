@@ -292,7 +292,25 @@ def _build(text: str, source: str | None) -> tuple[Codebook | None, list[Problem
 
 
 def loads_codebook(text: str, *, source: str | None = None) -> Codebook:
-    """Build a :class:`Codebook` from YAML text; :class:`QualError` lists every problem."""
+    """Build a :class:`Codebook` from YAML text; :class:`QualError` lists every problem.
+
+    Examples
+    --------
+    >>> book = loads_codebook(
+    ...     "{kind: codebook, id: besoins, title: Besoins, codes: [{id: bruit, label: Bruit,"
+    ...     " children: [{id: nuit, libellé: La nuit}]}]}"
+    ... )
+    >>> book.path("nuit", "fr")
+    'Bruit › La nuit'
+
+    A codebook without codes is refused, with the file and line:
+
+    >>> try:
+    ...     loads_codebook("{kind: codebook, id: vide, title: Vide, codes: []}", source="vide.yaml")
+    ... except QualError as error:
+    ...     print(error)
+    vide.yaml:1: Q013 « codes » : le livre de codes ne contient aucun code
+    """
     codebook, problems = _build(text, source)
     if codebook is None:
         raise QualError(problems=problems)
@@ -322,7 +340,23 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 def validate_codebook(path: str | Path) -> list[Problem]:
-    """Every problem of the codebook file at ``path`` (empty when valid)."""
+    """Every problem of the codebook file at ``path`` (empty when valid).
+
+    Examples
+    --------
+    >>> validate_codebook("surveys/codebooks/besoins_habitants.yaml")
+    []
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "besoins.yaml"
+    >>> _ = path.write_text(
+    ...     "{kind: codebook, id: besoins, title: Besoins,"
+    ...     " codes: [{id: bruit, label: Bruit}, {id: bruit, label: Bruit la nuit}]}",
+    ...     encoding="utf-8",
+    ... )
+    >>> [(p.code, p.field) for p in validate_codebook(path)]
+    [('Q006', 'codes.bruit')]
+    """
     path = Path(path)
     try:
         text = _read(path)
@@ -332,7 +366,17 @@ def validate_codebook(path: str | Path) -> list[Problem]:
 
 
 def is_codebook_file(path: str | Path) -> bool:
-    """Whether ``path`` is a YAML file whose top level says ``kind: codebook``."""
+    """Whether ``path`` is a YAML file whose top level says ``kind: codebook``.
+
+    Examples
+    --------
+    A codebook and a survey instrument, both YAML files of ``surveys/``:
+
+    >>> is_codebook_file("surveys/codebooks/besoins_habitants.yaml")
+    True
+    >>> is_codebook_file("surveys/besoins_habitants.yaml")
+    False
+    """
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False

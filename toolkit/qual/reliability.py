@@ -210,6 +210,19 @@ def disagreements(
     pandas.DataFrame
         ``segment_id`` (the unit), ``code``, ``applied_by`` and ``not_applied_by``
         (coders, comma-separated, sorted), sorted by unit then code.
+
+    Examples
+    --------
+    Awa and Marc agree on segment 1 and differ on segments 2 and 3, the ones to talk over
+    in the reconciliation meeting:
+
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"segment_id": [1, 1, 2, 2, 3, 3], "coder": ["Awa", "Marc"] * 3,
+    ...                   "code": "bruit", "present": [1, 1, 0, 1, 1, 0]})
+    >>> disagreements(d)
+       segment_id   code applied_by not_applied_by
+    0           2  bruit       Marc            Awa
+    1           3  bruit        Awa           Marc
     """
     _check(decisions, {"unit": unit, "coder": coder, "code": code, "value": value})
     rows = []
