@@ -44,7 +44,6 @@ NOT_YET = (
     "toolkit.apps",
     "toolkit.demo",
     "toolkit.interop",
-    "toolkit.qual",
     "toolkit.training",
 )
 

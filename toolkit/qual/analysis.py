@@ -22,6 +22,26 @@ Examples
   pseudonym  tranquillite  acces_droits
 0   BH-0001          True         False
 1   BH-0002          True          True
+
+Two segments carry ``tranquillite``, one ``acces_droits``, and no segment both:
+
+>>> cooccurrence(segments, codings)
+         code_a        code_b  n  jaccard
+0  acces_droits  acces_droits  1      1.0
+1  acces_droits  tranquillite  0      0.0
+2  tranquillite  acces_droits  0      0.0
+3  tranquillite  tranquillite  2      1.0
+>>> ax = plot_cooccurrence(cooccurrence(segments, codings))
+>>> [label.get_text() for label in ax.get_yticklabels()]
+['acces_droits', 'tranquillite']
+
+One quote per respondent and code, the shorter first when as many coders agree:
+
+>>> quotes(segments, codings)[["code", "rank", "pseudonym", "quote"]]
+           code  rank pseudonym              quote
+0  acces_droits     1   BH-0002   Mon dossier CAF.
+1  tranquillite     1   BH-0002       Et le bruit.
+2  tranquillite     2   BH-0001  Le bruit la nuit.
 """
 
 from __future__ import annotations
@@ -182,6 +202,26 @@ def code_frequencies(
         The ``by`` columns, ``code``, ``label``, ``estimate``, ``se``, ``ci_low``,
         ``ci_high``, ``n`` (units with the code), ``n_valid`` (units), ``suppressed``,
         ``suppression``; one row per code (and domain), in the order of ``codes``.
+
+    Examples
+    --------
+    Ten respondents (a case × code matrix, as ``coding_matrix(..., unit="case")`` gives):
+    six spoke of noise, five of their CAF file:
+
+    >>> import pandas as pd
+    >>> matrix = pd.DataFrame({"case_id": [f"c{i}" for i in range(10)],
+    ...     "bruit": [True] * 6 + [False] * 4, "caf": [True, False] * 5})
+    >>> table = code_frequencies(matrix, codes=["bruit", "caf"])
+    >>> table[["code", "estimate", "ci_low", "ci_high", "n", "n_valid"]].round(3)
+        code  estimate  ci_low  ci_high  n  n_valid
+    0  bruit       0.6   0.243    0.875  6       10
+    1    caf       0.5   0.181    0.819  5       10
+
+    Fewer than ``threshold`` respondents with the code: the cell is hidden.
+
+    >>> code_frequencies(matrix, codes=["caf"], threshold=6)[["estimate", "suppressed"]]
+       estimate  suppressed
+    0       NaN        True
     """
     from toolkit.analysis import Design, proportions, suppress
 
@@ -219,6 +259,49 @@ def join_closed_answers(case_matrix: pd.DataFrame, store, instrument_id: str) ->
     """The case × code matrix joined to the respondents' closed answers (``Store.frame``).
 
     Rows are the cases of ``instrument_id``'s responses; ``pii`` fields stay out.
+
+    Examples
+    --------
+    A round's two open answers, coded, joined back to their responses; the phone number
+    (a ``pii`` field) stays out:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.qual import QualProject, load_codebook
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre}]},"
+    ...     " {name: besoin, type: text}, {name: telephone, type: text, pii: true}]}"
+    ... ))
+    >>> _ = store.submit_many("tournee", [
+    ...     {"answers": {"secteur": "gare", "besoin": "Le bruit la nuit dans le hall.",
+    ...                  "telephone": "0600000000"}},
+    ...     {"answers": {"secteur": "centre", "besoin": "Mon dossier CAF est bloqué.",
+    ...                  "telephone": "0611111111"}},
+    ... ])
+    >>> project = QualProject(store)
+    >>> project.sync().added
+    {'tournee': 2}
+    >>> _ = project.save_codebook(
+    ...     load_codebook("surveys/codebooks/besoins_habitants.yaml"), by="Awa")
+    >>> segments = project.segments()
+    >>> code_of = {"gare": "tranquillite", "centre": "acces_droits"}
+    >>> for segment, sector in zip(segments["segment_id"], segments["secteur"]):
+    ...     _ = project.code(int(segment), code_of[sector], "Awa")
+    >>> cases = coding_matrix(project.segments(), project.codings(), unit="case")
+    >>> joined = join_closed_answers(cases, store, "tournee")
+    >>> print(joined.sort_values("secteur")[["secteur", "besoin", "tranquillite"]].to_string(index=False))
+    secteur                         besoin  tranquillite
+     centre    Mon dossier CAF est bloqué.         False
+       gare Le bruit la nuit dans le hall.          True
+    >>> "telephone" in joined.columns, "submitted_at" in joined.columns
+    (False, True)
     """
     _require(case_matrix, ("response_id",))
     frame = store.frame(instrument_id)

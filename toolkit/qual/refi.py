@@ -166,7 +166,26 @@ def _serialise(root: ET.Element, ns: str) -> bytes:
 
 
 def export_codebook(book: Codebook, path: str | Path) -> Path:
-    """Write ``book`` as a ``.qdc`` file."""
+    """Write ``book`` as a ``.qdc`` file.
+
+    Examples
+    --------
+    The demo codebook as a REFI-QDA codebook, read back by another project:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.qual import QualProject, import_refi, load_codebook
+    >>> from toolkit.store import connect
+    >>> book = load_codebook("surveys/codebooks/besoins_habitants.yaml")
+    >>> path = export_codebook(book, Path(tempfile.mkdtemp()) / "besoins.qdc")
+    >>> path.name
+    'besoins.qdc'
+    >>> other = QualProject(connect("sqlite://"))
+    >>> import_refi(other, path, by="Awa").codes == len(book.codes)
+    True
+    >>> other.codebook().path("numerique", "fr")
+    'Accès aux droits › Démarches en ligne'
+    """
     path = Path(path)
     path.write_bytes(codebook_xml(book))
     return path
@@ -343,7 +362,33 @@ def _document_texts(project) -> dict[str, str]:
 
 
 def export_project(project, path: str | Path, *, name: str | None = None) -> Path:
-    """Write the whole project as a ``.qdpx`` file (ZIP with ``project.qde``)."""
+    """Write the whole project as a ``.qdpx`` file (ZIP with ``project.qde``).
+
+    Examples
+    --------
+    A note, coded by Awa, exported and opened in a fresh store (as QualCoder or another
+    REFI-QDA tool would open it):
+
+    >>> import tempfile
+    >>> import zipfile
+    >>> from pathlib import Path
+    >>> from toolkit.qual import QualProject, import_refi, load_codebook
+    >>> from toolkit.store import connect
+    >>> project = QualProject(connect("sqlite://"))
+    >>> _ = project.save_codebook(
+    ...     load_codebook("surveys/codebooks/besoins_habitants.yaml"), by="Awa")
+    >>> _ = project.import_text("Les démarches en ligne, je n'y arrive pas.", name="note.txt")
+    >>> _ = project.code(int(project.segments()["segment_id"].iloc[0]), "numerique", "Awa")
+    >>> path = export_project(project, Path(tempfile.mkdtemp()) / "besoins.qdpx")
+    >>> zipfile.ZipFile(path).namelist()
+    ['project.qde']
+    >>> copy = QualProject(connect("sqlite://"))
+    >>> summary = import_refi(copy, path)
+    >>> summary.sources, summary.codings, summary.coders
+    (1, 1, 1)
+    >>> copy.codings()[["coder", "code"]].to_dict("records")
+    [{'coder': 'Awa', 'code': 'numerique'}]
+    """
     path = Path(path)
     data = project_xml(project, name=name)
     buffer = io.BytesIO()

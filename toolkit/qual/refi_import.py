@@ -134,6 +134,29 @@ def import_refi(project, path: str | Path, *, by: str | None = None) -> ImportSu
         ``Q041`` not a readable project archive, ``Q040`` schema violation, ``Q043`` a
         reference to a missing element, ``Q044`` a selection outside its source's text,
         ``Q021`` another format. Nothing is written then.
+
+    Examples
+    --------
+    A codebook exported by another tool (here by :func:`~toolkit.qual.export_codebook`)
+    becomes the project's codebook; a file of another format is refused:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.qual import QualProject, export_codebook, load_codebook
+    >>> from toolkit.store import connect
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> book = load_codebook("surveys/codebooks/besoins_habitants.yaml")
+    >>> qdc = export_codebook(book, folder / "besoins.qdc")
+    >>> project = QualProject(connect("sqlite://"))
+    >>> import_refi(project, qdc, by="Awa").codes
+    9
+    >>> project.codebook().get("tranquillite").label.get("fr")
+    'Tranquillité et sécurité'
+    >>> try:
+    ...     import_refi(project, folder / "besoins.xlsx")
+    ... except QualError as error:
+    ...     print(error.problems[0].code)
+    Q021
     """
     path = Path(path)
     suffix = path.suffix.lower()

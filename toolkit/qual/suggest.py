@@ -199,6 +199,23 @@ def suggestion_accuracy(
     pandas.DataFrame
         One row: ``n_segments``, ``n_suggested``, ``precision`` (share of suggestions a coder
         applied), ``recall`` (share of applied codes that were suggested).
+
+    Examples
+    --------
+    Every code Awa applied was suggested, but two of the five suggestions (noise and youth
+    on the third segment, where she coded only employment) were not taken:
+
+    >>> import pandas as pd
+    >>> from toolkit.qual import load_codebook
+    >>> book = load_codebook("surveys/codebooks/besoins_habitants.yaml")
+    >>> segments = pd.DataFrame({"segment_id": [1, 2, 3], "text": [
+    ...     "Le bruit dans le hall la nuit.", "Mon dossier CAF est bloqué.",
+    ...     "Les jeunes font du bruit mais je veux surtout un travail."]})
+    >>> codings = pd.DataFrame({"segment_id": [1, 2, 3], "coder": "Awa",
+    ...                         "code": ["tranquillite", "acces_droits", "emploi"]})
+    >>> suggestion_accuracy(segments, codings, book)
+       n_segments  n_suggested  precision  recall
+    0           3            5        0.6     1.0
     """
     applied: dict[int, set[str]] = {}
     for seg, code in zip(codings["segment_id"], codings["code"], strict=True):
