@@ -541,7 +541,11 @@ def indicators(
     >>> from toolkit.store import connect
     >>> from toolkit.demo.followup import fill_followup_demo
     >>> import datetime as dt
-    >>> store = connect("sqlite://")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.store.keyfile import create_key
+    >>> key = create_key(Path(tempfile.mkdtemp()) / "pii.key")[0]
+    >>> store = connect("sqlite://", key_file=key)
     >>> _ = fill_followup_demo(store, today=dt.date(2026, 6, 30))
     >>> table = indicators(store, start="2026-01-01", end="2026-06-30")
     >>> kept = table.set_index("indicator").loc["agreements_kept_30"]

@@ -145,7 +145,11 @@ class Register:
     --------
     >>> from toolkit.store import connect
     >>> from toolkit.instruments import load
-    >>> store = connect("sqlite://")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.store.keyfile import create_key
+    >>> key = create_key(Path(tempfile.mkdtemp()) / "pii.key")[0]
+    >>> store = connect("sqlite://", key_file=key)
     >>> _ = store.register(load("surveys/intervention_mediation.yaml"))
     >>> answers = {"date_intervention": "2026-03-02", "secteur": "gare", "lieu": "espace_public",
     ...            "temporalite": "differe", "mode": "M-TRD", "type_conflit": "CF-BRUIT",

@@ -54,7 +54,11 @@ def findings(
     >>> from toolkit.demo.qual import fill_qual_demo
     >>> from toolkit.qual import QualProject
     >>> from toolkit.store import connect
-    >>> store = connect("sqlite://")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.store.keyfile import create_key
+    >>> key = create_key(Path(tempfile.mkdtemp()) / "pii.key")[0]
+    >>> store = connect("sqlite://", key_file=key)
     >>> _ = fill_qual_demo(store)
     >>> tables = findings(QualProject(store), instrument_id="besoins_habitants", n_boot=0)
     >>> sorted(tables)
