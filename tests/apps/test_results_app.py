@@ -94,7 +94,7 @@ def test_results_app__no_wave__inline_message(app):
 def test_results_app__produce_report__both_files_offered(app):
     app.produce_report()
     html = app.report_links.value
-    assert html_msg("results.report_ready") in html
+    assert html_msg("report.app.ready") in html
     assert _data(html, "mt-report-docx")[:2] == b"PK"
     assert b"<!DOCTYPE html>" in _data(html, "mt-report-html")[:40]
 

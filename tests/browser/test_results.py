@@ -51,8 +51,8 @@ def test_results__barometer_by_sector__labels_margins_downloads_report(served, p
     header = [cell.value for cell in workbook.worksheets[0][1]]
     assert "Centre-ville" in header
 
-    _button(page, msg("results.report")).click()
-    expect(page.get_by_text(msg("results.report_ready"))).to_be_visible(timeout=SLOW)
+    _button(page, msg("report.app.button")).click()
+    expect(page.get_by_text(msg("report.app.ready"))).to_be_visible(timeout=SLOW)
     with page.expect_download(timeout=60_000) as download:
         page.locator("a.mt-report-docx").click()
     assert download.value.suggested_filename.endswith(".docx")
