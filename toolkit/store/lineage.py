@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -34,9 +35,14 @@ from sqlalchemy import (
 )
 
 from toolkit.instruments import Instrument
+from toolkit.store import writes
+from toolkit.store.engine import read_connection
 from toolkit.store.schema import UTCDateTime
 from toolkit.store.schema import instrument_versions as iv
 from toolkit.store.schema import responses as resp
+
+if TYPE_CHECKING:
+    from toolkit.store.store import Store
 
 __all__ = [
     "Step",
@@ -102,11 +108,20 @@ class Step:
         return not self.questions and not any(self.codes.values())
 
 
-def record_step(store: object, instrument_id: str, step: Step) -> None:
-    """Keep ``step`` (replacing what was recorded between the same two versions)."""
-    from toolkit.store import writes
-    from toolkit.store.engine import write_connection
+def record_step(store: Store, instrument_id: str, step: Step) -> None:
+    """Keep ``step`` (replacing what was recorded between the same two versions).
 
+    One write transaction, through :func:`toolkit.store.writes.run`: recording the same step
+    twice at once ends with one copy of it, since the second attempt deletes the first one's
+    rows before writing its own.
+
+    >>> from toolkit.store import connect
+    >>> store = connect("sqlite://")
+    >>> record_step(store, "mini", Step("1", "2", {"age": "age_annees"}))
+    >>> record_step(store, "mini", Step("1", "2", {"age": "tranche_age"}))
+    >>> steps(store, "mini")
+    [Step(from_version='1', to_version='2', questions={'age': 'tranche_age'}, codes={})]
+    """
     rows = [
         {"kind": "question", "question": "", "old": old, "new": new}
         for old, new in step.questions.items()
@@ -117,7 +132,8 @@ def record_step(store: object, instrument_id: str, step: Step) -> None:
         for old, new in codes.items()
     ]
     at = writes.now()
-    with write_connection(store.engine) as conn:  # type: ignore[attr-defined]
+
+    def work(conn: Connection) -> None:
         conn.execute(
             delete(renames).where(
                 (renames.c.instrument_id == instrument_id)
@@ -135,6 +151,8 @@ def record_step(store: object, instrument_id: str, step: Step) -> None:
                     **row,
                 )
             )
+
+    writes.run(store.engine, work)
 
 
 def _steps(conn: Connection, instrument_id: str) -> list[Step]:
@@ -160,11 +178,9 @@ def _steps(conn: Connection, instrument_id: str) -> list[Step]:
     return [Step(a, b, q, c) for (a, b), (q, c) in found.items()]
 
 
-def steps(store: object, instrument_id: str) -> list[Step]:
+def steps(store: Store, instrument_id: str) -> list[Step]:
     """Every step recorded for ``instrument_id``, oldest first."""
-    from toolkit.store.engine import read_connection
-
-    with read_connection(store.engine) as conn:  # type: ignore[attr-defined]
+    with read_connection(store.engine) as conn:
         return _steps(conn, instrument_id)
 
 
@@ -289,10 +305,8 @@ def align_rows(
     return out
 
 
-def response_counts(store: object, instrument_id: str) -> dict[str, int]:
+def response_counts(store: Store, instrument_id: str) -> dict[str, int]:
     """Responses of ``instrument_id`` (drafts and voided ones included) by version number."""
-    from toolkit.store.engine import read_connection
-
     query = (
         select(iv.c.version, func.count(resp.c.response_id))
         .select_from(
@@ -305,21 +319,19 @@ def response_counts(store: object, instrument_id: str) -> dict[str, int]:
         .where(resp.c.instrument_id == instrument_id)
         .group_by(iv.c.version)
     )
-    with read_connection(store.engine) as conn:  # type: ignore[attr-defined]
+    with read_connection(store.engine) as conn:
         return {str(version): int(n) for version, n in conn.execute(query)}
 
 
-def answered_counts(store: object, instrument_id: str, names: Sequence[str]) -> dict[str, int]:
+def answered_counts(store: Store, instrument_id: str, names: Sequence[str]) -> dict[str, int]:
     """How many responses (not voided) answer each of ``names`` at the top level or in a
     repeat entry."""
-    from toolkit.store.engine import read_connection
-
     counts = dict.fromkeys(names, 0)
     wanted = set(names)
     query = select(resp.c.answers).where(
         (resp.c.instrument_id == instrument_id) & (resp.c.status != "voided")
     )
-    with read_connection(store.engine) as conn:  # type: ignore[attr-defined]
+    with read_connection(store.engine) as conn:
         for (text,) in conn.execute(query):
             present: set[str] = set()
             _present(json.loads(text), wanted, present)
@@ -339,10 +351,8 @@ def _present(answers: object, wanted: set[str], found: set[str]) -> None:
                 _present(entry, wanted, found)
 
 
-def registered_versions(store: object, instrument_id: str) -> list[str]:
+def registered_versions(store: Store, instrument_id: str) -> list[str]:
     """Version numbers registered for ``instrument_id``, oldest first, each once."""
-    from toolkit.store.engine import read_connection
-
     query = select(iv.c.version).where(iv.c.instrument_id == instrument_id).order_by(iv.c.id)
-    with read_connection(store.engine) as conn:  # type: ignore[attr-defined]
+    with read_connection(store.engine) as conn:
         return list(dict.fromkeys(str(row[0]) for row in conn.execute(query)))
