@@ -318,3 +318,20 @@ def test_sync__conflict_while_following_a_parent__followed_at_the_next_sync(
     monkeypatch.undo()
     assert register.sync().updated == (item.item_id,)
     assert register.item(item.item_id).parent_date == D(2026, 2, 23)
+
+
+def test_erase__followed_response__its_items_and_their_history_go_with_it(parents, register, store):
+    erased = parents.referral("2026-03-04", appointment="2026-03-12")
+    kept = parents.walk("2026-03-05", [("T-ECL", "voirie")])
+    register.sync()
+    item = next(i for i in register.items() if i.parent_id == erased)
+    register.apply(
+        item.item_id, "accept", by="Yanis K.", expected_version=item.version, date="2026-03-06"
+    )
+    assert store.erase([erased], by="DPO", reason="demande de la personne") == 1
+    assert [i.parent_id for i in register.items()] == [kept]
+    assert {entry.item_id for entry in register.history()} == {i.item_id for i in register.items()}
+    # The voided shell calls for no follow-up: the next synchronisation opens nothing again.
+    assert register.sync().created == ()
+    # Erasing it again finds nothing left to erase.
+    assert store.erase([erased], by="DPO") == 0

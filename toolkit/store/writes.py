@@ -17,7 +17,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    delete,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
 
 from toolkit.errors import AnswerError, ConflictError, Problem, StoreError
@@ -541,9 +553,12 @@ def write_erasure(
         raise StoreError(problems=[Problem("S003", {"response_id": missing[0]})])
     at = now()
     per_instrument: dict[str, int] = {}
+    linked = references(conn)
     for response_id in dict.fromkeys(response_ids):
         row = found[response_id]
-        already = row.answers == "{}" and not has_pii(conn, response_id)
+        had_pii = has_pii(conn, response_id)
+        n_linked = delete_linked(conn, linked, "responses", "response_id", [response_id])
+        already = row.answers == "{}" and not had_pii and n_linked == 0
         conn.execute(delete(audit_t).where(audit_t.c.response_id == response_id))
         pii.delete_pii(conn, [response_id])
         conn.execute(
@@ -556,6 +571,63 @@ def write_erasure(
     for instrument_id, count in sorted(per_instrument.items()):
         log_privacy(conn, at, by, action, instrument_id, count, reason)
     return sum(per_instrument.values())
+
+
+#: A link from a child table: (child table, its column, the parent column it refers to).
+Link = tuple[str, str, str]
+
+
+def references(conn: Connection) -> dict[str, list[Link]]:
+    """Every foreign key of the database, by the table it refers to.
+
+    Read from the database itself rather than from the tables this process imported, so
+    that an erasure run from the command line also reaches the tables of a concern it did
+    not load (the follow-up items of an intervention, for one).
+    """
+    inspector = inspect(conn)
+    found: dict[str, list[Link]] = {}
+    for name in sorted(inspector.get_table_names()):
+        for key in inspector.get_foreign_keys(name):
+            for own, referred in zip(
+                key["constrained_columns"], key["referred_columns"], strict=True
+            ):
+                found.setdefault(key["referred_table"], []).append((name, own, referred))
+    return found
+
+
+def delete_linked(
+    conn: Connection,
+    links: Mapping[str, Sequence[Link]],
+    name: str,
+    key: str,
+    values: Sequence[object],
+    path: tuple[str, ...] = (),
+) -> int:
+    """Delete every row that refers, directly or through other rows, to the rows of table
+    ``name`` whose ``key`` is in ``values`` (those rows themselves are kept); how many went.
+
+    The rows of a follow-up item and its history go with the response they follow, so that
+    no copy of an erased answer (the place and description of a conflict, notes of the
+    follow-up) stays behind.
+    """
+    count = 0
+    for child, own, referred in links.get(name, ()):
+        if child == name or child in path or not values:
+            continue
+        parents = list(values)
+        if referred != key:
+            query: Select[tuple[object]] = (
+                select(sql_column(referred))
+                .select_from(sql_table(name))
+                .where(sql_column(key).in_(parents))
+            )
+            parents = [row[0] for row in conn.execute(query)]
+        if not parents:
+            continue
+        count += delete_linked(conn, links, child, own, parents, (*path, name))
+        result = conn.execute(delete(sql_table(child)).where(sql_column(own).in_(parents)))
+        count += result.rowcount or 0
+    return count
 
 
 def log_privacy(
