@@ -425,13 +425,22 @@ def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
 
     Examples
     --------
+    pyxform (what KoboToolbox and ODK Central run) turns the file into a form:
+
     >>> import tempfile, pathlib
-    >>> from toolkit.instruments import load
     >>> from pyxform.xls2xform import convert
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "baro.xlsx"
-    >>> _ = write_xlsform(load("surveys/barometre_ambiance.yaml"), out)
-    >>> "<select1" in convert(xlsform=str(out)).xform
-    True
+    >>> from toolkit.instruments import loads
+    >>> instrument = loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur de la tournée,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]}]}"
+    ... )
+    >>> out = write_xlsform(instrument, pathlib.Path(tempfile.mkdtemp()) / "tournee.xlsx")
+    >>> out.name
+    'tournee.xlsx'
+    >>> xform = convert(xlsform=str(out)).xform
+    >>> "<select1" in xform, "Secteur de la tournée" in xform, "Centre-ville" in xform
+    (True, True, True)
     """
     path = Path(path)
     sheets = xlsform_sheets(instrument)
