@@ -43,7 +43,6 @@ PACKAGES = sorted(
 NOT_YET = (
     "toolkit.apps",
     "toolkit.demo",
-    "toolkit.interop",
     "toolkit.training",
 )
 

@@ -1,10 +1,11 @@
 """Exchanges with other tools: XLSForm (KoboToolbox, ODK, Enketo), data imports, exports.
 
->>> from toolkit.interop import write_xlsform, read_xlsform          # doctest: +SKIP
->>> write_xlsform(instrument, "formulaire.xlsx")                       # doctest: +SKIP
->>> import_file(store, "barometre_ambiance", "export_kobo.xlsx")      # doctest: +SKIP
->>> pull_submissions(store, "visite", read_settings("central.toml"))  # doctest: +SKIP
->>> export_responses(store, "barometre_ambiance", "baro.sav", format="sav")  # doctest: +SKIP
+XLSForm both ways (:func:`write_xlsform`, :func:`read_xlsform`); responses collected elsewhere
+into the store, all or nothing (:func:`import_file` for a Kobo, ODK Central or plain export,
+:func:`pull_submissions` straight from a Central server); the store's responses out to CSV,
+XLSX, SPSS or Parquet (:func:`export_responses`, with its :func:`codebook`), personal fields
+left out and spreadsheet formulas neutralised (:func:`neutralise`). Each function's docstring
+has a runnable example.
 """
 
 from toolkit.interop.central import PullReport, pull_submissions

@@ -280,6 +280,32 @@ def pull_submissions(
     ------
     DataImportError
         ``X031``-``X033`` settings or server, and every problem :func:`import_file` reports.
+
+    Examples
+    --------
+    ``fetch`` stands here for the server: it returns two submissions in Central's OData
+    shape, the second one rejected by a reviewer.
+
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> store = connect("sqlite://")
+    >>> _ = store.register(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]}]}"
+    ... ))
+    >>> settings = CentralSettings("https://central.exemple.org", "equipe@exemple.org",
+    ...                            "mot de passe", project_id=1, form_id="tournee")
+    >>> def fetch(settings):
+    ...     return [
+    ...         {"__id": "uuid:a1", "__system": {"submitterName": "Amina B."}, "secteur": "gare"},
+    ...         {"__id": "uuid:a2", "__system": {"reviewState": "rejected"}, "secteur": "centre"},
+    ...     ]
+    >>> report = pull_submissions(store, "tournee", settings, fetch=fetch)
+    >>> report.submissions, report.rejected, report.imported.imported
+    (2, 1, 1)
+    >>> store.frame("tournee")[["collector", "secteur"]].values.tolist()
+    [['Amina B.', 'gare']]
     """
     entries = fetch(settings)
     kept = [

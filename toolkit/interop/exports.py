@@ -84,6 +84,28 @@ def codebook(instrument: Instrument, *, include_pii: bool, lang: str | None = No
     pandas.DataFrame
         ``variable``, ``type``, ``label``, ``choices``, ``missing_codes``, ``repeat`` (its
         repeats, outermost first: ``menages/membres``), ``pii``.
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> instrument = loads(
+    ...     "{id: tournee, version: '1', title: {fr: Tournée, en: Patrol}, languages: [fr, en],"
+    ...     " questions: [{name: secteur, type: select_one, label: {fr: Secteur, en: Area},"
+    ...     " choices: [{value: gare, label: {fr: Gare, en: Station}},"
+    ...     " {value: nsp, label: {fr: Ne sait pas, en: Does not know}, missing: true}]},"
+    ...     " {name: personnes, type: integer, label: {fr: Personnes rencontrées, en: People met}},"
+    ...     " {name: telephone, type: text, label: {fr: Téléphone, en: Phone}, pii: true}]}"
+    ... )
+    >>> table = codebook(instrument, include_pii=False, lang="fr")
+    >>> print(table[["variable", "type", "label"]].to_string(index=False))
+     variable          type                 label
+      secteur single_choice               Secteur
+    personnes       integer Personnes rencontrées
+    >>> table.loc[0, "choices"], table.loc[0, "missing_codes"]
+    ('gare = Gare; nsp = Ne sait pas', 'nsp')
+    >>> codebook(instrument, include_pii=True, lang="en")[["variable", "label", "pii"]].tail(1)
+        variable  label   pii
+    2  telephone  Phone  True
     """
     lang = lang or get_language()
     rows = []
@@ -239,6 +261,43 @@ def export_responses(
     ------
     DataImportError
         ``X040`` unknown format, ``X044`` file cannot be written.
+
+    Examples
+    --------
+    The phone number stays out of the file, and a remark written as a formula is kept as
+    text:
+
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> from toolkit.store.keyfile import create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = connect("sqlite://", key_file=create_key(folder / "pii.key")[0])
+    >>> _ = store.register(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]},"
+    ...     " {name: remarque, type: text, label: Remarque},"
+    ...     " {name: telephone, type: text, label: Téléphone, pii: true}]}"
+    ... ))
+    >>> _ = store.submit_many("tournee", [
+    ...     {"answers": {"secteur": "gare", "remarque": "=1+1", "telephone": "0600000000"}},
+    ...     {"answers": {"secteur": "centre", "remarque": "Calme"}},
+    ... ])
+    >>> report = export_responses(store, "tournee", folder / "tournee.csv", format="csv", sep=";")
+    >>> report.rows, report.pii_left_out
+    (2, ('telephone',))
+    >>> written = pd.read_csv(folder / "tournee.csv", sep=";").sort_values("secteur")
+    >>> "telephone" in written.columns, written["remarque"].tolist()
+    (False, ['Calme', "'=1+1"])
+
+    In SPSS, each answer code keeps its label:
+
+    >>> import pyreadstat
+    >>> _ = export_responses(store, "tournee", folder / "tournee.sav", format="sav")
+    >>> pyreadstat.read_sav(str(folder / "tournee.sav"))[1].variable_value_labels["secteur"]
+    {'gare': 'Gare', 'centre': 'Centre-ville'}
     """
     if format not in FORMATS:
         raise DataImportError(

@@ -31,7 +31,25 @@ def is_formula_like(value: object) -> bool:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are neutralised (numbers and dates untouched)."""
+    """A copy of ``frame`` whose text cells are neutralised (numbers and dates untouched).
+
+    Examples
+    --------
+    A remark typed as a link that a spreadsheet would follow, beside a negative number:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "remarque": ['=HYPERLINK("http://exemple.org";"Cliquez")', "RAS"],
+    ...     "ecart": [-3, 2],
+    ... })
+    >>> safe = neutralise_frame(frame)
+    >>> print(safe.loc[0, "remarque"])
+    '=HYPERLINK("http://exemple.org";"Cliquez")
+    >>> safe.loc[1, "remarque"], safe["ecart"].tolist()
+    ('RAS', [-3, 2])
+    >>> print(frame.loc[0, "remarque"])  # the frame given is left as it was
+    =HYPERLINK("http://exemple.org";"Cliquez")
+    """
     out = frame.copy()
     for column in out.columns:
         series = out[column]

@@ -115,7 +115,26 @@ class ImportReport:
 
 
 def detect_format(path: Path, tables: Sequence[Table]) -> str:
-    """``odk`` for a ZIP or a table with ``SubmissionDate``/``KEY``; ``kobo`` with ``_uuid``."""
+    r"""``odk`` for a ZIP or a table with ``SubmissionDate``/``KEY``; ``kobo`` with ``_uuid``.
+
+    Otherwise ``csv``: a plain table whose columns are the question names.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> from toolkit.interop.tables import read_tables
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> kobo = folder / "export_kobo.csv"
+    >>> _ = kobo.write_text("_uuid;secteur\nu-1;gare\n", encoding="utf-8")
+    >>> odk = folder / "export_odk.csv"
+    >>> _ = odk.write_text("SubmissionDate,KEY,secteur\n2026-03-02,uuid:1,gare\n")
+    >>> plain = folder / "saisie.csv"
+    >>> _ = plain.write_text("secteur,personnes\ngare,12\n", encoding="utf-8")
+    >>> with zipfile.ZipFile(folder / "central.zip", "w") as archive:
+    ...     archive.write(odk, "tournee.csv")
+    >>> [detect_format(p, read_tables(p)) for p in (kobo, odk, plain, folder / "central.zip")]
+    ['kobo', 'odk', 'csv', 'odk']
+    """
     if path.suffix.lower() == ".zip":
         return "odk"
     columns = set(tables[0].columns) if tables else set()
@@ -332,7 +351,7 @@ def _submitted_count(store: Store, instrument_id: str) -> int:
 def import_file(
     store: Store, instrument_id: str, path: str | Path, *, format: str | None = None
 ) -> ImportReport:
-    """Import the responses of one export file into ``store`` (all or nothing).
+    r"""Import the responses of one export file into ``store`` (all or nothing).
 
     Parameters
     ----------
@@ -352,6 +371,33 @@ def import_file(
     DataImportError
         ``X022`` for every rejected row (sheet, row, id and reason), ``X026`` duplicate id,
         ``X027`` repeat entry without parent; nothing is written.
+
+    Examples
+    --------
+    A KoboToolbox CSV export (``;``, with its ``_uuid`` and ``_submission_time`` columns):
+
+    >>> import tempfile
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.store import connect
+    >>> store = connect("sqlite://")
+    >>> _ = store.register(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]},"
+    ...     " {name: remarque, type: text, label: Remarque}]}"
+    ... ))
+    >>> export = Path(tempfile.mkdtemp()) / "tournee_kobo.csv"
+    >>> _ = export.write_text(
+    ...     "_uuid;_submission_time;secteur;remarque;appareil\n"
+    ...     "u-1;2026-03-02T18:04:00;gare;Calme ce soir;tablette 2\n"
+    ...     "u-2;2026-03-02T19:30:00;centre;Musique forte;tablette 2\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> report = import_file(store, "tournee", export)
+    >>> report.format, report.imported, report.ignored_columns
+    ('kobo', 2, ('appareil',))
+    >>> import_file(store, "tournee", export).already_present  # the same file again
+    2
     """
     path = Path(path)
     tables = read_tables(path)
@@ -370,10 +416,42 @@ def import_tables(
     source: str,
     label: str,
 ) -> ImportReport:
-    """Import responses already read as tables (the main one first), all or nothing.
+    r"""Import responses already read as tables (the main one first), all or nothing.
 
     ``source`` names where they come from in messages (a file, a server's form) and ``label``
     is its short name, kept with each response (``odk:visite.zip``).
+
+    Examples
+    --------
+    Two rows typed by hand, then a file with one row the instrument refuses:
+
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.interop.tables import read_csv_text
+    >>> from toolkit.store import connect
+    >>> store = connect("sqlite://")
+    >>> _ = store.register(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]},"
+    ...     " {name: personnes, type: integer, label: Personnes rencontrées, maximum: 50}]}"
+    ... ))
+    >>> good = read_csv_text("response_id;secteur;personnes\nT-01;gare;12\nT-02;centre;7\n",
+    ...                      "tournee")
+    >>> report = import_tables(store, "tournee", [good], format="csv",
+    ...                        source="tournee.csv", label="tournee.csv")
+    >>> report.rows, report.imported, report.already_present
+    (2, 2, 0)
+    >>> bad = read_csv_text("response_id;secteur;personnes\nT-03;gare;4\nT-04;port;80\n",
+    ...                     "tournee")
+    >>> import_tables(store, "tournee", [bad], format="csv",
+    ...               source="tournee_2.csv", label="tournee_2.csv")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataImportError: tournee_2.csv : 1 ligne rejetée sur 2 ; rien n'a été importé. ...
+    tournee_2.csv:3: X022 [ligne 3] feuille « tournee », réponse « T-04 » rejetée : « port » ne ...
+    tournee_2.csv:3: X022 [ligne 3] feuille « tournee », réponse « T-04 » rejetée : La valeur ...
+    >>> int(store.instruments().set_index("id").loc["tournee", "n_submitted"])  # not T-03
+    2
     """
     if not tables or not tables[0].rows:
         raise DataImportError(problems=[Problem("X025", {}, file=source)])

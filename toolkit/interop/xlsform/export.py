@@ -390,6 +390,25 @@ def xlsform_sheets(instrument: Instrument) -> dict[str, list[dict[str, str]]]:
     InstrumentError
         ``X003`` when a choice filter column would clash with an XLSForm column, ``X071``
         what XLSForm cannot say of a loop (a repeat inside it, a reference into it).
+
+    Examples
+    --------
+    >>> from toolkit.instruments import loads
+    >>> sheets = xlsform_sheets(loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]},"
+    ...     " {name: personnes, type: integer, label: Personnes rencontrées, maximum: 50},"
+    ...     " {name: remarque, type: text, label: Remarque, relevant: '${personnes} > 0'}]}"
+    ... ))
+    >>> [(row["type"], row["name"]) for row in sheets["survey"]]
+    [('select_one secteur', 'secteur'), ('integer', 'personnes'), ('text', 'remarque')]
+    >>> sheets["survey"][1]["constraint"], sheets["survey"][2]["relevant"]
+    ('. <= 50', '${personnes} > 0')
+    >>> [(row["name"], row["label::Français (fr)"]) for row in sheets["choices"]]
+    [('gare', 'Gare'), ('centre', 'Centre-ville')]
+    >>> {key: sheets["settings"][0][key] for key in ("form_id", "default_language")}
+    {'form_id': 'tournee', 'default_language': 'Français (fr)'}
     """
     sheets = _Sheets(instrument)
     sheets.problems += loop_problems(instrument)
@@ -406,13 +425,22 @@ def write_xlsform(instrument: Instrument, path: str | Path) -> Path:
 
     Examples
     --------
+    pyxform (what KoboToolbox and ODK Central run) turns the file into a form:
+
     >>> import tempfile, pathlib
-    >>> from toolkit.instruments import load
     >>> from pyxform.xls2xform import convert
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "baro.xlsx"
-    >>> _ = write_xlsform(load("surveys/barometre_ambiance.yaml"), out)
-    >>> "<select1" in convert(xlsform=str(out)).xform
-    True
+    >>> from toolkit.instruments import loads
+    >>> instrument = loads(
+    ...     "{id: tournee, version: '1', title: Tournée, questions: ["
+    ...     "{name: secteur, type: select_one, label: Secteur de la tournée,"
+    ...     " choices: [{value: gare, label: Gare}, {value: centre, label: Centre-ville}]}]}"
+    ... )
+    >>> out = write_xlsform(instrument, pathlib.Path(tempfile.mkdtemp()) / "tournee.xlsx")
+    >>> out.name
+    'tournee.xlsx'
+    >>> xform = convert(xlsform=str(out)).xform
+    >>> "<select1" in xform, "Secteur de la tournée" in xform, "Centre-ville" in xform
+    (True, True, True)
     """
     path = Path(path)
     sheets = xlsform_sheets(instrument)

@@ -325,6 +325,49 @@ def read_xlsform(
         refused by pyxform, ``X018`` an expression using a left-out question, ``X063``-``X064``
         a choice file missing or unreadable, ``X066`` a problem of the converted instrument
         (its ``cause`` the instrument code: ``I012``...).
+
+    Examples
+    --------
+    A small form as KoboToolbox users write it, with a photo the field app cannot take:
+
+    >>> import tempfile
+    >>> from openpyxl import Workbook
+    >>> book = Workbook()
+    >>> survey = book.active
+    >>> survey.title = "survey"
+    >>> for row in [("type", "name", "label", "constraint"),
+    ...             ("start", "debut", "", ""),
+    ...             ("select_one secteurs", "secteur", "Secteur de la tournée", ""),
+    ...             ("integer", "personnes", "Personnes rencontrées", ". <= 50"),
+    ...             ("image", "photo", "Photo du lieu", "")]:
+    ...     survey.append(row)
+    >>> choices = book.create_sheet("choices")
+    >>> for row in [("list_name", "name", "label"),
+    ...             ("secteurs", "gare", "Gare"), ("secteurs", "centre", "Centre-ville")]:
+    ...     choices.append(row)
+    >>> settings = book.create_sheet("settings")
+    >>> settings.append(("form_id", "form_title"))
+    >>> settings.append(("tournee", "Tournée de quartier"))
+    >>> path = Path(tempfile.mkdtemp()) / "tournee.xlsx"
+    >>> book.save(path)
+    >>> form = read_xlsform(path)
+    >>> form.instrument.id, form.instrument.title.get("fr")
+    ('tournee', 'Tournée de quartier')
+    >>> [(q.name, q.type) for q in form.instrument.questions()]
+    [('debut', 'metadata'), ('secteur', 'single_choice'), ('personnes', 'integer')]
+    >>> [c.label.get("fr") for c in form.instrument.choices_of("secteur").choices]
+    ['Gare', 'Centre-ville']
+    >>> print(form.warnings[0].message())
+    [ligne 5] feuille « survey », colonne « type » : question « photo » (image) laissée de côté ...
+
+    A form that refers to a question it does not have is refused, its sheet and row named:
+
+    >>> survey.append(("text", "remarque", "Remarque", "${personne} > 0"))
+    >>> book.save(path)
+    >>> read_xlsform(path)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.InstrumentError: ...[survey]:6: X008 pyxform refuse le formulaire : ...'personne'.
     """
     path = Path(path)
     source = str(path)

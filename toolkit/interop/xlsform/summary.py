@@ -62,6 +62,32 @@ def summarise(xform: str, default_language: str = "fr") -> dict:
     """The canonical summary of ``xform`` (see the module documentation).
 
     ``default_language`` is the code given to texts written without a language.
+
+    Examples
+    --------
+    A new version under a new title asks the same thing; a new bound does not:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from pyxform.xls2xform import convert
+    >>> from toolkit.instruments import loads
+    >>> from toolkit.interop.xlsform import write_xlsform
+    >>> def xform(version, title, maximum):
+    ...     instrument = loads(
+    ...         f"{{id: tournee, version: '{version}', title: {title}, questions: ["
+    ...         f"{{name: personnes, type: integer, label: Personnes, maximum: {maximum}}}]}}"
+    ...     )
+    ...     path = write_xlsform(instrument, Path(tempfile.mkdtemp()) / "tournee.xlsx")
+    ...     return convert(xlsform=str(path)).xform
+    >>> first, renamed = xform(1, "Tournée", 50), xform(2, "Tournée du soir", 50)
+    >>> first == renamed, summarise(first) == summarise(renamed)
+    (False, True)
+    >>> summarise(first)["binds"]["personnes"]
+    {'type': 'int', 'constraint': '. <= 50'}
+    >>> summarise(xform(1, "Tournée", 80))["binds"]["personnes"]
+    {'type': 'int', 'constraint': '. <= 80'}
+    >>> summarise(first)["controls"][0][:4]
+    ('input', 'personnes', None, (('fr', 'Personnes'),))
     """
     root = ET.fromstring(xform)  # noqa: S314 (XForms produced by pyxform, not untrusted input)
     model = root.find(f"{_H}head/{_XF}model")
