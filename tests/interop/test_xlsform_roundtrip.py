@@ -42,6 +42,18 @@ def test_write_xlsform__again_from_import__same_xform(tmp_path: Path) -> None:
     )
 
 
+def test_summarise__other_root_node_name__same_summary(tmp_path: Path) -> None:
+    """The root node's name is left out everywhere, in the paths inside expressions too."""
+    form = write_xlsform(load("surveys/barometre_ambiance.yaml"), tmp_path / "baro.xlsx")
+    xform = convert(xlsform=str(form)).xform
+    assert "/data/" in xform
+    renamed = xform.replace("/data/", "/enquete/").replace("<data ", "<enquete ")
+    renamed = renamed.replace("</data>", "</enquete>")
+    assert summarise(renamed) == summarise(xform)
+    # A change inside an expression is still one.
+    assert summarise(xform.replace("'bruit'", "'odeurs'", 1)) != summarise(xform)
+
+
 def _cells(path: Path, sheet: str) -> list[dict[str, object]]:
     rows = list(load_workbook(path)[sheet].iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]

@@ -52,10 +52,24 @@ def _path(text: str | None) -> str:
     return _GENERATED.sub(r"\1", path)
 
 
-def _expression(text: str | None) -> str | None:
+def _expression(text: str | None, root_name: str = "") -> str | None:
+    """``text`` with spaces normalised, generated numbers removed and absolute paths
+    written without the root name (``/data/g/q`` -> ``g/q``, as :func:`_path` does)."""
     if text is None:
         return None
-    return _GENERATED.sub(r"\1", " ".join(text.split()))
+    text = _GENERATED.sub(r"\1", " ".join(text.split()))
+    if root_name:
+        text = re.sub(rf"(?<![\w./-])/{re.escape(root_name)}/", "", text)
+    return text
+
+
+def _root_name(model: ET.Element) -> str:
+    """The name of the main instance's root node (``data`` by default in pyxform)."""
+    for instance in model.iterfind(f"{_XF}instance"):
+        if instance.get("id") is None:
+            for node in instance:
+                return node.tag.rsplit("}", 1)[-1]
+    return ""
 
 
 def summarise(xform: str, default_language: str = "fr") -> dict:
@@ -93,6 +107,7 @@ def summarise(xform: str, default_language: str = "fr") -> dict:
     model = root.find(f"{_H}head/{_XF}model")
     if model is None:
         return {}
+    root_name = _root_name(model)
     itext: dict[str, dict[str, str]] = {}
     for translation in model.iterfind(f"{_XF}itext/{_XF}translation"):
         name = translation.get("lang", "default")
@@ -121,7 +136,7 @@ def summarise(xform: str, default_language: str = "fr") -> dict:
         if path.startswith("meta/") or path == "meta":
             continue
         entry: dict[str, object] = {
-            key: _expression(bind.get(key)) for key in _BIND_KEYS if bind.get(key)
+            key: _expression(bind.get(key), root_name) for key in _BIND_KEYS if bind.get(key)
         }
         for key in ("constraintMsg", "requiredMsg"):
             raw = bind.get(f"{_JR}{key}")
