@@ -154,7 +154,9 @@ def run_erase(args: argparse.Namespace) -> int:
         if subject.empty:
             raise StoreError(problems=[Problem("P021", {})])
         if not args.yes:
-            count = len(subject.response_ids) + len(subject.participant_ids)
+            count = (
+                len(subject.response_ids) + len(subject.participant_ids) + len(subject.document_ids)
+            )
             print(t("cli.privacy.erase_preview", count=count))
             return 0
         erased = erase_subject(store, subject, by=args.by, reason=args.reason)

@@ -12,6 +12,7 @@ from toolkit.i18n import t
 from toolkit.instruments import Instrument
 from toolkit.privacy.markdown import answer_text, escape, when
 from toolkit.privacy.subject import Subject
+from toolkit.qual import tables as qual
 from toolkit.store import Response, Store
 from toolkit.training import tables as training
 
@@ -102,6 +103,22 @@ def _participations(store: Store, participant_ids: tuple[str, ...], lang: str | 
     return [*lines, ""]
 
 
+def _documents(store: Store, document_ids: tuple[str, ...], lang: str | None) -> list[str]:
+    docs = qual.documents
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            select(docs.c.id, docs.c.name, docs.c.text)
+            .where(docs.c.id.in_(document_ids))
+            .order_by(docs.c.created_at, docs.c.id)
+        ).all()
+    lines = [f"## {t('privacy.access.documents', lang)}", ""]
+    for document in found:
+        lines += [f"### {escape(document.name)}", ""]
+        lines += [escape(line) if line.strip() else "" for line in document.text.splitlines()]
+        lines.append("")
+    return lines
+
+
 def access_report(store: Store, subject: Subject, *, by: str, lang: str | None = None) -> str:
     """The Markdown text of everything held about ``subject``, ``pii`` answers included.
 
@@ -150,6 +167,8 @@ def access_report(store: Store, subject: Subject, *, by: str, lang: str | None =
         lines += _response(store, store.get(response_id, include_pii=True), lang)
     if subject.participant_ids:
         lines += _participations(store, subject.participant_ids, lang)
+    if subject.document_ids:
+        lines += _documents(store, subject.document_ids, lang)
     store.log_privacy("access", by=by, n_responses=len(subject.response_ids))
     return "\n".join(lines)
 

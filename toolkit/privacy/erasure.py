@@ -1,15 +1,16 @@
-"""Right to erasure (GDPR art. 17): a person's responses and workshop participations."""
+"""Right to erasure (GDPR art. 17): a person's responses, workshop participations and the
+qualitative documents made from what they said."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Connection, delete, insert
 
 from toolkit.errors import Problem, StoreError
+from toolkit.privacy.documents import erase_documents
 from toolkit.privacy.subject import Subject
-from toolkit.store import Store
-from toolkit.store.engine import write_connection
+from toolkit.store import Store, writes
 from toolkit.store.pii_tables import privacy_log
 from toolkit.training import tables as training
 
@@ -19,9 +20,12 @@ __all__ = ["erase_subject"]
 def erase_subject(store: Store, subject: Subject, *, by: str, reason: str | None = None) -> int:
     """Erase everything held about ``subject``; return how many records went.
 
-    Responses are erased by :meth:`toolkit.store.Store.erase` (answers, ``pii`` answers and
-    audit trail gone); workshop participations lose their answers and pseudonym. The privacy
-    log keeps that an erasure happened, by whom, when and how many records: nothing else.
+    Responses are erased by :meth:`toolkit.store.Store.erase` (answers, ``pii`` answers,
+    audit trail and the follow-up items they opened gone); workshop participations lose their
+    answers and pseudonym; qualitative documents (open answers brought into the coding
+    corpus, interview transcripts) go with their segments, codings and memos
+    (:func:`toolkit.privacy.documents.erase_documents`). The privacy log keeps that an
+    erasure happened, by whom, when and how many records: nothing else.
 
     Raises
     ------
@@ -52,20 +56,27 @@ def erase_subject(store: Store, subject: Subject, *, by: str, reason: str | None
     if subject.empty:
         raise StoreError(problems=[Problem("P021", {})])
     count = store.erase(subject.response_ids, by=by, reason=reason) if subject.response_ids else 0
-    if subject.participant_ids:
-        ids = list(subject.participant_ids)
-        with write_connection(store.engine) as conn:
+    ids = list(subject.participant_ids)
+    documents = list(subject.document_ids)
+
+    def work(conn: Connection) -> int:
+        erased = erase_documents(conn, documents)
+        if ids:
             conn.execute(delete(training.answers).where(training.answers.c.participant_id.in_(ids)))
             conn.execute(delete(training.participants).where(training.participants.c.id.in_(ids)))
+        if ids or erased:
             conn.execute(
                 insert(privacy_log).values(
                     at=dt.datetime.now(dt.UTC),
                     by=by,
                     action="erasure",
                     instrument_id=None,
-                    n_responses=len(ids),
+                    n_responses=len(ids) + erased,
                     reason=reason,
                 )
             )
-        count += len(ids)
+        return len(ids) + erased
+
+    if ids or documents:
+        count += writes.run(store.engine, work)
     return count

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
-from toolkit.store import Store
+from toolkit.privacy.documents import documents_of, erase_documents
+from toolkit.store import Store, writes
 from toolkit.store.schema import instrument_versions, responses
 
 __all__ = ["purge"]
@@ -26,6 +27,15 @@ def _expired(store: Store, instrument_id: str, cutoff: dt.datetime) -> list[str]
     )
     with store.engine.connect() as conn:
         return list(conn.execute(query).scalars())
+
+
+def _erase_their_documents(store: Store, response_ids: list[str]) -> None:
+    """The qualitative documents made from expired responses go with them."""
+
+    def work(conn: Connection) -> int:
+        return erase_documents(conn, documents_of(conn, response_ids))
+
+    writes.run(store.engine, work)
 
 
 def purge(
@@ -94,6 +104,7 @@ def purge(
         erased = 0
         if expired and not dry_run:
             erased = store.erase(expired, by=by, reason=f"retention_days={days}", action="purge")
+            _erase_their_documents(store, expired)
         rows.append((instrument_id, days, cutoff, len(expired), erased))
     table = pd.DataFrame(
         rows, columns=["instrument_id", "retention_days", "cutoff", "n_expired", "n_erased"]

@@ -1,5 +1,5 @@
 """Who a privacy request is about: one response, everyone whose ``pii`` answer matches, or a
-workshop pseudonym."""
+pseudonym (of a workshop participant, or of an interview in the qualitative corpus)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from toolkit.errors import Problem, StoreError
+from toolkit.privacy.documents import documents_of
 from toolkit.store import Store
 from toolkit.store.pii import read_pii
 from toolkit.store.pii_tables import pii_answers
@@ -21,14 +22,16 @@ __all__ = ["Subject", "find_subject", "normalise"]
 
 @dataclass(frozen=True)
 class Subject:
-    """The records a request concerns: response ids and workshop participant ids."""
+    """The records a request concerns: response ids, workshop participant ids and the ids of
+    the qualitative documents about the person (see :mod:`toolkit.privacy.documents`)."""
 
     response_ids: tuple[str, ...] = ()
     participant_ids: tuple[str, ...] = ()
+    document_ids: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.response_ids and not self.participant_ids
+        return not self.response_ids and not self.participant_ids and not self.document_ids
 
 
 def normalise(value: str) -> str:
@@ -72,7 +75,9 @@ def find_subject(
         A ``pii`` answer such as a phone number or a name: every response whose ``pii``
         answers hold it (compared with :func:`normalise`; every token is decrypted).
     pseudonym
-        A workshop pseudonym: every participation under it, whatever the session.
+        A workshop pseudonym: every participation under it, whatever the session; or the
+        pseudonym of an interview in the qualitative corpus: the documents filed under it.
+        The documents made from the responses found come along whatever the key.
 
     Raises
     ------
@@ -106,6 +111,7 @@ def find_subject(
     if response_id is not None:
         ids.add(store.get(response_id).response_id)
     participants: tuple[str, ...] = ()
+    name = " ".join(pseudonym.split()) if pseudonym else None
     with store.engine.connect() as conn:
         if value:
             target = normalise(value)
@@ -115,15 +121,17 @@ def find_subject(
                 for rid, secret in secrets.items()
                 if any(normalise(s) == target for s in _strings(secret))
             )
-        if pseudonym:
-            name = " ".join(pseudonym.split())
+        if name:
             found = conn.execute(
                 select(training.participants.c.id).where(training.participants.c.pseudonym == name)
             ).scalars()
             participants = tuple(sorted(found))
-        ordered = conn.execute(
-            select(responses.c.response_id)
-            .where(responses.c.response_id.in_(ids))
-            .order_by(responses.c.instrument_id, responses.c.updated_at)
-        ).scalars()
-        return Subject(response_ids=tuple(ordered), participant_ids=participants)
+        ordered = tuple(
+            conn.execute(
+                select(responses.c.response_id)
+                .where(responses.c.response_id.in_(ids))
+                .order_by(responses.c.instrument_id, responses.c.updated_at)
+            ).scalars()
+        )
+        documents = documents_of(conn, ordered, name)
+    return Subject(response_ids=ordered, participant_ids=participants, document_ids=documents)
