@@ -14,7 +14,22 @@ ENV_VAR = "TOOLKIT_TRAINING_MODULES"
 
 
 def modules_dir() -> Path:
-    """``TOOLKIT_TRAINING_MODULES``, else ``training_modules/`` of the source checkout."""
+    """``TOOLKIT_TRAINING_MODULES``, else ``training_modules/`` of the source checkout.
+
+    Examples
+    --------
+    >>> import os
+    >>> folder = modules_dir()
+    >>> folder.name, (folder / "01_cadre_posture.yaml").is_file()
+    ('training_modules', True)
+
+    A trainer's own folder takes over when the environment names one:
+
+    >>> os.environ[ENV_VAR] = "/srv/formations"
+    >>> str(modules_dir())
+    '/srv/formations'
+    >>> del os.environ[ENV_VAR]
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
@@ -22,6 +37,30 @@ def modules_dir() -> Path:
 
 
 def find_modules(directory: str | Path | None = None) -> list[Path]:
-    """Module files (``kind: training_module``) in ``directory``, sorted by name."""
+    """Module files (``kind: training_module``) in ``directory``, sorted by name.
+
+    Examples
+    --------
+    The bundled modules, by title (``directory`` defaults to :func:`modules_dir`):
+
+    >>> from toolkit.training import load_module
+    >>> for path in find_modules():
+    ...     print(load_module(path).title.get("fr"))
+    Module 1 — Le cadre et la posture du médiateur social
+    Module 2 — Communication et écoute active
+    Module 3 — Gérer un conflit et conduire une médiation
+    Module 4 — Affirmation de soi et estime de soi
+    Module 5 — Diversité culturelle et travail avec les partenaires
+
+    A survey in the same folder is left out:
+
+    >>> import shutil
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = shutil.copy(modules_dir() / "01_cadre_posture.yaml", folder)
+    >>> _ = shutil.copy(modules_dir().parent / "surveys" / "barometre_ambiance.yaml", folder)
+    >>> [path.name for path in find_modules(folder)]
+    ['01_cadre_posture.yaml']
+    """
     folder = Path(directory) if directory is not None else modules_dir()
     return sorted(p for p in folder.glob("*.y*ml") if is_module_file(p))
