@@ -69,8 +69,12 @@ def score_judgement(exercise: Judgement, best: str, worst: str) -> int:
     >>> sjt = module.exercise("sjt_confidentialite")
     >>> sjt.best, sjt.worst
     ('b', 'c')
-    >>> score_judgement(sjt, "b", "c"), score_judgement(sjt, "b", "a"), score_judgement(sjt, "c", "b")
-    (2, 1, -2)
+    >>> score_judgement(sjt, best="b", worst="c")  # both as the key
+    2
+    >>> score_judgement(sjt, best="b", worst="a")  # best right, worst another one
+    1
+    >>> score_judgement(sjt, best="c", worst="b")  # key inverted
+    -2
     """
     ids = {r.id for r in exercise.responses}
     if best not in ids or worst not in ids or best == worst:
