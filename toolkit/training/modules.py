@@ -52,15 +52,16 @@ def find_modules(directory: str | Path | None = None) -> list[Path]:
     Module 4 — Affirmation de soi et estime de soi
     Module 5 — Diversité culturelle et travail avec les partenaires
 
-    A survey in the same folder is left out:
+    A file is listed by its top-level ``kind``, before any validation (``toolkit validate``
+    then reports what an unfinished module lacks); a survey beside it is left out:
 
-    >>> import shutil
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = shutil.copy(modules_dir() / "01_cadre_posture.yaml", folder)
-    >>> _ = shutil.copy(modules_dir().parent / "surveys" / "barometre_ambiance.yaml", folder)
+    >>> _ = (folder / "atelier.yaml").write_text("kind: training_module\\nid: atelier\\n")
+    >>> _ = (folder / "visite.yaml").write_text("id: visite\\nquestions: []\\n")
+    >>> _ = (folder / "notes.txt").write_text("kind: training_module\\n")
     >>> [path.name for path in find_modules(folder)]
-    ['01_cadre_posture.yaml']
+    ['atelier.yaml']
     """
     folder = Path(directory) if directory is not None else modules_dir()
     return sorted(p for p in folder.glob("*.y*ml") if is_module_file(p))
