@@ -2,12 +2,34 @@
 
 Examples
 --------
+:func:`fill_demo` registers every catalogue instrument and adds seeded responses: the
+barometer's three waves of ``per_wave`` interviews, ``others`` responses to each other
+instrument. The responses include ``pii`` answers, so the store needs its key:
+
+>>> import tempfile
+>>> from pathlib import Path
 >>> from toolkit.store import connect
->>> from toolkit.demo import ensure_demo
->>> store = connect("sqlite://")
->>> summary = ensure_demo(store, per_wave=60)
->>> summary["barometre_ambiance"]
-180
+>>> from toolkit.store.keyfile import create_key
+>>> from toolkit.demo import ensure_demo, fill_demo
+>>> key = create_key(Path(tempfile.mkdtemp()) / "pii.key")[0]
+>>> store = connect("sqlite://", key_file=key)
+>>> counts = fill_demo(store, seed=1, per_wave=10, others=3)
+>>> counts["barometre_ambiance"]
+30
+>>> {n for name, n in counts.items() if name != "barometre_ambiance"}
+{3}
+>>> stored = store.instruments().set_index("id")
+>>> barometre = stored.loc["barometre_ambiance"]
+>>> barometre["title"], int(barometre["n_submitted"])
+("Baromètre d'ambiance du quartier", 30)
+>>> sorted(stored.index) == sorted(counts)
+True
+
+:func:`ensure_demo` fills only a store without responses, so that ``make run`` can run
+again on the same database:
+
+>>> ensure_demo(store, per_wave=10, others=3)
+{}
 """
 
 from __future__ import annotations
@@ -45,6 +67,8 @@ def fill_demo(
 
     Instruments named in ``skip`` are registered but get no generic responses (their demo
     records come from a dedicated generator, e.g. :mod:`toolkit.demo.followup`).
+
+    The example of :mod:`toolkit.demo` fills an in-memory store with it.
     """
     from toolkit.demo.synthetic import synthetic_responses
 

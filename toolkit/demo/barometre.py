@@ -86,7 +86,26 @@ _AGE_EFFECT = {"15_24": 0.2, "25_39": 0.05, "40_59": -0.05, "60_plus": -0.2}
 
 
 def census_margins() -> dict[str, pd.Series]:
-    """Population margins for raking: counts by ``secteur``, ``sexe`` and ``tranche_age``."""
+    """Population margins for raking: counts by ``secteur``, ``sexe`` and ``tranche_age``.
+
+    Examples
+    --------
+    >>> margins = census_margins()
+    >>> margins["secteur"]
+    centre       3200
+    tilleuls     4100
+    gare         2900
+    plateau      3500
+    bords_eau    2300
+    Name: population, dtype: int64
+
+    The three margins describe the same population, as raking needs:
+
+    >>> {name: int(margin.sum()) for name, margin in margins.items()}
+    {'secteur': 16000, 'sexe': 16000, 'tranche_age': 16000}
+    >>> margins["sexe"].to_dict()
+    {'f': 8320, 'h': 7680}
+    """
     total = sum(_CENSUS_SECTOR.values())
     return {
         "secteur": pd.Series(_CENSUS_SECTOR, name="population"),

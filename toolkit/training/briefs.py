@@ -11,7 +11,28 @@ __all__ = ["briefs_html", "briefs_markdown"]
 
 
 def briefs_markdown(exercise: RolePlay, *, lang: str | None = None) -> str:
-    """All briefs as Markdown, one section per role; the observer's section has the grid."""
+    """All briefs as Markdown, one section per role; the observer's section has the grid.
+
+    Examples
+    --------
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "02_communication_ecoute.yaml")
+    >>> text = briefs_markdown(module.exercise("jeu_ecoute"), lang="fr")
+    >>> print(*text.splitlines()[:3], sep="\\n")
+    # Jeu de rôle : la voisine qui ne dort plus
+    <BLANKLINE>
+    Permanence de quartier, mardi 17 h. Mme Benali, 62 ans, vient se plaindre du bruit...
+    >>> for line in text.splitlines():
+    ...     if line.startswith("#"):
+    ...         print(line)
+    # Jeu de rôle : la voisine qui ne dort plus
+    ## Médiateur ou médiatrice
+    ## Mme Benali, habitante
+    ## M. Benali, son fils (arrive au milieu)
+    ## Observateur ou observatrice
+    ### Grille d'observation
+    ## Questions de débriefing
+    """
     parts = [f"# {exercise.title.get(lang)}", "", exercise.situation.get(lang), ""]
     for role in exercise.roles:
         parts += [f"## {role.name.get(lang)}", "", role.brief.get(lang), ""]
@@ -26,7 +47,19 @@ def briefs_markdown(exercise: RolePlay, *, lang: str | None = None) -> str:
 
 
 def briefs_html(exercise: RolePlay, *, lang: str | None = None) -> str:
-    """A standalone HTML page, one printed page per role (``page-break-after``)."""
+    """A standalone HTML page, one printed page per role (``page-break-after``).
+
+    Examples
+    --------
+    >>> import re
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "02_communication_ecoute.yaml")
+    >>> page = briefs_html(module.exercise("jeu_ecoute"), lang="fr")
+    >>> page.count('<section class="role">'), re.findall("<h2>(.*?)</h2>", page)[:2]
+    (4, ['Médiateur ou médiatrice', 'Mme Benali, habitante'])
+    >>> page.count("<tr>"), re.search("<h3>(.*?)</h3>", page).group(1)
+    (5, 'Grille d&#x27;observation')
+    """
     esc = html.escape
     css = (
         "body{font-family:sans-serif;max-width:40em;margin:auto}"

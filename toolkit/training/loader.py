@@ -110,7 +110,19 @@ def _parse(text: str, reader: Reader) -> object:
 
 
 def is_module_document(data: object) -> TypeGuard[Mapping]:
-    """Whether parsed YAML is a training module: a mapping with ``kind: training_module``."""
+    """Whether parsed YAML is a training module: a mapping with ``kind: training_module``.
+
+    Examples
+    --------
+    A survey has no ``kind`` key; a module file names its kind on the top level:
+
+    >>> is_module_document({"kind": "training_module", "id": "cadre_posture"})
+    True
+    >>> is_module_document({"id": "barometre_ambiance", "questions": []})
+    False
+    >>> is_module_document(["kind", "training_module"])
+    False
+    """
     return isinstance(data, Mapping) and data.get("kind") == KIND
 
 
@@ -119,6 +131,20 @@ def is_module_file(path: str | Path) -> bool:
 
     ``toolkit validate`` uses this to send module files to :func:`validate`; files that
     cannot be read or parsed are not recognised (the instrument validator reports them).
+
+    Examples
+    --------
+    A bundled module is recognised; the barometer survey, a file that does not exist and a
+    file that is not YAML are not:
+
+    >>> from toolkit.training import modules_dir
+    >>> is_module_file(modules_dir() / "01_cadre_posture.yaml")
+    True
+    >>> root = modules_dir().parent
+    >>> is_module_file(root / "surveys" / "barometre_ambiance.yaml")
+    False
+    >>> is_module_file(root / "absent.yaml"), is_module_file(root / "README.md")
+    (False, False)
     """
     path = Path(path)
     if path.suffix.lower() not in {".yaml", ".yml"}:
@@ -145,7 +171,26 @@ def _build(text: str, source: str | None) -> tuple[Module | None, list[Problem]]
 
 
 def validate_text(text: str, *, source: str | None = None) -> list[Problem]:
-    """Every problem of a module given as YAML text (empty list when valid)."""
+    """Every problem of a module given as YAML text (empty list when valid).
+
+    Examples
+    --------
+    A module begun but not finished: each missing field and the bad duration are reported
+    with their line, in French:
+
+    >>> text = "kind: training_module\\nid: essai\\nversion: 1\\ntitle: Essai\\nduration: 0\\n"
+    >>> problems = validate_text(text, source="essai.yaml")
+    >>> [(p.code, p.field) for p in problems]  # doctest: +NORMALIZE_WHITESPACE
+    [('T003', 'objectives'), ('T003', 'trainer_notes'), ('T003', 'exercises'),
+     ('T003', 'assessment'), ('T024', 'duration')]
+    >>> problems[-1].format("fr")
+    'essai.yaml:5: T024 « duration » : valeur 0 hors bornes (> 0)'
+
+    A survey is not a module:
+
+    >>> [p.code for p in validate_text("id: barometre_ambiance\\nquestions: []\\n")]
+    ['T002']
+    """
     return _build(text, source)[1]
 
 
@@ -189,6 +234,26 @@ def load_module(path: str | Path) -> Module:
     ------
     TrainingError
         With every problem found (``.problems``, ``.codes``), each with file and line.
+
+    Examples
+    --------
+    >>> from toolkit.training import modules_dir
+    >>> module = load_module(modules_dir() / "01_cadre_posture.yaml")
+    >>> module.title.get("fr")
+    'Module 1 — Le cadre et la posture du médiateur social'
+    >>> len(module.exercises), [e.type for e in module.exercises]
+    (4, ['quiz', 'judgement', 'judgement', 'branching'])
+    >>> len(module.assessment.questions), [o.id for o in module.objectives]
+    (6, ['deontologie', 'confidentialite', 'posture'])
+
+    A file that cannot be read raises a coded error (an invalid one, every problem found):
+
+    >>> from toolkit.errors import TrainingError
+    >>> try:
+    ...     load_module(modules_dir() / "absent.yaml")
+    ... except TrainingError as error:
+    ...     error.codes
+    ['T022']
     """
     path = Path(path)
     try:

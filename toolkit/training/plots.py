@@ -39,6 +39,24 @@ def plot_profile(
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    A participant's listening habits before and after the module, on its 1-4 scale:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "02_communication_ecoute.yaml")
+    >>> scale = module.exercise("echelle_ecoute")
+    >>> ax = plot_profile(scale, {"Avant": {"accueil": 2.0, "retenue": 1.5},
+    ...                           "Après": {"accueil": 3.5, "retenue": 3.0}}, lang="fr")
+    >>> ax.get_title(), len(ax.patches), [float(x) for x in ax.get_xlim()]
+    ("Mes habitudes d'écoute", 4, [1.0, 4.0])
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['Accueil de la parole', 'Retenue (ne pas couper, ne pas conseiller trop vite)']
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['Avant', 'Après']
+    >>> plt.close(ax.figure)
     """
     if ax is None:
         import matplotlib.pyplot as plt

@@ -56,7 +56,26 @@ def score_question(question: Question, selected: str | Collection[str]) -> int:
 
 
 def score_judgement(exercise: Judgement, best: str, worst: str) -> int:
-    """Score a best/worst pick against the trainer's key (range -2 … 2, see module doc)."""
+    """Score a best/worst pick against the trainer's key (range -2 … 2, see module doc).
+
+    Examples
+    --------
+    A teenager confides that her stepfather hits her and asks for secrecy; the key's best
+    response is ``b`` (explain that the secret cannot be kept, and why), its worst ``c``
+    (go and question the stepfather):
+
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "01_cadre_posture.yaml")
+    >>> sjt = module.exercise("sjt_confidentialite")
+    >>> sjt.best, sjt.worst
+    ('b', 'c')
+    >>> score_judgement(sjt, best="b", worst="c")  # both as the key
+    2
+    >>> score_judgement(sjt, best="b", worst="a")  # best right, worst another one
+    1
+    >>> score_judgement(sjt, best="c", worst="b")  # key inverted
+    -2
+    """
     ids = {r.id for r in exercise.responses}
     if best not in ids or worst not in ids or best == worst:
         raise _invalid(exercise.id, [best, worst])
@@ -124,6 +143,29 @@ def replay(exercise: Branching, path: Sequence[Sequence[object]]) -> Play:
     """Rebuild a play from a stored path (``[[scene_id, choice_index], ...]``).
 
     Raises :class:`TrainingError` (T107) when the path does not follow the graph.
+
+    Examples
+    --------
+    A resident asks who complained about his washing machine; the mediator keeps the name
+    to herself, reformulates, then looks for a solution with him:
+
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "01_cadre_posture.yaml")
+    >>> scenario = module.exercise("scenario_plainte")
+    >>> play = replay(scenario, [["accueil", 1], ["ecoute", 0], ["besoin", 0]])
+    >>> play.finished, play.ending.id, play.score
+    (True, 'fin_accord', 3)
+    >>> play.ending.text.get("fr")
+    'M. Diallo accepte une rencontre ; il propose lui-même de lancer la machine le soir...'
+
+    A path that does not start at the first scene is refused:
+
+    >>> from toolkit.errors import TrainingError
+    >>> try:
+    ...     replay(scenario, [["ecoute", 0]])
+    ... except TrainingError as error:
+    ...     error.codes
+    ['T107']
     """
     play = Play.start(exercise)
     for scene_id, index in path:

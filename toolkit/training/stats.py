@@ -154,6 +154,20 @@ def satisfaction(
     DataFrame
         ``item`` (NA on the first, overall row), ``n``, ``mean``, ``sd`` and
         ``share_satisfied`` (share of answers >= ``satisfied_from``).
+
+    Examples
+    --------
+    Three participants rate, from 1 to 5, how useful the training was and its pace:
+
+    >>> import pandas as pd
+    >>> ratings = pd.DataFrame({"participant": ["P01", "P02", "P03"] * 2,
+    ...                         "item": ["useful"] * 3 + ["pace"] * 3,
+    ...                         "score": [5, 4, 5, 2, 3, 4]})
+    >>> satisfaction(ratings, item="item", score="score").round(2)
+         item  n  mean    sd  share_satisfied
+    0     NaN  6  3.83  1.17             0.67
+    1  useful  3  4.67  0.58             1.00
+    2    pace  3  3.00  1.00             0.33
     """
     _check_columns(data, item=item, score=score)
     values = pd.to_numeric(data[score], errors="raise").astype(float)
@@ -199,6 +213,35 @@ def objectives_met(
     DataFrame
         ``objective``, ``label``, ``n_items``, ``n_pre``, ``share_pre``, ``n_post``,
         ``share_post``, ``met`` (bool; NA when nobody took the post test).
+
+    Examples
+    --------
+    Module 1's pre/post test has two questions per objective; each string below is a
+    participant's marks on ``p1`` … ``p6`` (1 = right):
+
+    >>> import pandas as pd
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "01_cadre_posture.yaml")
+    >>> answers = {("P01", "pre"): "100101", ("P01", "post"): "111111",
+    ...            ("P02", "pre"): "001010", ("P02", "post"): "101111",
+    ...            ("P03", "pre"): "110001", ("P03", "post"): "111011"}
+    >>> assessment = pd.DataFrame(
+    ...     [(who, phase, f"p{i}", int(mark))
+    ...      for (who, phase), marks in answers.items() for i, mark in enumerate(marks, 1)],
+    ...     columns=["participant", "phase", "item", "score"])
+    >>> table = objectives_met(module, assessment, participant="participant",
+    ...                        phase="phase", item="item", score="score")
+    >>> table[["objective", "share_pre", "share_post", "met"]].round(2)
+             objective  share_pre  share_post    met
+    0      deontologie       0.33        0.67  False
+    1  confidentialite       0.00        0.67  False
+    2          posture       0.00        1.00   True
+
+    With a target of two participants in three, every objective is met:
+
+    >>> objectives_met(module, assessment, participant="participant", phase="phase",
+    ...                item="item", score="score", target=2 / 3)["met"].tolist()
+    [True, True, True]
     """
     _check_columns(data, participant=participant, phase=phase, item=item, score=score)
     threshold = module.mastery if mastery is None else mastery
@@ -237,6 +280,40 @@ def evaluation(
     ``assessment`` has columns ``participant``, ``phase``, ``item``, ``score`` (as returned
     by :meth:`toolkit.training.sessions.LiveSessions.assessment_frame`);
     ``satisfaction_answers`` has ``participant``, ``item``, ``score``.
+
+    Examples
+    --------
+    Three participants of module 1; each string is their marks on ``p1`` … ``p6``
+    (1 = right) before and after the training:
+
+    >>> import pandas as pd
+    >>> from toolkit.training import load_module, modules_dir
+    >>> module = load_module(modules_dir() / "01_cadre_posture.yaml")
+    >>> answers = {("P01", "pre"): "100101", ("P01", "post"): "111111",
+    ...            ("P02", "pre"): "001010", ("P02", "post"): "101111",
+    ...            ("P03", "pre"): "110001", ("P03", "post"): "111011"}
+    >>> assessment = pd.DataFrame(
+    ...     [(who, phase, f"p{i}", int(mark))
+    ...      for (who, phase), marks in answers.items() for i, mark in enumerate(marks, 1)],
+    ...     columns=["participant", "phase", "item", "score"])
+    >>> tables = evaluation(module, assessment)
+    >>> list(tables)
+    ['prepost', 'objectives']
+    >>> tables["prepost"].loc[0, ["n", "mean_pre", "mean_post", "gain"]].astype(float).round(2)
+    n            3.00
+    mean_pre     0.44
+    mean_post    0.89
+    gain         0.44
+    Name: 0, dtype: float64
+    >>> tables["objectives"].set_index("objective")["met"].to_dict()
+    {'deontologie': False, 'confidentialite': False, 'posture': True}
+
+    The satisfaction ratings, when given, add their table:
+
+    >>> ratings = pd.DataFrame({"participant": ["P01", "P02", "P03"],
+    ...                         "item": "useful", "score": [5, 4, 5]})
+    >>> list(evaluation(module, assessment, ratings))
+    ['prepost', 'objectives', 'satisfaction']
     """
     tables = {
         "prepost": prepost(
@@ -252,7 +329,24 @@ def evaluation(
 
 
 def export_csv(tables: Mapping[str, pd.DataFrame], directory: str | Path) -> list[Path]:
-    """Write each table to ``directory/<name>.csv`` (UTF-8, comma, no index); return the paths."""
+    """Write each table to ``directory/<name>.csv`` (UTF-8, comma, no index); return the paths.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> tables = {"satisfaction": pd.DataFrame({"item": ["useful", "pace"], "mean": [4.5, 3.0]}),
+    ...           "objectives": pd.DataFrame({"objective": ["posture"], "met": [True]})}
+    >>> folder = Path(tempfile.mkdtemp()) / "evaluation"
+    >>> paths = export_csv(tables, folder)
+    >>> [path.name for path in paths]
+    ['satisfaction.csv', 'objectives.csv']
+    >>> print(paths[0].read_text(encoding="utf-8"), end="")
+    item,mean
+    useful,4.5
+    pace,3.0
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
