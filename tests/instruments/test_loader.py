@@ -328,3 +328,23 @@ def test_load__draft_days_absent__thirty_days_and_not_written() -> None:
 def test_load__draft_days_not_a_positive_whole_number__i006_on_its_line(value: str) -> None:
     problems = _problems(f"draft_days: {value}\n" + MINIMAL)
     assert [(p.code, p.line) for p in problems] == [("I006", 1)]
+
+
+def test_load__same_file_unchanged__parsed_once_and_shared(tmp_path: Path) -> None:
+    path = tmp_path / "mini.yaml"
+    path.write_text("id: mini\nversion: '1'\ntitle: Mini\nquestions:\n  - {name: a, type: text}\n")
+    first = load(path)
+    assert load(path) is first
+    assert load(str(path)) == first  # named differently: parsed again, same instrument
+
+
+def test_load__file_rewritten_at_once_with_the_same_size__new_text_read(tmp_path: Path) -> None:
+    path = tmp_path / "mini.yaml"
+    head = "id: mini\nversion: '1'\ntitle: Mini\nquestions:\n"
+    path.write_text(head + "  - {name: a, type: text}\n")
+    assert load(path).items[0].name == "a"
+    path.write_text(head + "  - {name: b, type: text}\n")
+    assert load(path).items[0].name == "b"
+    path.write_text(head + "  - {name: b, type: text, constraint: ')'}\n")
+    with pytest.raises(InstrumentError):
+        load(path)

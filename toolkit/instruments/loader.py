@@ -8,6 +8,8 @@ cross-references are checked by :mod:`toolkit.instruments.checks`.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -117,9 +119,40 @@ _PRIVACY_KEYS = {"retention_days", "purpose", "legal_basis", "recipients", "cate
 MAX_RETENTION_DAYS = 36_500
 
 
+#: Instruments already read in this process, by file name and text: the catalogue's YAML
+#: takes about half a second per file to parse, and the apps, the demo and the reports read
+#: the same files again and again. Reading a file is cheap; only an unchanged text is not
+#: parsed again. Instruments are frozen, so one can be shared.
+_LOADED: OrderedDict[tuple[str, str], Instrument] = OrderedDict()
+_LOADED_MAX = 64
+_LOADED_LOCK = threading.Lock()
+
+
 def load(path: str | Path) -> Instrument:
-    """Load and check an instrument file; raise :class:`InstrumentError` listing every problem."""
+    """Load and check an instrument file; raise :class:`InstrumentError` listing every problem.
+
+    A file read before in this process and unchanged since gives back the same instrument
+    without being parsed again.
+
+    >>> load("surveys/barometre_tournee.yaml") is load("surveys/barometre_tournee.yaml")
+    True
+    """
     source = str(path)
+    text = _read(path, source)
+    with _LOADED_LOCK:
+        hit = _LOADED.get((source, text))
+        if hit is not None:
+            _LOADED.move_to_end((source, text))
+            return hit
+    instrument = loads(text, source=source)
+    with _LOADED_LOCK:
+        _LOADED[(source, text)] = instrument
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return instrument
+
+
+def _read(path: str | Path, source: str) -> str:
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -128,7 +161,7 @@ def load(path: str | Path) -> Instrument:
         ) from None
     except ReadError as exc:
         raise InstrumentError(problems=exc.problems) from None
-    return loads(text, source=source)
+    return text
 
 
 def loads(text: str, *, source: str | None = None) -> Instrument:
