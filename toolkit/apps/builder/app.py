@@ -440,7 +440,42 @@ class BuilderApp:
 
 
 def builder_app(*, lang: str | None = None, query: str | None = None) -> BuilderApp:
-    """The app for the notebook (``?lang=en`` in the address for English)."""
+    """The app for the notebook (``?lang=en`` in the address for English).
+
+    Examples
+    --------
+    The builder over a folder holding a copy of the shortest catalogue instrument
+    (``TOOLKIT_SURVEYS`` names the folder, as for the field app). « Modifier un
+    questionnaire existant » opens it in the editor, its sections listed by their labels:
+
+    >>> import os, shutil, tempfile
+    >>> from unittest import mock
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", folder)
+    >>> with mock.patch.dict(os.environ, {"TOOLKIT_SURVEYS": folder}):
+    ...     app = builder_app()
+    >>> app.title.value
+    '<h2>Créer un questionnaire</h2>'
+    >>> [title for title, _path in app.start_screen.source.options]
+    ['Satisfaction après une concertation ou une médiation']
+    >>> app.start_screen.origin.value = "edit"
+    >>> app.start_screen.begin.click()
+    >>> app.title.value
+    '<h2>Satisfaction après une concertation ou une médiation</h2>'
+    >>> for label, ref in app.outline.select.options:
+    ...     if "/" not in ref:
+    ...         print(label)
+    Contexte — Section (page)
+    Votre avis — Section (page)
+    Pour mieux vous connaître (facultatif) — Section (page)
+
+    The outline holds the three sections and the 20 questions and table rows under them;
+    the draft loads, so it can be saved:
+
+    >>> len(app.outline.select.options), app.save_panel.save_button.disabled
+    (23, False)
+    >>> shutil.rmtree(folder)
+    """
     from toolkit.apps.common.page import page_query
 
     asked = page_query(query or "").get("lang", "")
