@@ -168,7 +168,7 @@ def draft_from_instrument(instrument: Instrument) -> Draft:
     >>> draft.instrument().id, draft.valid
     ('barometre_tournee', True)
     """
-    return _new(_document(instrument_to_dict(instrument), instrument.languages))
+    return _new(_mapping(instrument_to_dict(instrument), instrument.languages))
 
 
 def draft_from_xlsform(
@@ -204,21 +204,26 @@ def draft_from_xlsform(
     return draft_from_instrument(imported.instrument), imported.warnings
 
 
+def _mapping(data: Mapping, languages: tuple[str, ...], key: str = "") -> CommentedMap:
+    """A mapping as a round-trip node: a text or a choice on one line, the rest in blocks."""
+    if (
+        data
+        and all(str(k) in languages for k in data)
+        and all(isinstance(v, str) for v in data.values())
+    ):
+        return flow_map(dict(data))
+    node = CommentedMap()
+    for k, v in data.items():
+        node[k] = _document(v, languages, str(k))
+    if key == "choice" or ("value" in data and "label" in data):
+        node.fa.set_flow_style()
+    return node
+
+
 def _document(data: object, languages: tuple[str, ...], key: str = "") -> object:
     """Plain data as a round-trip document: texts and choices on one line, the rest in blocks."""
     if isinstance(data, Mapping):
-        if (
-            data
-            and all(str(k) in languages for k in data)
-            and all(isinstance(v, str) for v in data.values())
-        ):
-            return flow_map(dict(data))
-        node = CommentedMap()
-        for k, v in data.items():
-            node[k] = _document(v, languages, str(k))
-        if key == "choice" or ("value" in data and "label" in data):
-            node.fa.set_flow_style()
-        return node
+        return _mapping(data, languages, key)
     if isinstance(data, list):
         if key in ("languages", "weighting", "by") or all(isinstance(v, str) for v in data):
             return flow_seq(list(data))

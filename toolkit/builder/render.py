@@ -9,8 +9,9 @@ and are still in the file, outside the entry.
 from __future__ import annotations
 
 import io
+from typing import TypeGuard
 
-from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from toolkit.builder.lines import indent_of, reindent
 from toolkit.builder.yamldoc import Style, _yaml
@@ -18,7 +19,8 @@ from toolkit.builder.yamldoc import Style, _yaml
 __all__ = ["detach_trailing", "render_item", "render_key"]
 
 
-def _is_block(node: object) -> bool:
+def _is_block(node: object) -> TypeGuard[CommentedMap | CommentedSeq]:
+    """A mapping or list written as a block (one entry a line), not empty nor on one line."""
     return (
         isinstance(node, CommentedMap | CommentedSeq) and len(node) > 0 and not node.fa.flow_style()
     )
@@ -38,7 +40,7 @@ def _cut(token_holder: list, index: int) -> None:
 
 def detach_trailing(node: object) -> None:
     """Keep only the end-of-line comment on the last line of ``node`` (in place)."""
-    while isinstance(node, CommentedBase) and _is_block(node):
+    while _is_block(node):
         node.ca.end = []
         if isinstance(node, CommentedMap):
             key = list(node)[-1]

@@ -28,6 +28,7 @@ from toolkit.store.lineage import (
     response_counts,
     steps,
 )
+from toolkit.store.store import Store
 
 __all__ = ["ARCHIVE_FOLDER", "SavePlan", "plan_save", "save_version", "shipped_versions"]
 
@@ -98,7 +99,7 @@ def plan_save(
     draft: Draft,
     folder: Path,
     *,
-    store: object | None = None,
+    store: Store | None = None,
     shipped: dict[str, str] | None = None,
 ) -> SavePlan:
     """What saving ``draft`` into ``folder`` would do (nothing is written).
@@ -129,7 +130,7 @@ def plan_save(
     new_version = False
     version = instrument.version
     if original is not None and draft.changed:
-        answered_here = counts.get(previous, 0) if counts is not None else None
+        answered_here = counts.get(original.version, 0) if counts is not None else None
         stays_shipped = shipped.get(original.id) == previous
         new_version = answered_here != 0 or stays_shipped
         if new_version and version == previous:
@@ -162,7 +163,7 @@ def _id_taken(folder: Path, instrument_id: str, path: Path) -> bool:
     return any(p != path and _file_id(p) == instrument_id for p in instrument_files(folder))
 
 
-def _registered_versions(store: object | None, instrument_id: str) -> set[str]:
+def _registered_versions(store: Store | None, instrument_id: str) -> set[str]:
     if store is None:
         return set()
     try:
@@ -172,7 +173,7 @@ def _registered_versions(store: object | None, instrument_id: str) -> set[str]:
 
 
 def save_version(
-    draft: Draft, plan: SavePlan, *, store: object | None = None, confirmed: bool = False
+    draft: Draft, plan: SavePlan, *, store: Store | None = None, confirmed: bool = False
 ) -> Path:
     """Carry out ``plan``: archive the previous file, write the draft, record the renames
     and register the new version.
@@ -193,12 +194,12 @@ def save_version(
     if store is not None:
         if draft.original is not None and plan.previous is not None:
             _record(store, plan)
-        store.register(instrument)  # type: ignore[attr-defined]
+        store.register(instrument)
     draft.rebase(instrument)
     return path
 
 
-def _record(store: object, plan: SavePlan) -> None:
+def _record(store: Store, plan: SavePlan) -> None:
     if plan.previous is None:
         return
     ours = step_of(list(plan.changes), plan.previous, plan.version)
@@ -220,8 +221,8 @@ def _record(store: object, plan: SavePlan) -> None:
         )
 
 
-def _names_of(store: object, instrument_id: str, version: str) -> set[str] | None:
+def _names_of(store: Store, instrument_id: str, version: str) -> set[str] | None:
     try:
-        return {q.name for q in store.instrument(instrument_id, version).fields()}  # type: ignore[attr-defined]
+        return {q.name for q in store.instrument(instrument_id, version).fields()}
     except StoreError:
         return None

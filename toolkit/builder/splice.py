@@ -138,7 +138,7 @@ class Splicer:
     def replace(self, container: Container, key: object, value: object) -> Splice:
         """Entry ``key`` of ``container`` with a new value, written in place."""
         if _flow(container):
-            container[key] = value  # type: ignore[index]
+            container[key] = value
             return self.rewrite(container)
         block = self.block(container, key)
         if isinstance(container, CommentedSeq):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+from types import EllipsisType
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -260,7 +261,7 @@ class StructureEdits(DraftBase):
 
     # ------------------------------------------------------------------ moving
 
-    def move(self, ref: str, *, parent: str | object | None = ..., position: int) -> str:
+    def move(self, ref: str, *, parent: str | EllipsisType | None = ..., position: int) -> str:
         """Move a question to ``position`` inside ``parent`` (default: where it is).
 
         ``parent=None`` is the top level. Returns the question's new reference.
@@ -268,8 +269,8 @@ class StructureEdits(DraftBase):
         with self._editing(keep_valid=True):
             found = self.find(ref)
             current_parent = "/".join(found.path[:-1]) or None
-            target_parent = current_parent if parent is ... else parent
-            self._check_move(found, target_parent)  # type: ignore[arg-type]
+            target_parent = current_parent if isinstance(parent, EllipsisType) else parent
+            self._check_move(found, target_parent)
             if target_parent == current_parent:
                 size = len(found.container)
                 position = max(0, min(position, size - 1))
@@ -282,7 +283,7 @@ class StructureEdits(DraftBase):
             lines, column = splicer.item_lines(found.container, found.index)
             node = copy.deepcopy(found.node)
             self._apply([splicer.remove_item(found.container, found.index)])
-            seq, _holder = self._container(target_parent)  # type: ignore[arg-type]
+            seq, _holder = self._container(target_parent)
             if seq is None:
                 raise refuse("B007", type=type_label(found.type))
             index = max(0, min(position, len(seq)))

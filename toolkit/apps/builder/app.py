@@ -9,7 +9,9 @@ attribute, so tests drive the app from Python and the browser suite drives it se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
@@ -30,6 +32,9 @@ from toolkit.collect import database_url, surveys_dir
 from toolkit.errors import ToolkitError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
 
 __all__ = ["BUILDER_CSS", "BuilderApp", "builder_app"]
 
@@ -72,7 +77,7 @@ class BuilderApp:
     ) -> None:
         self.folder = Path(folder) if folder is not None else surveys_dir()
         self.store_url = store_url
-        self._store: object | None = None
+        self._store: Store | None = None
         self.lang = lang if lang in ("fr", "en") else "fr"
         self.draft: Draft | None = None
         self.instrument: Instrument | None = None
@@ -102,16 +107,24 @@ class BuilderApp:
         self.show_start()
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+        return self.root._repr_mimebundle_(**kwargs)
+
+    @property
+    def editing(self) -> Draft:
+        """The draft the editor shows (the editor exists only once :meth:`open` was called)."""
+        if self.draft is None:
+            raise RuntimeError("the builder's editor is used before a draft is open")
+        return self.draft
 
     # ------------------------------------------------------------------ shared
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
-    def explain(self, error: ToolkitError) -> str:
-        """An error's problems in the interface's language, one sentence each."""
-        if error.problems:
+    def explain(self, error: ToolkitError | OSError) -> str:
+        """An error's problems in the interface's language, one sentence each (a file
+        system error, which has none, by its own message)."""
+        if isinstance(error, ToolkitError) and error.problems:
             return " ; ".join(p.message(self.lang) for p in error.problems)
         return str(error)
 
@@ -121,16 +134,16 @@ class BuilderApp:
             return self.tr("builder.app.where.instrument")
         if where.startswith("liste:"):
             return self.tr("builder.app.where.list", name=where.split(":", 1)[1])
-        draft = self.draft
-        refs = {q.ref for q in draft.questions()}  # type: ignore[union-attr]
+        draft = self.editing
+        refs = {q.ref for q in draft.questions()}
         ref = where if where in refs else where.rsplit("/", 1)[0]
         if ref not in refs:
             return where
-        label = draft.texts(ref, "label")  # type: ignore[union-attr]
+        label = draft.texts(ref, "label")
         text = label.get(self.lang) or next(iter(label.values()), ref)
         return text if ref == where else self.tr("builder.app.where.choice", question=text)
 
-    def store(self) -> object | None:
+    def store(self) -> Store | None:
         """The database (opened once), or ``None`` when it cannot be reached."""
         if self._store is None:
             from toolkit.store import connect
@@ -230,7 +243,9 @@ class BuilderApp:
 
     # ------------------------------------------------------------------ edits
 
-    def edit(self, action, *, select: str | None = None, ok: str | None = None) -> bool:
+    def edit(
+        self, action: Callable[[], object], *, select: str | None = None, ok: str | None = None
+    ) -> bool:
         """Run one edit; a refusal is said on top and changes nothing."""
         try:
             result = action()
@@ -246,7 +261,7 @@ class BuilderApp:
         return True
 
     def add_question(self) -> None:
-        draft = self.draft
+        draft = self.editing
         ref = self.selected
         qtype = self.outline.new_type.value
         found = draft.find(ref) if ref else None
@@ -270,7 +285,7 @@ class BuilderApp:
         )
 
     def add_section(self) -> None:
-        draft = self.draft
+        draft = self.editing
         found = draft.find(self.selected) if self.selected else None
         position = None
         if found is not None:
@@ -280,7 +295,7 @@ class BuilderApp:
         self.edit(lambda: draft.add_section(name, position=position))
 
     def structure(self, what: str) -> None:
-        draft = self.draft
+        draft = self.editing
         ref = self.selected
         if ref is None:
             return
@@ -296,11 +311,11 @@ class BuilderApp:
                 self.status.value = message("ok", self.tr("builder.app.deleted"), block=True)
 
     def undo(self) -> None:
-        self.edit(self.draft.undo, ok=self.tr("builder.app.undone"))
+        self.edit(self.editing.undo, ok=self.tr("builder.app.undone"))
 
     def apply_question(self) -> None:
         """Apply the settings panel to the selected question (all or nothing)."""
-        draft = self.draft
+        draft = self.editing
         ref = self.selected
         if ref is None:
             return
@@ -337,12 +352,12 @@ class BuilderApp:
     def set_expression(self, key: str, text: str) -> None:
         ref = self.selected
         if ref is not None:
-            self.edit(lambda: self.draft.set_expression(ref, key, text))
+            self.edit(lambda: self.editing.set_expression(ref, key, text))
 
     # ------------------------------------------------------------------ choices
 
     def _list_ref(self) -> str | None:
-        info = self.draft.list_of(self.selected) if self.selected else None
+        info = self.editing.list_of(self.selected) if self.selected else None
         return None if info is None else (self.selected if info.inline else info.name)
 
     def apply_choice(self) -> None:
@@ -351,7 +366,7 @@ class BuilderApp:
         old = panel.choice.value
         if list_ref is None or old is None:
             return
-        draft = self.draft
+        draft = self.editing
         row = next((r for r in panel.rows if r.code == old), ChoiceRow(old, {}))
 
         def run() -> None:
@@ -387,7 +402,7 @@ class BuilderApp:
         entry = next((e for e in self.shared_lists() if e.key == key), None)
         if entry is None or self.selected is None:
             return
-        draft = self.draft
+        draft = self.editing
         found = draft.find(self.selected)
         ref = "/".join(found.path[:-1]) if found.is_matrix_item else found.ref
         title = entry.title.get(self.lang) if entry.title is not None else entry.preview(self.lang)
@@ -402,11 +417,12 @@ class BuilderApp:
         list_ref = self._list_ref()
         if list_ref is None:
             return
-        info = self.draft.choices(list_ref)
+        draft = self.editing
+        info = draft.choices(list_ref)
         numbers = [int(c) for c in info.codes() if c.lstrip("-").isdigit()]
         code = str(max(numbers, default=0) + 1)
-        label = {self.draft.default_language: self.tr("builder.app.choice.new")}
-        if self.edit(lambda: self.draft.add_choice(list_ref, code, label)):
+        label = {draft.default_language: self.tr("builder.app.choice.new")}
+        if self.edit(lambda: draft.add_choice(list_ref, code, label)):
             self.choice_panel.choice.value = code
 
     def delete_choice(self) -> None:
@@ -414,7 +430,8 @@ class BuilderApp:
         code = self.choice_panel.choice.value
         if list_ref is not None and code is not None:
             self.edit(
-                lambda: self.draft.delete_choice(list_ref, code), ok=self.tr("builder.app.deleted")
+                lambda: self.editing.delete_choice(list_ref, code),
+                ok=self.tr("builder.app.deleted"),
             )
 
     def after_save(self) -> None:
@@ -423,9 +440,44 @@ class BuilderApp:
 
 
 def builder_app(*, lang: str | None = None, query: str | None = None) -> BuilderApp:
-    """The app for the notebook (``?lang=en`` in the address for English)."""
+    """The app for the notebook (``?lang=en`` in the address for English).
+
+    Examples
+    --------
+    The builder over a folder holding a copy of the shortest catalogue instrument
+    (``TOOLKIT_SURVEYS`` names the folder, as for the field app). « Modifier un
+    questionnaire existant » opens it in the editor, its sections listed by their labels:
+
+    >>> import os, shutil, tempfile
+    >>> from unittest import mock
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", folder)
+    >>> with mock.patch.dict(os.environ, {"TOOLKIT_SURVEYS": folder}):
+    ...     app = builder_app()
+    >>> app.title.value
+    '<h2>Créer un questionnaire</h2>'
+    >>> [title for title, _path in app.start_screen.source.options]
+    ['Satisfaction après une concertation ou une médiation']
+    >>> app.start_screen.origin.value = "edit"
+    >>> app.start_screen.begin.click()
+    >>> app.title.value
+    '<h2>Satisfaction après une concertation ou une médiation</h2>'
+    >>> for label, ref in app.outline.select.options:
+    ...     if "/" not in ref:
+    ...         print(label)
+    Contexte — Section (page)
+    Votre avis — Section (page)
+    Pour mieux vous connaître (facultatif) — Section (page)
+
+    The outline holds the three sections and the 20 questions and table rows under them;
+    the draft loads, so it can be saved:
+
+    >>> len(app.outline.select.options), app.save_panel.save_button.disabled
+    (23, False)
+    >>> shutil.rmtree(folder)
+    """
     from toolkit.apps.common.page import page_query
 
-    params = page_query(query or "")
-    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = page_query(query or "").get("lang", "")
+    chosen = lang or (asked if asked in ("fr", "en") else "fr")
     return BuilderApp(lang=chosen)

@@ -29,7 +29,7 @@ from toolkit.instruments.model import CHOICE_TYPES
 
 if TYPE_CHECKING:
     from toolkit.apps.builder.app import BuilderApp
-    from toolkit.instruments import Instrument
+    from toolkit.instruments import Instrument, Question
 
 __all__ = ["LogicPanel"]
 
@@ -141,7 +141,7 @@ class LogicPanel:
     def show(self, ref: str, instrument: Instrument | None) -> None:
         """Show the rule of question ``ref`` in words and as written."""
         self.ref = ref
-        draft = self.app.draft
+        draft = self.app.editing
         found = draft.find(ref)
         text = draft.get(ref, self.key)
         text = "" if text is None or text is True else str(text)
@@ -176,7 +176,7 @@ class LogicPanel:
         problems = [p for p in draft.problems if p.field in (found.name, ref)]
         self.check.value = "".join(message("error", p.message(lang), block=True) for p in problems)
 
-    def _list_conditions(self, instrument: Instrument | None, current) -> None:
+    def _list_conditions(self, instrument: Instrument | None, current: Question | None) -> None:
         """« Condition à modifier »: each condition of the rule in words, or a new one."""
         conditions = self.rule.conditions if self.rule is not None else ()
         lang = self.app.lang
@@ -201,19 +201,20 @@ class LogicPanel:
         if self._filling:
             return
         index = self.which.value
-        editing = index is not None and index >= 0 and self.rule is not None
+        rule = self.rule
+        editing = index is not None and index >= 0 and rule is not None
         self.add_button.layout.display = "none" if editing else None
         self.replace_button.layout.display = None if editing else "none"
         self.remove_button.layout.display = None if editing else "none"
-        has_rule = self.rule is not None and bool(self.rule.conditions)
+        has_rule = rule is not None and bool(rule.conditions)
         self.join_field.layout.display = (
             None if (editing and index > 0) or (not editing and has_rule) else "none"
         )
-        if not editing:
+        if not editing or rule is None:
             return
-        condition = self.rule.conditions[index]
+        condition = rule.conditions[index]
         if index > 0:
-            self.join.value = self.rule.joins[index - 1]
+            self.join.value = rule.joins[index - 1]
         if condition.question in [v for _label, v in self.subject.options]:
             self.subject.value = condition.question
         if condition.op.value in [v for _label, v in self.op.options]:
@@ -227,7 +228,7 @@ class LogicPanel:
         """The questions a rule may look at: those before ``ref`` (or the answer itself)."""
         if instrument is None:
             return []
-        draft = self.app.draft
+        draft = self.app.editing
         name = draft.find(ref).name
         out = []
         if self.key == "constraint":
@@ -242,7 +243,7 @@ class LogicPanel:
             out.append((label, question.name))
         return out
 
-    def _question(self):
+    def _question(self) -> Question | None:
         instrument = self.app.instrument
         if instrument is None or self.subject.value is None:
             return None
@@ -271,8 +272,12 @@ class LogicPanel:
 
         _set_options(self.op, [(word(op), op.value) for op in ops])
         instrument = self.app.instrument
-        if question is not None and question.type in CHOICE_TYPES and instrument is not None:
-            choices = instrument.choices_of(question.name)
+        choices = (
+            instrument.choices_of(question.name)
+            if question is not None and question.type in CHOICE_TYPES and instrument is not None
+            else None
+        )
+        if choices is not None:
             _set_options(
                 self.value_choice,
                 [(c.label.get(lang) if c.label else c.value, c.value) for c in choices.choices],

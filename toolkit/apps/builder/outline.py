@@ -3,6 +3,7 @@ edits: add, move, duplicate, delete, undo."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -18,7 +19,7 @@ __all__ = ["Outline", "outline_options"]
 
 def outline_options(app: BuilderApp) -> list[tuple[str, str]]:
     """(indented label, reference) of every section and question, in order."""
-    draft = app.draft
+    draft = app.editing
     options = []
     for question in draft.questions():
         depth = len(question.path) - 1
@@ -82,7 +83,7 @@ class Outline:
         )
         self.box.add_class("mt-outline-box")
 
-    def _button(self, key: str, icon: str, action) -> widgets.Button:
+    def _button(self, key: str, icon: str, action: Callable[[], object]) -> widgets.Button:
         button = widgets.Button(description=self.app.tr(key), icon=icon)
         button.layout.width = "auto"
         button.on_click(lambda _b: action())
@@ -96,4 +97,4 @@ class Outline:
         if selected not in refs:
             selected = refs[0] if refs else None
         self.select.value = selected
-        self.undo_button.disabled = not self.app.draft.can_undo
+        self.undo_button.disabled = not self.app.editing.can_undo

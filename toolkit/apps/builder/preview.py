@@ -4,6 +4,7 @@ and see which questions appear."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -15,7 +16,7 @@ from toolkit.collect import Form
 
 if TYPE_CHECKING:
     from toolkit.apps.builder.app import BuilderApp
-    from toolkit.instruments import Instrument
+    from toolkit.instruments import Instrument, Question
 
 __all__ = ["Preview"]
 
@@ -35,8 +36,8 @@ class Preview:
         self.again.add_class("mt-tester-again")
         self.again.layout.width = "auto"
         self.again.layout.display = "none"
-        self.again.on_click(lambda _b: self.fill(self.variant + 1))
         self.variant = 0
+        self.again.on_click(lambda _b: self.fill(self.variant + 1))
         self.instrument: Instrument | None = None
         self.ref: str | None = None
         self.filled: list[str] = []
@@ -119,7 +120,8 @@ class Preview:
             return
         form = self.renderer.form
         lang = self.app.lang
-        shown, hidden = [], []
+        shown: list[str] = []
+        hidden: list[str] = []
         for question in _flat(form.page.items):
             if question.type in ("group", "repeat", "likert_matrix"):
                 continue
@@ -137,7 +139,7 @@ class Preview:
         self.summary.value = "".join(parts)
 
 
-def _flat(items):
+def _flat(items: Iterable[Question]) -> Iterator[Question]:
     for item in items:
         yield item
-        yield from _flat(getattr(item, "children", ()) or ())
+        yield from _flat(item.children)

@@ -29,7 +29,7 @@ def _pair(app: BuilderApp, key: str) -> tuple[dict[str, widgets.Text], widgets.V
     """One text box per language, side by side, under the setting's name."""
     boxes = {}
     cells = []
-    for lang in app.draft.languages:
+    for lang in app.editing.languages:
         box = widgets.Text(placeholder=t(f"builder.app.lang.{lang}", app.lang))
         box.add_class(f"mt-{key.replace('_', '-')}-{lang}")
         boxes[lang] = box
@@ -129,7 +129,7 @@ class QuestionPanel:
 
     def show(self, ref: str) -> None:
         """Fill the fields with question ``ref``'s settings."""
-        draft = self.app.draft
+        draft = self.app.editing
         found = draft.find(ref)
         is_section = len(found.path) == 1 and draft.layout == "sections"
         for key, boxes in self.texts.items():
@@ -170,7 +170,7 @@ class QuestionPanel:
 
     def _advanced_edits(self, ref: str) -> list[tuple]:
         """The bounds, choice filter and repeat count asked for (raises on a bad number)."""
-        draft = self.app.draft
+        draft = self.app.editing
         found = draft.find(ref)
         edits: list[tuple] = []
         if found.type in NUMERIC_TYPES:
@@ -194,16 +194,17 @@ class QuestionPanel:
     def check_advanced(self) -> None:
         """Check the bounds, filter and count as typed, with the loader's own checks on a
         scratch copy of the draft; the problems are said under the fields, in words."""
-        if self._showing or self.ref is None or self.app.draft is None:
-            return
         app = self.app
+        draft = app.draft
+        if self._showing or self.ref is None or draft is None:
+            return
         ref = self.ref
         try:
             edits = self._advanced_edits(ref)
             if not edits:
                 self.advanced_check.value = ""
                 return
-            trial = Draft(app.draft.text())
+            trial = Draft(draft.text())
             for method, _ref, *args in edits:
                 if method == "set_bounds":
                     trial.set_bounds(ref, minimum=args[0], maximum=args[1])
@@ -222,7 +223,7 @@ class QuestionPanel:
 
     def changes(self, ref: str) -> list[tuple]:
         """The edits the fields ask for on ``ref`` (each as a method name and arguments)."""
-        draft = self.app.draft
+        draft = self.app.editing
         found = draft.find(ref)
         edits: list[tuple] = []
         for key, boxes in self.texts.items():
@@ -288,7 +289,7 @@ class ChoicePanel:
         self.code.add_class("mt-choice-code")
         self.labels: dict[str, widgets.Text] = {}
         cells = []
-        for lang in app.draft.languages:
+        for lang in app.editing.languages:
             box = widgets.Text()
             box.add_class(f"mt-choice-label-{lang}")
             self.labels[lang] = box
@@ -343,7 +344,7 @@ class ChoicePanel:
 
     def show(self, ref: str) -> None:
         """Show the choices of ``ref`` (hidden for a question without choices)."""
-        info = self.app.draft.list_of(ref)
+        info = self.app.editing.list_of(ref)
         if info is None:
             self.box.layout.display = "none"
             self.rows = ()

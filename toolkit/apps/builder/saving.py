@@ -82,7 +82,7 @@ class SavePanel:
     def refresh(self) -> None:
         """List what the draft lacks before it can be saved well."""
         app = self.app
-        draft = app.draft
+        draft = app.editing
         tr = app.tr
         problems = draft.problems
         self.problems.value = "".join(
@@ -122,7 +122,7 @@ class SavePanel:
         tr = app.tr
         try:
             if not confirmed or self.plan is None:
-                self.plan = plan_save(app.draft, app.folder, store=app.store())
+                self.plan = plan_save(app.editing, app.folder, store=app.store())
             plan = self.plan
             if plan.needs_confirmation and not confirmed:
                 items = "".join(f"<li>{esc(c.explain(app.lang))}</li>" for c in plan.changes)
@@ -133,7 +133,7 @@ class SavePanel:
                 self.confirm_box.layout.display = None
                 self.result.value = ""
                 return
-            path = save_version(app.draft, plan, store=app.store(), confirmed=confirmed)
+            path = save_version(app.editing, plan, store=app.store(), confirmed=confirmed)
         except ToolkitError as error:
             self.result.value = message("error", app.explain(error), block=True)
             return
@@ -152,7 +152,8 @@ class SavePanel:
         try:
             folder = app.folder / "xlsform"
             folder.mkdir(parents=True, exist_ok=True)
-            path = app.draft.export_xlsform(folder / f"{app.draft.instrument_id}.xlsx")
+            draft = app.editing
+            path = draft.export_xlsform(folder / f"{draft.instrument_id}.xlsx")
         except (ToolkitError, OSError) as error:
             self.result.value = message("error", app.explain(error), block=True)
             return
