@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import math
 import os
 import re
 import string
@@ -198,7 +199,8 @@ def expand_choices(template: str, params: Mapping[str, object], lang: str) -> st
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """Translate ``key`` into ``lang`` (default: current language) and fill ``params``.
 
-    Parameters that are :class:`Msg` or :class:`Text` are rendered in the same language.
+    Parameters that are :class:`Msg` or :class:`Text` are rendered in the same language, and
+    decimal numbers (``float``) are written the language's way (``2,5`` in French).
     Plurals are written in the catalogue as ICU ``{n, plural, one {…} other {…}}`` blocks
     and follow the language's CLDR rules (see :func:`expand_choices`).
     Unknown keys come back as the key itself so that a missing translation is visible,
@@ -217,6 +219,8 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
         if isinstance(value, Msg)
         else value.get(lang)
         if isinstance(value, Text)
+        else format_decimal(value, locale=lang)
+        if isinstance(value, float) and math.isfinite(value)
         else value
         for name, value in params.items()
     }
