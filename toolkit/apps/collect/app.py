@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from toolkit.apps.collect.drafts import DraftsScreen
 from toolkit.apps.collect.end import EndScreen
 from toolkit.apps.collect.form_screen import AUTOSAVE_SECONDS, FormScreen
+from toolkit.apps.collect.questions import View
 from toolkit.apps.collect.renderer import PREFETCH_SECONDS
 from toolkit.apps.collect.responses import ResponsesScreen
 from toolkit.apps.collect.start import StartScreen
@@ -171,8 +172,8 @@ class CollectApp:
         if resume is None or not self.resume_draft(resume, page):
             self.show_start()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     # ------------------------------------------------------------------ shared
 
@@ -180,12 +181,12 @@ class CollectApp:
         return t(key, self.lang, **params)
 
     @property
-    def views(self) -> list[object]:
+    def views(self) -> list[View]:
         """The question views of the page shown."""
         return self.renderer.views
 
     @property
-    def page_views(self) -> dict[int, tuple[widgets.VBox, list[object]]]:
+    def page_views(self) -> dict[int, tuple[widgets.VBox, list[View]]]:
         """The pages built so far: index → (page box, views)."""
         return self.renderer.page_views
 
@@ -414,7 +415,8 @@ def collect_app(
     """
     params = page_query(query or "")
     instrument_id = instrument_id or instrument_from_query(query)
-    lang = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = params.get("lang", "")
+    lang = lang or (asked if asked in ("fr", "en") else "fr")
     instrument = find_instrument(instrument_id) if instrument_id else None
     if instrument is None and instrument_id:
         try:

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -25,11 +26,11 @@ from toolkit.apps.followup.card import ItemCard
 from toolkit.apps.followup.panels import FOLLOWUP_CSS, digest_html, indicators_html
 from toolkit.collect import database_url
 from toolkit.errors import StoreUnavailableError, ToolkitError
-from toolkit.followup import FollowupConflict, Register, events
+from toolkit.followup import FollowupConflict, Item, Register, events
 from toolkit.followup.agenda import Describer, agenda
 from toolkit.followup.calendar import today as paris_today
 from toolkit.followup.labels import label
-from toolkit.followup.offline import PendingSteps, replay
+from toolkit.followup.offline import PendingStep, PendingSteps, replay
 from toolkit.i18n import t
 
 __all__ = ["VIEWS", "FollowupApp", "default_period", "followup_app", "params_from_query"]
@@ -77,9 +78,9 @@ class FollowupApp:
         self.lang = lang if lang in ("fr", "en") else "fr"
         self.pending = pending or PendingSteps()
         self.fixed_today = today
-        self.items: list = []
+        self.items: list[Item] = []
         self.cards: dict[str, ItemCard] = {}
-        self.unsettled: list = []
+        self.unsettled: list[tuple[PendingStep, FollowupConflict]] = []
         self.offline = False
         self.describer: Describer | None = None
         self._quiet = False
@@ -142,8 +143,8 @@ class FollowupApp:
         self.view.observe(lambda _c: self.render(), "value")
         self.refresh()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -269,7 +270,7 @@ class FollowupApp:
             self._team_auto = False
         self.render()
 
-    def shown_items(self) -> list:
+    def shown_items(self) -> list[Item]:
         """The open items of the chosen team and sector."""
         return [
             i
@@ -346,16 +347,17 @@ class FollowupApp:
         more.description = self.tr("followup.app.show_more", count=min(left, PAGE_SIZE), left=left)
         more.layout.display = None if left > 0 else "none"
 
-    def _defaults(self, item: object) -> dict[str, str]:
-        if getattr(item, "kind", None) != "referral":
+    def _defaults(self, item: Item) -> dict[str, str]:
+        if item.kind != "referral" or self.describer is None:
             return {}
-        parent = dict(item.data.get("parent", {}))  # type: ignore[attr-defined]
+        found = item.data.get("parent")
+        parent = found if isinstance(found, Mapping) else {}
         other = parent.get("structure_other")
         if other:
             return {"partner": str(other)}
         name = self.describer.choice(
             item.parent_instrument, "structure", parent.get("structure"), self.lang
-        )  # type: ignore[attr-defined]
+        )
         return {"partner": name} if name else {}
 
     def _unsettled_box(self) -> widgets.Widget:
@@ -395,31 +397,34 @@ class FollowupApp:
         return box
 
     def settle(
-        self, step: object, *, keep_theirs: bool, conflict: FollowupConflict | None = None
+        self, step: PendingStep, *, keep_theirs: bool, conflict: FollowupConflict | None = None
     ) -> None:
         """Close a step replayed into a conflict: drop it, or record it on the new version."""
         if not keep_theirs and conflict is not None:
             try:
                 self.register().apply(
-                    step.item_id,  # type: ignore[attr-defined]
-                    step.event,  # type: ignore[attr-defined]
-                    by=step.by,  # type: ignore[attr-defined]
+                    step.item_id,
+                    step.event,
+                    by=step.by,
                     expected_version=conflict.current.version,
-                    date=step.date,  # type: ignore[attr-defined]
-                    **dict(step.fields),  # type: ignore[attr-defined]
+                    date=step.date,
+                    now=None,  # the clock of the moment, as live; no field can stand for it
+                    **dict(step.fields),
                 )
             except ToolkitError as error:
                 self.notice.value = (
                     f'<div class="mt-error" role="alert">{esc(_error_text(error, self.lang))}</div>'
                 )
                 return
-        self.pending.done(step.entry)  # type: ignore[attr-defined]
-        self.unsettled = [(s, c) for s, c in self.unsettled if s.entry != step.entry]  # type: ignore[attr-defined]
+        self.pending.done(step.entry)
+        self.unsettled = [(s, c) for s, c in self.unsettled if s.entry != step.entry]
         self.refresh()
 
     # ------------------------------------------------------------------ recording a step
 
-    def record(self, card: ItemCard, event: str, fields: dict, date: dt.date, version: int) -> bool:
+    def record(
+        self, card: ItemCard, event: str, fields: dict[str, object], date: dt.date, version: int
+    ) -> bool:
         """Record ``event`` on the card's item; say what happened in the card or the page."""
         name = self.collector.value.strip()
         if not name:
@@ -428,20 +433,23 @@ class FollowupApp:
         item_id = card.row["item_id"]
         try:
             self.register().apply(
-                item_id, event, by=name, expected_version=version, date=date, **fields
+                item_id, event, by=name, expected_version=version, date=date, now=None, **fields
             )
         except FollowupConflict as conflict:
+            theirs = conflict.current.version
             card.show_conflict(
                 conflict,
                 event,
                 fields,
                 date,
                 keep=self.refresh,
-                force=lambda v=conflict.current.version: self.record(card, event, fields, date, v),
+                force=lambda: self.record(card, event, fields, date, theirs),
             )
             return False
         except StoreUnavailableError:
-            self.pending.add(item_id, event, by=name, expected_version=version, date=date, **fields)
+            self.pending.add(
+                item_id, event, by=name, expected_version=version, date=date, now=None, **fields
+            )
             card.error(self.tr("followup.app.kept_here"))
             card.actions.children = ()
             card.close_form()

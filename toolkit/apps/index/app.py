@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
@@ -22,6 +23,9 @@ from toolkit.collect import database_url, instrument_files
 from toolkit.errors import InstrumentError, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import load
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
 
 __all__ = ["IndexApp", "index_app", "notebook_pages"]
 
@@ -50,7 +54,7 @@ class IndexApp:
 
     def __init__(
         self,
-        store: object | None = None,
+        store: Store | None = None,
         *,
         notebooks: Path | None = None,
         surveys: Path | None = None,
@@ -85,8 +89,8 @@ class IndexApp:
         self.repeater = Repeater(self.refresh, refresh_every)
         self.repeater.start()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     def _language(self, change: dict) -> None:
         self.lang = change["new"]
@@ -101,10 +105,10 @@ class IndexApp:
                 self._store = connect(database_url())
             for path in instrument_files(self.surveys):
                 try:
-                    self._store.register(load(path))  # type: ignore[attr-defined]
+                    self._store.register(load(path))
                 except InstrumentError:
                     continue
-            return self._store.instruments(), None  # type: ignore[attr-defined]
+            return self._store.instruments(), None
         except StoreError as error:
             return None, str(error)
 
@@ -195,6 +199,6 @@ def index_app(*, lang: str | None = None) -> IndexApp:
 
     The language comes from ``lang``, else the page's ``?lang=`` (French by default).
     """
-    params = page_query()
-    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = page_query().get("lang", "")
+    chosen = lang or (asked if asked in ("fr", "en") else "fr")
     return IndexApp(lang=chosen)
