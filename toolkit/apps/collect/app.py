@@ -398,7 +398,15 @@ class CollectApp:
 
 
 def instrument_from_query(query: str | None) -> str | None:
-    """The ``instrument`` parameter of a query string (``"instrument=barometre_ambiance"``)."""
+    """The ``instrument`` parameter of a query string (``"instrument=barometre_ambiance"``).
+
+    Examples
+    --------
+    >>> instrument_from_query("?instrument=satisfaction_concertation&lang=en")
+    'satisfaction_concertation'
+    >>> instrument_from_query("?lang=en") is None
+    True
+    """
     value = page_query(query or "").get("instrument", "").strip()
     return value or None
 
@@ -412,6 +420,29 @@ def collect_app(
     ``instrument`` it may carry ``lang`` (``fr``/``en``) and the draft to reopen
     (``brouillon``, with its ``page``). Without an instrument, or with an unknown one,
     returns a page listing the instruments of ``surveys/`` with a link to each form.
+
+    Examples
+    --------
+    The shortest catalogue questionnaire, on an in-memory database and a journal of its own:
+    the app opens on the start screen; once the collector is named, *Start* shows the first
+    page and its first question.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> journal = Path(tempfile.mkdtemp()) / "journal.jsonl"
+    >>> env = {"TOOLKIT_DATABASE_URL": "sqlite://", "TOOLKIT_JOURNAL": str(journal)}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     app = collect_app(query="?instrument=satisfaction_concertation")
+    ...     app.screen
+    ...     app.collector.value = "Awa"
+    ...     app.start()
+    <Screen.START: 'start'>
+    True
+    >>> app.screen, app.page_title.value
+    (<Screen.FORM: 'form'>, '<h3>Contexte</h3>')
+    >>> app.views[0].label.value
+    '<span class="mt-label">Vous répondez à propos… *</span>'
     """
     params = page_query(query or "")
     instrument_id = instrument_id or instrument_from_query(query)

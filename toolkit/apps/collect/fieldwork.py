@@ -224,13 +224,46 @@ def _na(value: object) -> object:
         return "—"
 
 
-def fieldwork_app(instrument_id: str | None = None, *, lang: str | None = None) -> FieldworkView:
+def fieldwork_app(
+    instrument_id: str | None = None, *, query: str | None = None, lang: str | None = None
+) -> FieldworkView:
     """The fieldwork view for ``notebooks/terrain.ipynb``, computed when the page is opened.
 
     On ``instrument_id`` (else the page's ``?instrument=``, else the first instrument), in
-    ``lang`` (else the page's ``?lang=``, French by default).
+    ``lang`` (else the page's ``?lang=``, French by default). ``query`` is the page's query
+    string; by default it is read once the page is requested (see
+    :func:`~toolkit.apps.common.page.page_query`).
+
+    Examples
+    --------
+    One response of this quarter's wave in a database of its own, the catalogue reduced to
+    its shortest questionnaire: the view opens on that wave, one row per sector (its label),
+    today's count and the wave's.
+
+    >>> import os, re, shutil, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.instruments import load
+    >>> from toolkit.store import connect
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> surveys = folder / "surveys"
+    >>> surveys.mkdir()
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", surveys)
+    >>> url = f"sqlite:///{folder / 'terrain.sqlite'}"
+    >>> store = connect(url)
+    >>> _ = store.register(load(surveys / "satisfaction_concertation.yaml"))
+    >>> answers = {"contexte": "mediation", "date_rencontre": "2026-11-20", "secteur": "gare"}
+    >>> _ = store.submit("satisfaction_concertation", answers, wave="2026-T4")
+    >>> store.close()
+    >>> env = {"TOOLKIT_DATABASE_URL": url, "TOOLKIT_SURVEYS": str(surveys)}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     view = fieldwork_app(query="?instrument=satisfaction_concertation")
+    >>> view.instrument.value, view.wave.value
+    ('satisfaction_concertation', '2026-T4')
+    >>> re.findall(r"<td>(.*?)</td>", view.sectors.value)
+    ['Quartier de la Gare', '1', '1']
     """
-    params = page_query()
+    params = page_query(query)
     instrument_id = instrument_id or params.get("instrument")
     asked = params.get("lang", "")
     chosen = lang or (asked if asked in ("fr", "en") else "fr")

@@ -569,7 +569,15 @@ class FollowupApp:
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     """The indicators' period when the screen opens: since 1 January (of last year in the
-    first quarter, when this year has too little yet), to today."""
+    first quarter, when this year has too little yet), to today.
+
+    Examples
+    --------
+    >>> default_period(dt.date(2026, 12, 1))
+    (datetime.date(2026, 1, 1), datetime.date(2026, 12, 1))
+    >>> default_period(dt.date(2026, 2, 10))  # the first quarter: all of last year too
+    (datetime.date(2025, 1, 1), datetime.date(2026, 2, 10))
+    """
     return (dt.date(today.year if today.month > 3 else today.year - 1, 1, 1), today)
 
 
@@ -579,7 +587,20 @@ def _download(content: bytes, filename: str, mime: str, text: str) -> str:
 
 
 def params_from_query(query: str | None) -> dict[str, str]:
-    """``collector``, ``team``, ``sector`` and ``lang`` of a query string."""
+    """``collector``, ``team``, ``sector`` and ``lang`` of a query string.
+
+    Examples
+    --------
+    Other parameters (a French ``secteur``) and empty values are left out; a value is
+    trimmed, and the last of a repeated parameter counts:
+
+    >>> params_from_query("?collector=Amina%20B.&team=Nord&team=Sud&secteur=gare&lang=")
+    {'collector': 'Amina B.', 'team': 'Sud'}
+    >>> params_from_query("?sector=gare&lang=en")
+    {'sector': 'gare', 'lang': 'en'}
+    >>> params_from_query(None)
+    {}
+    """
     found = parse_qs((query or "").lstrip("?"))
     return {
         k: v[-1].strip()
@@ -589,7 +610,46 @@ def params_from_query(query: str | None) -> dict[str, str]:
 
 
 def followup_app(*, query: str | None = None, lang: str | None = None) -> FollowupApp:
-    """The « Suivi » app for ``notebooks/suivi.ipynb`` (``?collector=…&team=…&sector=…``)."""
+    """The « Suivi » app for ``notebooks/suivi.ipynb`` (``?collector=…&team=…&sector=…``).
+
+    Examples
+    --------
+    A mediation record with an agreement whose check was due on 1 April, in a database and
+    a pii key of its own: for its mediator, the app opens on the team's list, the overdue
+    check at the top with one button per possible step.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.instruments import load
+    >>> from toolkit.store import KEY_ENV_VAR, connect, create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> key = create_key(folder / "pii.key")[0]
+    >>> url = f"sqlite:///{folder / 'suivi.sqlite'}"
+    >>> store = connect(url, key_file=key)
+    >>> _ = store.register(load("surveys/intervention_mediation.yaml"))
+    >>> answers = {"date_intervention": "2026-03-02", "secteur": "gare", "lieu": "espace_public",
+    ...            "temporalite": "differe", "mode": "M-TRD", "type_conflit": "CF-BRUIT",
+    ...            "nb_parties": 2, "parties": [
+    ...                {"nom_partie": "A", "qualite": "demandeur", "accepte_mediation": "oui"},
+    ...                {"nom_partie": "B", "qualite": "mis_en_cause", "accepte_mediation": "oui"}],
+    ...            "actions": ["rencontre_conjointe"], "resultat": "R-ACC",
+    ...            "texte_accord": "Pas de musique après 22 h.", "date_suivi": "2026-04-01"}
+    >>> _ = store.submit("intervention_mediation", answers, collector="Amina B.", team="Nord")
+    >>> store.close()
+    >>> env = {"TOOLKIT_DATABASE_URL": url, KEY_ENV_VAR: str(key),
+    ...        "TOOLKIT_FOLLOWUP_JOURNAL": str(folder / "en-attente.jsonl")}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     app = followup_app(query="?collector=Amina%20B.")
+    >>> app.team.value  # the team of that mediator's follow-ups
+    'Nord'
+    >>> app.body.children[0].value
+    '<h3 class="mt-section mt-section-overdue">En retard (1)</h3>'
+    >>> [card.row["task_label"] for card in app.cards.values()]
+    ["Vérifier l'accord (30 jours)"]
+    >>> [button.description for card in app.cards.values() for button in card.buttons.values()]
+    ['Tenu', 'Tenu en partie', 'Injoignables', 'Rompu']
+    """
     params = params_from_query(query)
     return FollowupApp(
         collector=params.get("collector", ""),

@@ -34,7 +34,19 @@ _KNOWN = ("index.ipynb", "collecte.ipynb", "terrain.ipynb")
 
 
 def notebook_pages(folder: Path | None = None) -> list[str]:
-    """Names of the notebooks in ``folder`` (default: the working directory), sorted."""
+    """Names of the notebooks in ``folder`` (default: the working directory), sorted.
+
+    Examples
+    --------
+    Hidden notebooks (a checkpoint, a draft) and other files are left out:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("suivi.ipynb", "collecte.ipynb", ".brouillon.ipynb", "notes.md"):
+    ...     _ = (folder / name).write_text("{}")
+    >>> notebook_pages(folder)
+    ['collecte.ipynb', 'suivi.ipynb']
+    """
     folder = folder or Path.cwd()
     return sorted(p.name for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
@@ -194,11 +206,41 @@ def _now_text() -> str:
     return dt.datetime.now().astimezone().strftime("%H:%M:%S")
 
 
-def index_app(*, lang: str | None = None) -> IndexApp:
+def index_app(*, query: str | None = None, lang: str | None = None) -> IndexApp:
     """The app index for ``notebooks/index.ipynb``, computed when the page is opened.
 
     The language comes from ``lang``, else the page's ``?lang=`` (French by default).
+    ``query`` is the page's query string; by default it is read once the page is requested
+    (see :func:`~toolkit.apps.common.page.page_query`).
+
+    Examples
+    --------
+    Opened in a folder of notebooks (as Voilà serves ``notebooks/``), on an in-memory
+    database and a catalogue of one questionnaire: the pages are listed under their French
+    titles, the fieldwork view first.
+
+    >>> import contextlib, html, os, re, shutil, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> surveys, pages = folder / "surveys", folder / "notebooks"
+    >>> surveys.mkdir(), pages.mkdir()
+    (None, None)
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", surveys)
+    >>> for name in ("index", "collecte", "terrain", "suivi", "resultats"):
+    ...     _ = (pages / f"{name}.ipynb").write_text("{}")
+    >>> env = {"TOOLKIT_DATABASE_URL": "sqlite://", "TOOLKIT_SURVEYS": str(surveys)}
+    >>> with mock.patch.dict(os.environ, env), contextlib.chdir(pages):
+    ...     index = index_app(query="?lang=fr")
+    >>> page = html.unescape(index.content.value)
+    >>> re.findall(r"<h2>(.*?)</h2>", page)
+    ['Questionnaires', 'Applications']
+    >>> for title in re.findall(r'<a class="mt-link" href="[^"?]+">(.*?)</a>', page):
+    ...     print(title)
+    Suivi du terrain (comptes par secteur et quotas)
+    Résultats : tableaux, graphiques et rapports
+    Suivi : accords, orientations, signalements, réunions et projets
     """
-    asked = page_query().get("lang", "")
+    asked = page_query(query).get("lang", "")
     chosen = lang or (asked if asked in ("fr", "en") else "fr")
     return IndexApp(lang=chosen)
