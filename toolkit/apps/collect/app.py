@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from toolkit.apps.collect.drafts import DraftsScreen
 from toolkit.apps.collect.end import EndScreen
 from toolkit.apps.collect.form_screen import AUTOSAVE_SECONDS, FormScreen
+from toolkit.apps.collect.questions import View
 from toolkit.apps.collect.renderer import PREFETCH_SECONDS
 from toolkit.apps.collect.responses import ResponsesScreen
 from toolkit.apps.collect.start import StartScreen
@@ -171,8 +172,8 @@ class CollectApp:
         if resume is None or not self.resume_draft(resume, page):
             self.show_start()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     # ------------------------------------------------------------------ shared
 
@@ -180,12 +181,12 @@ class CollectApp:
         return t(key, self.lang, **params)
 
     @property
-    def views(self) -> list[object]:
+    def views(self) -> list[View]:
         """The question views of the page shown."""
         return self.renderer.views
 
     @property
-    def page_views(self) -> dict[int, tuple[widgets.VBox, list[object]]]:
+    def page_views(self) -> dict[int, tuple[widgets.VBox, list[View]]]:
         """The pages built so far: index → (page box, views)."""
         return self.renderer.page_views
 
@@ -397,7 +398,15 @@ class CollectApp:
 
 
 def instrument_from_query(query: str | None) -> str | None:
-    """The ``instrument`` parameter of a query string (``"instrument=barometre_ambiance"``)."""
+    """The ``instrument`` parameter of a query string (``"instrument=barometre_ambiance"``).
+
+    Examples
+    --------
+    >>> instrument_from_query("?instrument=satisfaction_concertation&lang=en")
+    'satisfaction_concertation'
+    >>> instrument_from_query("?lang=en") is None
+    True
+    """
     value = page_query(query or "").get("instrument", "").strip()
     return value or None
 
@@ -411,10 +420,34 @@ def collect_app(
     ``instrument`` it may carry ``lang`` (``fr``/``en``) and the draft to reopen
     (``brouillon``, with its ``page``). Without an instrument, or with an unknown one,
     returns a page listing the instruments of ``surveys/`` with a link to each form.
+
+    Examples
+    --------
+    The shortest catalogue questionnaire, on an in-memory database and a journal of its own:
+    the app opens on the start screen; once the collector is named, *Start* shows the first
+    page and its first question.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> journal = Path(tempfile.mkdtemp()) / "journal.jsonl"
+    >>> env = {"TOOLKIT_DATABASE_URL": "sqlite://", "TOOLKIT_JOURNAL": str(journal)}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     app = collect_app(query="?instrument=satisfaction_concertation")
+    ...     app.screen
+    ...     app.collector.value = "Awa"
+    ...     app.start()
+    <Screen.START: 'start'>
+    True
+    >>> app.screen, app.page_title.value
+    (<Screen.FORM: 'form'>, '<h3>Contexte</h3>')
+    >>> app.views[0].label.value
+    '<span class="mt-label">Vous répondez à propos… *</span>'
     """
     params = page_query(query or "")
     instrument_id = instrument_id or instrument_from_query(query)
-    lang = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = params.get("lang", "")
+    lang = lang or (asked if asked in ("fr", "en") else "fr")
     instrument = find_instrument(instrument_id) if instrument_id else None
     if instrument is None and instrument_id:
         try:

@@ -6,6 +6,8 @@ open; codes are shown as their labels."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 
 from toolkit.apps.common.html import esc, table
@@ -27,6 +29,9 @@ from toolkit.errors import InstrumentError, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import Instrument, load
 
+if TYPE_CHECKING:
+    from toolkit.store import Store
+
 __all__ = ["FieldworkView", "fieldwork_app"]
 
 
@@ -43,7 +48,7 @@ class FieldworkView:
 
     def __init__(
         self,
-        store: object | None = None,
+        store: Store | None = None,
         instruments: list[Instrument] | None = None,
         *,
         lang: str = "fr",
@@ -100,8 +105,8 @@ class FieldworkView:
         self.repeater = Repeater(self.refresh, refresh_every)
         self.repeater.start()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     def _latest_wave(self) -> str:
         """The wave fieldwork is on: the latest one with responses, else this quarter."""
@@ -131,7 +136,7 @@ class FieldworkView:
             self.instrument.value = chosen
         self.refresh()
 
-    def store(self) -> object:
+    def store(self) -> Store:
         if self._store is None:
             from toolkit.store import connect
 
@@ -156,15 +161,15 @@ class FieldworkView:
         wave = self.wave.value.strip() or None
         try:
             store = self.store()
-            store.register(instrument)  # type: ignore[attr-defined]
-            today = store.counts(instrument.id, by=("sector",), since=start_of_today())  # type: ignore[attr-defined]
-            in_wave = store.counts(instrument.id, by=("sector",), wave=wave)  # type: ignore[attr-defined]
+            store.register(instrument)
+            today = store.counts(instrument.id, by=("sector",), since=start_of_today())
+            in_wave = store.counts(instrument.id, by=("sector",), wave=wave)
             quotas = instrument.analysis.quotas
             cells = (
                 quota_table(instrument, store.counts(instrument.id, by=quotas.by, wave=wave))
                 if quotas
                 else None
-            )  # type: ignore[attr-defined]
+            )
         except StoreError as error:
             self.message.value = f'<span class="mt-error">{esc(error)}</span>'
             return
@@ -182,11 +187,11 @@ class FieldworkView:
             ],
             [[labels("sector", s), a, b] for s, a, b in sectors.itertuples(index=False)],
         )
-        if cells is None or cells.empty:
+        if quotas is None or cells is None or cells.empty:
             self.quotas.value = f"<p>{esc(tr('collect.fieldwork.no_quotas'))}</p>"
             self.next_cells.value = ""
             return
-        by = list(instrument.analysis.quotas.by)  # type: ignore[union-attr]
+        by = list(quotas.by)
         headers = [column_label(instrument, n, self.lang) for n in by] + [
             tr("collect.fieldwork.n"),
             tr("collect.fieldwork.target"),
@@ -219,15 +224,49 @@ def _na(value: object) -> object:
         return "—"
 
 
-def fieldwork_app(instrument_id: str | None = None, *, lang: str | None = None) -> FieldworkView:
+def fieldwork_app(
+    instrument_id: str | None = None, *, query: str | None = None, lang: str | None = None
+) -> FieldworkView:
     """The fieldwork view for ``notebooks/terrain.ipynb``, computed when the page is opened.
 
     On ``instrument_id`` (else the page's ``?instrument=``, else the first instrument), in
-    ``lang`` (else the page's ``?lang=``, French by default).
+    ``lang`` (else the page's ``?lang=``, French by default). ``query`` is the page's query
+    string; by default it is read once the page is requested (see
+    :func:`~toolkit.apps.common.page.page_query`).
+
+    Examples
+    --------
+    One response of this quarter's wave in a database of its own, the catalogue reduced to
+    its shortest questionnaire: the view opens on that wave, one row per sector (its label),
+    today's count and the wave's.
+
+    >>> import os, re, shutil, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.instruments import load
+    >>> from toolkit.store import connect
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> surveys = folder / "surveys"
+    >>> surveys.mkdir()
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", surveys)
+    >>> url = f"sqlite:///{folder / 'terrain.sqlite'}"
+    >>> store = connect(url)
+    >>> _ = store.register(load(surveys / "satisfaction_concertation.yaml"))
+    >>> answers = {"contexte": "mediation", "date_rencontre": "2026-11-20", "secteur": "gare"}
+    >>> _ = store.submit("satisfaction_concertation", answers, wave="2026-T4")
+    >>> store.close()
+    >>> env = {"TOOLKIT_DATABASE_URL": url, "TOOLKIT_SURVEYS": str(surveys)}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     view = fieldwork_app(query="?instrument=satisfaction_concertation")
+    >>> view.instrument.value, view.wave.value
+    ('satisfaction_concertation', '2026-T4')
+    >>> re.findall(r"<td>(.*?)</td>", view.sectors.value)
+    ['Quartier de la Gare', '1', '1']
     """
-    params = page_query()
+    params = page_query(query)
     instrument_id = instrument_id or params.get("instrument")
-    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = params.get("lang", "")
+    chosen = lang or (asked if asked in ("fr", "en") else "fr")
     view = FieldworkView(lang=chosen)
     if instrument_id and instrument_id in view.instruments:
         view.instrument.value = instrument_id

@@ -39,7 +39,7 @@ class FormScreen:
             lang=app.lang,
             on_change=self.answer_changed,
             on_page=self.page_changed,
-            on_submit=self.send,
+            on_submit=self._submit,
             prefetch=app.prefetch,
         )
         self.last_saved = 0.0
@@ -179,6 +179,10 @@ class FormScreen:
         app.reset()
 
     # ------------------------------------------------------------------ sending
+
+    def _submit(self) -> None:
+        """The renderer's *Submit* button: :meth:`send` shows its outcome on the page."""
+        self.send()
 
     def send(self) -> FormState:
         """*Submit* (or save a correction); blocked while any shown page has a problem."""

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Protocol
 
 import ipywidgets as widgets
 
 from toolkit.apps.common.html import esc
 from toolkit.collect import Form, input_kind, scale_on_one_line, shows_calculation
 from toolkit.i18n import t
-from toolkit.instruments import Question
+from toolkit.instruments import Choice, Question
 
-__all__ = ["QuestionView", "build_views", "close_views"]
+__all__ = ["QuestionView", "View", "build_views", "close_views"]
+
+
+class View(Protocol):
+    """What the renderer needs of every view of a page: its box of widgets, and a refresh
+    after an answer changed (a question, a Likert matrix, a repeat group)."""
+
+    @property
+    def box(self) -> widgets.VBox: ...
+
+    def refresh(self) -> None: ...
 
 
 def _display(widget: widgets.Widget, shown: bool) -> None:
@@ -124,9 +135,9 @@ class QuestionView:
             widget.observe(self._changed, "value")
             return widget
         if qtype == "consent":
-            options = [(t("collect.yes", self.lang), True), (t("collect.no", self.lang), False)]
+            yes_no = [(t("collect.yes", self.lang), True), (t("collect.no", self.lang), False)]
             widget = widgets.RadioButtons(
-                options=options, value=current if isinstance(current, bool) else None
+                options=yes_no, value=current if isinstance(current, bool) else None
             )
             widget.observe(self._changed, "value")
             return widget
@@ -214,7 +225,7 @@ class QuestionView:
             return self.input.value.strip() if qtype != "long_text" else self.input.value
         return self.input.value
 
-    def _changed(self, _change: dict) -> None:
+    def _changed(self, _change: dict[str, object]) -> None:
         if self._quiet:
             return
         self.form.set(
@@ -263,11 +274,14 @@ class MatrixView:
         form: Form,
         lang: str,
         on_change: Callable[[], None],
-        **where: object,
+        *,
+        repeat: str | None = None,
+        index: int | None = None,
     ) -> None:
         self.question = question
         self.form = form
-        self.where = where
+        self.repeat = repeat
+        self.index = index
         heading = question.text(lang)
         self.label = widgets.HTML(f'<span class="mt-label">{esc(heading)}</span>')
         hint = question.hint.get(lang) if question.hint else ""
@@ -275,15 +289,18 @@ class MatrixView:
         if not hint:
             self.hint.layout.display = "none"
         self.rows = [
-            QuestionView(child, form, lang, on_change, **where) for child in question.children
-        ]  # type: ignore[arg-type]
+            QuestionView(child, form, lang, on_change, repeat=repeat, index=index)
+            for child in question.children
+        ]
         self.box = widgets.VBox([self.label, self.hint, *(r.box for r in self.rows)])
         self.box.add_class("mt-matrix")
         self.box.add_class(f"mt-q-{question.name}")
         self.refresh()
 
     def refresh(self) -> None:
-        _display(self.box, self.form.shown(self.question.name, **self.where))  # type: ignore[arg-type]
+        _display(
+            self.box, self.form.shown(self.question.name, repeat=self.repeat, index=self.index)
+        )
         for row in self.rows:
             row.refresh()
 
@@ -309,7 +326,8 @@ class RepeatView:
     ) -> None:
         self.question = question
         self.form = form
-        self.where = {"repeat": repeat, "index": index}
+        self.repeat = repeat
+        self.index = index
         self.path = question.name if repeat is None else f"{repeat}[{index}].{question.name}"
         self.label = widgets.HTML(f'<span class="mt-label">{esc(question.text(lang))}</span>')
         hint = question.hint.get(lang) if question.hint else ""
@@ -319,7 +337,7 @@ class RepeatView:
         items = form.instrument.loop_items(question.name) if question.loop_over else ()
         while items and form.entries(self.path) < len(items):
             form.add_entry(self.path)
-        self.entries: list[list[object]] = []
+        self.entries: list[list[View]] = []
         self.remove_buttons: list[widgets.Button] = []
         blocks = []
         for entry in range(form.entries(self.path)):
@@ -336,7 +354,7 @@ class RepeatView:
                 item = items[entry] if entry < len(items) else None
                 title_text = item.label.get(lang) if item else ""
                 _fill_placeholders(views, lang, item)
-                parts = [widgets.HTML(f"<b>{esc(title_text)}</b>"), *(v.box for v in views)]  # type: ignore[attr-defined]
+                parts = [widgets.HTML(f"<b>{esc(title_text)}</b>"), *(v.box for v in views)]
             else:
                 remove = widgets.Button(
                     description=t("collect.repeat.remove", lang),
@@ -352,7 +370,7 @@ class RepeatView:
                     if label
                     else t("collect.repeat.entry", lang, number=entry + 1)
                 )
-                parts = [widgets.HTML(f"<b>{esc(title)}</b>"), *(v.box for v in views), remove]  # type: ignore[attr-defined]
+                parts = [widgets.HTML(f"<b>{esc(title)}</b>"), *(v.box for v in views), remove]
             block = widgets.VBox(parts)
             block.add_class("mt-entry")
             blocks.append(block)
@@ -380,20 +398,22 @@ class RepeatView:
         on_structure()
 
     def refresh(self) -> None:
-        _display(self.box, self.form.shown(self.question.name, **self.where))  # type: ignore[arg-type]
+        _display(
+            self.box, self.form.shown(self.question.name, repeat=self.repeat, index=self.index)
+        )
         for views in self.entries:
             for view in views:
-                view.refresh()  # type: ignore[attr-defined]
+                view.refresh()
         problems = self.form.visible_problems(lang=self.lang).get(self.path, [])
         self.error.value = "<br>".join(esc(p) for p in problems)
         _display(self.error, bool(problems))
 
 
-def _fill_placeholders(views: list[object], lang: str, item: object) -> None:
+def _fill_placeholders(views: list[View], lang: str, item: Choice | None) -> None:
     """In a loop's entry, ``%(label)s`` and ``%(name)s`` show the entry's choice."""
     if item is None:
         return
-    label, value = item.label.get(lang), item.value  # type: ignore[attr-defined]
+    label, value = item.label.get(lang), item.value
     for view in views:
         for one in [view, *getattr(view, "rows", [])]:
             question = getattr(one, "question", None)
@@ -413,26 +433,37 @@ def build_views(
     *,
     repeat: str | None = None,
     index: int | None = None,
-) -> list[object]:
+) -> list[View]:
     """Views for a list of questions (groups are flattened into their children)."""
-    views: list[object] = []
-    where = {"repeat": repeat, "index": index}
+    views: list[View] = []
     for question in items:
         if question.type == "group":
-            heading = QuestionView(question, form, lang, on_change, **where)  # type: ignore[arg-type]
+            heading = QuestionView(question, form, lang, on_change, repeat=repeat, index=index)
             heading.box.children = (heading.label, heading.hint)
             views.append(heading)
             views.extend(
-                build_views(question.children, form, lang, on_change, on_structure, **where)
-            )  # type: ignore[arg-type]
+                build_views(
+                    question.children,
+                    form,
+                    lang,
+                    on_change,
+                    on_structure,
+                    repeat=repeat,
+                    index=index,
+                )
+            )
         elif question.type == "likert_matrix":
-            views.append(MatrixView(question, form, lang, on_change, **where))
+            views.append(MatrixView(question, form, lang, on_change, repeat=repeat, index=index))
         elif question.type == "repeat":
-            views.append(RepeatView(question, form, lang, on_change, on_structure, **where))  # type: ignore[arg-type]
+            views.append(
+                RepeatView(
+                    question, form, lang, on_change, on_structure, repeat=repeat, index=index
+                )
+            )
         elif question.type in ("metadata", "hidden"):
             continue  # recorded or computed by the toolkit, never asked
         else:
-            views.append(QuestionView(question, form, lang, on_change, **where))  # type: ignore[arg-type]
+            views.append(QuestionView(question, form, lang, on_change, repeat=repeat, index=index))
     return views
 
 
@@ -445,11 +476,11 @@ def _close_tree(widget: widgets.Widget) -> None:
             part.close()
 
 
-def close_views(views: list[object]) -> None:
+def close_views(views: list[View]) -> None:
     """Close every widget of ``views`` (and their layouts and styles) so that the browser
     drops them; used when a form's pages are thrown away."""
     for view in views:
-        _close_tree(view.box)  # type: ignore[attr-defined]
+        _close_tree(view.box)
         for name in ("input", "error"):
             part = getattr(view, name, None)
             if isinstance(part, widgets.Widget):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
-from toolkit.apps.collect.questions import build_views, close_views
+from toolkit.apps.collect.questions import View, build_views, close_views
 from toolkit.apps.collect.status import message
 from toolkit.apps.common.html import esc
 from toolkit.collect import Form
@@ -92,8 +92,8 @@ class FormRenderer:
         self.on_page = on_page
         self.on_submit = on_submit
         self.prefetch = prefetch
-        self.views: list[object] = []
-        self.page_views: dict[int, tuple[widgets.VBox, list[object]]] = {}
+        self.views: list[View] = []
+        self.page_views: dict[int, tuple[widgets.VBox, list[View]]] = {}
         self._pages_form: Form | None = None
         self._pages_lang = lang
         self.progress = widgets.IntProgress(
@@ -163,7 +163,7 @@ class FormRenderer:
         self.refresh()
         self._schedule_prefetch()
 
-    def _page(self, index: int) -> list[object]:
+    def _page(self, index: int) -> list[View]:
         """The views of page ``index``, built (hidden) and added to the page box if needed."""
         if index not in self.page_views:
             box = widgets.VBox(layout=widgets.Layout(display="none"))
@@ -175,7 +175,7 @@ class FormRenderer:
                 self._answer_changed,
                 self._rebuild_page,
             )
-            box.children = [v.box for v in views]  # type: ignore[attr-defined]
+            box.children = [v.box for v in views]
             self.page_views[index] = (box, views)
             self.page_box.children = (*self.page_box.children, box)
         return self.page_views[index][1]
@@ -187,7 +187,7 @@ class FormRenderer:
         views = build_views(
             self.form.page.items, self.form, self.lang, self._answer_changed, self._rebuild_page
         )
-        box.children = [v.box for v in views]  # type: ignore[attr-defined]
+        box.children = [v.box for v in views]
         self.page_views[index] = (box, views)
         self.views = views
         close_views(old)
@@ -236,7 +236,7 @@ class FormRenderer:
     def refresh(self) -> None:
         """Apply skip logic, calculations and problems to the page after an answer changed."""
         for view in self.views:
-            view.refresh()  # type: ignore[attr-defined]
+            view.refresh()
         position, total = self.form.progress
         self.progress.max = total
         self.progress.value = position

@@ -85,8 +85,9 @@ class StartScreen:
         self.collector.placeholder = app.tr("collect.start.collector_placeholder")
         self.team.placeholder = app.tr("collect.start.team_placeholder")
         self.wave.placeholder = current_wave()
-        if self.sector_question is not None:
-            choice_list = app.instrument.choice_lists[self.sector_question.choices]  # type: ignore[index]
+        question = self.sector_question
+        if question is not None and question.choices:  # always, see sector_question()
+            choice_list = app.instrument.choice_lists[question.choices]
             keep = self.sector.value
             self.sector.options = [
                 ("—", None),

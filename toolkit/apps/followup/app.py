@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -25,11 +26,11 @@ from toolkit.apps.followup.card import ItemCard
 from toolkit.apps.followup.panels import FOLLOWUP_CSS, digest_html, indicators_html
 from toolkit.collect import database_url
 from toolkit.errors import StoreUnavailableError, ToolkitError
-from toolkit.followup import FollowupConflict, Register, events
+from toolkit.followup import FollowupConflict, Item, Register, events
 from toolkit.followup.agenda import Describer, agenda
 from toolkit.followup.calendar import today as paris_today
 from toolkit.followup.labels import label
-from toolkit.followup.offline import PendingSteps, replay
+from toolkit.followup.offline import PendingStep, PendingSteps, replay
 from toolkit.i18n import t
 
 __all__ = ["VIEWS", "FollowupApp", "default_period", "followup_app", "params_from_query"]
@@ -77,9 +78,9 @@ class FollowupApp:
         self.lang = lang if lang in ("fr", "en") else "fr"
         self.pending = pending or PendingSteps()
         self.fixed_today = today
-        self.items: list = []
+        self.items: list[Item] = []
         self.cards: dict[str, ItemCard] = {}
-        self.unsettled: list = []
+        self.unsettled: list[tuple[PendingStep, FollowupConflict]] = []
         self.offline = False
         self.describer: Describer | None = None
         self._quiet = False
@@ -142,8 +143,8 @@ class FollowupApp:
         self.view.observe(lambda _c: self.render(), "value")
         self.refresh()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -269,7 +270,7 @@ class FollowupApp:
             self._team_auto = False
         self.render()
 
-    def shown_items(self) -> list:
+    def shown_items(self) -> list[Item]:
         """The open items of the chosen team and sector."""
         return [
             i
@@ -346,16 +347,17 @@ class FollowupApp:
         more.description = self.tr("followup.app.show_more", count=min(left, PAGE_SIZE), left=left)
         more.layout.display = None if left > 0 else "none"
 
-    def _defaults(self, item: object) -> dict[str, str]:
-        if getattr(item, "kind", None) != "referral":
+    def _defaults(self, item: Item) -> dict[str, str]:
+        if item.kind != "referral" or self.describer is None:
             return {}
-        parent = dict(item.data.get("parent", {}))  # type: ignore[attr-defined]
+        found = item.data.get("parent")
+        parent = found if isinstance(found, Mapping) else {}
         other = parent.get("structure_other")
         if other:
             return {"partner": str(other)}
         name = self.describer.choice(
             item.parent_instrument, "structure", parent.get("structure"), self.lang
-        )  # type: ignore[attr-defined]
+        )
         return {"partner": name} if name else {}
 
     def _unsettled_box(self) -> widgets.Widget:
@@ -395,31 +397,34 @@ class FollowupApp:
         return box
 
     def settle(
-        self, step: object, *, keep_theirs: bool, conflict: FollowupConflict | None = None
+        self, step: PendingStep, *, keep_theirs: bool, conflict: FollowupConflict | None = None
     ) -> None:
         """Close a step replayed into a conflict: drop it, or record it on the new version."""
         if not keep_theirs and conflict is not None:
             try:
                 self.register().apply(
-                    step.item_id,  # type: ignore[attr-defined]
-                    step.event,  # type: ignore[attr-defined]
-                    by=step.by,  # type: ignore[attr-defined]
+                    step.item_id,
+                    step.event,
+                    by=step.by,
                     expected_version=conflict.current.version,
-                    date=step.date,  # type: ignore[attr-defined]
-                    **dict(step.fields),  # type: ignore[attr-defined]
+                    date=step.date,
+                    now=None,  # the clock of the moment, as live; no field can stand for it
+                    **dict(step.fields),
                 )
             except ToolkitError as error:
                 self.notice.value = (
                     f'<div class="mt-error" role="alert">{esc(_error_text(error, self.lang))}</div>'
                 )
                 return
-        self.pending.done(step.entry)  # type: ignore[attr-defined]
-        self.unsettled = [(s, c) for s, c in self.unsettled if s.entry != step.entry]  # type: ignore[attr-defined]
+        self.pending.done(step.entry)
+        self.unsettled = [(s, c) for s, c in self.unsettled if s.entry != step.entry]
         self.refresh()
 
     # ------------------------------------------------------------------ recording a step
 
-    def record(self, card: ItemCard, event: str, fields: dict, date: dt.date, version: int) -> bool:
+    def record(
+        self, card: ItemCard, event: str, fields: dict[str, object], date: dt.date, version: int
+    ) -> bool:
         """Record ``event`` on the card's item; say what happened in the card or the page."""
         name = self.collector.value.strip()
         if not name:
@@ -428,20 +433,23 @@ class FollowupApp:
         item_id = card.row["item_id"]
         try:
             self.register().apply(
-                item_id, event, by=name, expected_version=version, date=date, **fields
+                item_id, event, by=name, expected_version=version, date=date, now=None, **fields
             )
         except FollowupConflict as conflict:
+            theirs = conflict.current.version
             card.show_conflict(
                 conflict,
                 event,
                 fields,
                 date,
                 keep=self.refresh,
-                force=lambda v=conflict.current.version: self.record(card, event, fields, date, v),
+                force=lambda: self.record(card, event, fields, date, theirs),
             )
             return False
         except StoreUnavailableError:
-            self.pending.add(item_id, event, by=name, expected_version=version, date=date, **fields)
+            self.pending.add(
+                item_id, event, by=name, expected_version=version, date=date, now=None, **fields
+            )
             card.error(self.tr("followup.app.kept_here"))
             card.actions.children = ()
             card.close_form()
@@ -561,7 +569,15 @@ class FollowupApp:
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     """The indicators' period when the screen opens: since 1 January (of last year in the
-    first quarter, when this year has too little yet), to today."""
+    first quarter, when this year has too little yet), to today.
+
+    Examples
+    --------
+    >>> default_period(dt.date(2026, 12, 1))
+    (datetime.date(2026, 1, 1), datetime.date(2026, 12, 1))
+    >>> default_period(dt.date(2026, 2, 10))  # the first quarter: all of last year too
+    (datetime.date(2025, 1, 1), datetime.date(2026, 2, 10))
+    """
     return (dt.date(today.year if today.month > 3 else today.year - 1, 1, 1), today)
 
 
@@ -571,7 +587,20 @@ def _download(content: bytes, filename: str, mime: str, text: str) -> str:
 
 
 def params_from_query(query: str | None) -> dict[str, str]:
-    """``collector``, ``team``, ``sector`` and ``lang`` of a query string."""
+    """``collector``, ``team``, ``sector`` and ``lang`` of a query string.
+
+    Examples
+    --------
+    Other parameters (a French ``secteur``) and empty values are left out; a value is
+    trimmed, and the last of a repeated parameter counts:
+
+    >>> params_from_query("?collector=Amina%20B.&team=Nord&team=Sud&secteur=gare&lang=")
+    {'collector': 'Amina B.', 'team': 'Sud'}
+    >>> params_from_query("?sector=gare&lang=en")
+    {'sector': 'gare', 'lang': 'en'}
+    >>> params_from_query(None)
+    {}
+    """
     found = parse_qs((query or "").lstrip("?"))
     return {
         k: v[-1].strip()
@@ -581,7 +610,46 @@ def params_from_query(query: str | None) -> dict[str, str]:
 
 
 def followup_app(*, query: str | None = None, lang: str | None = None) -> FollowupApp:
-    """The « Suivi » app for ``notebooks/suivi.ipynb`` (``?collector=…&team=…&sector=…``)."""
+    """The « Suivi » app for ``notebooks/suivi.ipynb`` (``?collector=…&team=…&sector=…``).
+
+    Examples
+    --------
+    A mediation record with an agreement whose check was due on 1 April, in a database and
+    a pii key of its own: for its mediator, the app opens on the team's list, the overdue
+    check at the top with one button per possible step.
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.instruments import load
+    >>> from toolkit.store import KEY_ENV_VAR, connect, create_key
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> key = create_key(folder / "pii.key")[0]
+    >>> url = f"sqlite:///{folder / 'suivi.sqlite'}"
+    >>> store = connect(url, key_file=key)
+    >>> _ = store.register(load("surveys/intervention_mediation.yaml"))
+    >>> answers = {"date_intervention": "2026-03-02", "secteur": "gare", "lieu": "espace_public",
+    ...            "temporalite": "differe", "mode": "M-TRD", "type_conflit": "CF-BRUIT",
+    ...            "nb_parties": 2, "parties": [
+    ...                {"nom_partie": "A", "qualite": "demandeur", "accepte_mediation": "oui"},
+    ...                {"nom_partie": "B", "qualite": "mis_en_cause", "accepte_mediation": "oui"}],
+    ...            "actions": ["rencontre_conjointe"], "resultat": "R-ACC",
+    ...            "texte_accord": "Pas de musique après 22 h.", "date_suivi": "2026-04-01"}
+    >>> _ = store.submit("intervention_mediation", answers, collector="Amina B.", team="Nord")
+    >>> store.close()
+    >>> env = {"TOOLKIT_DATABASE_URL": url, KEY_ENV_VAR: str(key),
+    ...        "TOOLKIT_FOLLOWUP_JOURNAL": str(folder / "en-attente.jsonl")}
+    >>> with mock.patch.dict(os.environ, env):
+    ...     app = followup_app(query="?collector=Amina%20B.")
+    >>> app.team.value  # the team of that mediator's follow-ups
+    'Nord'
+    >>> app.body.children[0].value
+    '<h3 class="mt-section mt-section-overdue">En retard (1)</h3>'
+    >>> [card.row["task_label"] for card in app.cards.values()]
+    ["Vérifier l'accord (30 jours)"]
+    >>> [button.description for card in app.cards.values() for button in card.buttons.values()]
+    ['Tenu', 'Tenu en partie', 'Injoignables', 'Rompu']
+    """
     params = params_from_query(query)
     return FollowupApp(
         collector=params.get("collector", ""),

@@ -16,9 +16,15 @@ import ipywidgets as widgets
 from toolkit.apps.common.html import esc
 from toolkit.followup import FIELD_CHOICES, PARIS, FollowupConflict, events, transition
 from toolkit.followup.labels import format_day, label, who
+from toolkit.followup.lifecycles import Field
 from toolkit.i18n import t
 
-__all__ = ["ItemCard"]
+__all__ = ["ItemCard", "Recorder"]
+
+#: ``record(card, event, fields, date, expected_version)``: records a step of the card's item
+#: (the app's :meth:`~toolkit.apps.followup.app.FollowupApp.record`, which says whether it
+#: was recorded; the card does not need the answer).
+Recorder = Callable[["ItemCard", str, dict[str, object], dt.date, int], object]
 
 #: Fields a step's form never shows (the date has its own picker, the note is optional).
 _HIDDEN = ("note",)
@@ -59,7 +65,7 @@ class ItemCard:
     def __init__(
         self,
         row: dict,
-        record: Callable[..., None],
+        record: Recorder,
         *,
         lang: str,
         today: dt.date,
@@ -133,7 +139,7 @@ class ItemCard:
 
     # ------------------------------------------------------------------ steps
 
-    def _fields(self, event: str) -> list:
+    def _fields(self, event: str) -> list[Field]:
         step = transition(self.row["kind"], self.row["state"], event)
         return [f for f in step.fields if f.name not in _HIDDEN]
 
@@ -164,8 +170,8 @@ class ItemCard:
         ]
         self.form.children = rows
 
-    def _input(self, spec: object) -> widgets.Widget:
-        name, kind = spec.name, spec.kind  # type: ignore[attr-defined]
+    def _input(self, spec: Field) -> widgets.Widget:
+        name, kind = spec.name, spec.kind
         if kind == "choice":
             options = [("—", None)] + [
                 (label(f"choice.{name}", code, self.lang), code) for code in FIELD_CHOICES[name]
@@ -204,11 +210,11 @@ class ItemCard:
         self,
         conflict: FollowupConflict,
         event: str,
-        fields: dict,
+        fields: dict[str, object],
         date: dt.date,
         *,
-        keep: Callable[[], None],
-        force: Callable[[], None],
+        keep: Callable[[], object],
+        force: Callable[[], object],
     ) -> None:
         """Say what changed meanwhile and offer the two choices."""
         lang = self.lang

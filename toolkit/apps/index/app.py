@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
@@ -23,6 +24,9 @@ from toolkit.errors import InstrumentError, StoreError
 from toolkit.i18n import t
 from toolkit.instruments import load
 
+if TYPE_CHECKING:
+    from toolkit.store import Store
+
 __all__ = ["IndexApp", "index_app", "notebook_pages"]
 
 #: Notebooks that the index links in a section of their own (the rest go to "Autres pages").
@@ -30,7 +34,19 @@ _KNOWN = ("index.ipynb", "collecte.ipynb", "terrain.ipynb")
 
 
 def notebook_pages(folder: Path | None = None) -> list[str]:
-    """Names of the notebooks in ``folder`` (default: the working directory), sorted."""
+    """Names of the notebooks in ``folder`` (default: the working directory), sorted.
+
+    Examples
+    --------
+    Hidden notebooks (a checkpoint, a draft) and other files are left out:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("suivi.ipynb", "collecte.ipynb", ".brouillon.ipynb", "notes.md"):
+    ...     _ = (folder / name).write_text("{}")
+    >>> notebook_pages(folder)
+    ['collecte.ipynb', 'suivi.ipynb']
+    """
     folder = folder or Path.cwd()
     return sorted(p.name for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
@@ -50,7 +66,7 @@ class IndexApp:
 
     def __init__(
         self,
-        store: object | None = None,
+        store: Store | None = None,
         *,
         notebooks: Path | None = None,
         surveys: Path | None = None,
@@ -85,8 +101,8 @@ class IndexApp:
         self.repeater = Repeater(self.refresh, refresh_every)
         self.repeater.start()
 
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object]:
+        return self.root._repr_mimebundle_(**kwargs)
 
     def _language(self, change: dict) -> None:
         self.lang = change["new"]
@@ -101,10 +117,10 @@ class IndexApp:
                 self._store = connect(database_url())
             for path in instrument_files(self.surveys):
                 try:
-                    self._store.register(load(path))  # type: ignore[attr-defined]
+                    self._store.register(load(path))
                 except InstrumentError:
                     continue
-            return self._store.instruments(), None  # type: ignore[attr-defined]
+            return self._store.instruments(), None
         except StoreError as error:
             return None, str(error)
 
@@ -190,11 +206,41 @@ def _now_text() -> str:
     return dt.datetime.now().astimezone().strftime("%H:%M:%S")
 
 
-def index_app(*, lang: str | None = None) -> IndexApp:
+def index_app(*, query: str | None = None, lang: str | None = None) -> IndexApp:
     """The app index for ``notebooks/index.ipynb``, computed when the page is opened.
 
     The language comes from ``lang``, else the page's ``?lang=`` (French by default).
+    ``query`` is the page's query string; by default it is read once the page is requested
+    (see :func:`~toolkit.apps.common.page.page_query`).
+
+    Examples
+    --------
+    Opened in a folder of notebooks (as Voilà serves ``notebooks/``), on an in-memory
+    database and a catalogue of one questionnaire: the pages are listed under their French
+    titles, the fieldwork view first.
+
+    >>> import contextlib, html, os, re, shutil, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> surveys, pages = folder / "surveys", folder / "notebooks"
+    >>> surveys.mkdir(), pages.mkdir()
+    (None, None)
+    >>> _ = shutil.copy("surveys/satisfaction_concertation.yaml", surveys)
+    >>> for name in ("index", "collecte", "terrain", "suivi", "resultats"):
+    ...     _ = (pages / f"{name}.ipynb").write_text("{}")
+    >>> env = {"TOOLKIT_DATABASE_URL": "sqlite://", "TOOLKIT_SURVEYS": str(surveys)}
+    >>> with mock.patch.dict(os.environ, env), contextlib.chdir(pages):
+    ...     index = index_app(query="?lang=fr")
+    >>> page = html.unescape(index.content.value)
+    >>> re.findall(r"<h2>(.*?)</h2>", page)
+    ['Questionnaires', 'Applications']
+    >>> for title in re.findall(r'<a class="mt-link" href="[^"?]+">(.*?)</a>', page):
+    ...     print(title)
+    Suivi du terrain (comptes par secteur et quotas)
+    Résultats : tableaux, graphiques et rapports
+    Suivi : accords, orientations, signalements, réunions et projets
     """
-    params = page_query()
-    chosen = lang or (params.get("lang") if params.get("lang") in ("fr", "en") else "fr")
+    asked = page_query(query).get("lang", "")
+    chosen = lang or (asked if asked in ("fr", "en") else "fr")
     return IndexApp(lang=chosen)

@@ -371,7 +371,41 @@ def _is_scale(instrument: Instrument, question: Question) -> bool:
 
 
 def results_app(*, lang: str = "fr") -> ResultsApp:
-    """The results page of ``notebooks/resultats.ipynb``; shows the latest wave at once."""
+    """The results page of ``notebooks/resultats.ipynb``; shows the latest wave at once.
+
+    Examples
+    --------
+    Six responses to the shortest catalogue questionnaire, in a database of their own: the
+    page opens on its first Likert question, in the latest wave, each share with its margin
+    of error and the cells under five respondents held back.
+
+    >>> import html, os, re, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.instruments import load
+    >>> from toolkit.store import connect
+    >>> url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'resultats.sqlite'}"
+    >>> store = connect(url)
+    >>> _ = store.register(load("surveys/satisfaction_concertation.yaml"))
+    >>> rows = [
+    ...     {"wave": "2026-T4", "answers": {"contexte": "mediation", "date_rencontre": "2026-11-20",
+    ...                                     "secteur": sector, "satisfaction_globale": score}}
+    ...     for sector, score in [("gare", 4), ("gare", 3), ("gare", 4),
+    ...                           ("centre", 2), ("centre", 4), ("centre", 3)]
+    ... ]
+    >>> _ = store.submit_many("satisfaction_concertation", rows)
+    >>> store.close()
+    >>> with mock.patch.dict(os.environ, {"TOOLKIT_DATABASE_URL": url}):
+    ...     app = results_app()
+    >>> app.chosen_waves()
+    ['2026-T4']
+    >>> page = html.unescape(app.results.children[0].value)
+    >>> re.search(r"<caption>(.*?)</caption>", page).group(1)
+    "Dans l'ensemble, êtes-vous satisfait(e) de cette rencontre ? — 2026-T4"
+    >>> rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    >>> rows[-1]  # three of six: under the threshold of five, not published
+    ('Très satisfait(e)', 'effectif trop faible', '6')
+    """
     app = ResultsApp(lang=lang)
     if app.chosen_waves():
         app.refresh()
