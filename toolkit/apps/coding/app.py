@@ -733,6 +733,31 @@ def coding_app(*, lang: str = "fr") -> CodingApp:
 
     A preheated kernel runs the notebook before any page asks for it, so the query string is
     read once Voilà has handed the request over (``voila.utils.wait_for_request``).
+
+    Examples
+    --------
+    A store (a temporary file) holding a codebook and one note, opened as ``?coder=Awa``:
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.qual import QualProject, load_codebook
+    >>> from toolkit.store import connect
+    >>> url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'codage.sqlite'}"
+    >>> project = QualProject(connect(url))
+    >>> project.save_codebook(load_codebook("surveys/codebooks/besoins_habitants.yaml"), by="Awa")
+    1
+    >>> _ = project.import_text("Les démarches en ligne, je n'y arrive pas.", name="note.txt")
+    >>> with mock.patch.dict(os.environ, {"TOOLKIT_DATABASE_URL": url, "QUERY_STRING": "coder=Awa"}):
+    ...     app = coding_app()
+    >>> app.coder, [app.tabs.get_title(i) for i in range(len(app.tabs.children))]
+    ('Awa', ['Coder', 'Accord', 'Livre de codes'])
+    >>> app.header.value[: app.header.value.index(" · ")]
+    "<p class='mt-meta'><b>Segment 1 sur 1</b>"
+    >>> app.text.text
+    "Les démarches en ligne, je n'y arrive pas."
+    >>> [button.description for button in app.code_buttons.values()][:2]
+    ['Accès aux droits', 'Accès aux droits › Démarches en ligne']
     """
     import os
     from urllib.parse import parse_qs

@@ -388,6 +388,18 @@ def room_handlers(server_url: str, policy: RoomPolicy) -> list[tuple]:
 
     The store is opened (and its migrations checked) when the room's first page is served,
     while its reader types a pseudonym, rather than at the first join or at server start.
+
+    Examples
+    --------
+    >>> import re
+    >>> from toolkit.apps.room.access import RoomPolicy
+    >>> rules = room_handlers("/", RoomPolicy(b"0" * 32))
+    >>> [pattern for pattern, *_ in rules][:5]
+    ['/salle/static/(.*)', '/salle/api/join', '/salle/api/state', '/salle/api/answer', '/salle/api/step']
+    >>> def served_by(path):
+    ...     return next(h.__name__ for p, h, _ in rules if re.fullmatch(p, path))
+    >>> served_by("/salle"), served_by("/salle/K7Q2"), served_by("/salle/K7Q2/projection")
+    ('ParticipantPage', 'ParticipantPage', 'ProjectorPage')
     """
     base = url_path_join(server_url, ROOM_PATH)
     context = RoomContext(policy, base, os.environ.get(ROOM_URL_ENV) or None)
