@@ -36,11 +36,6 @@ PACKAGES = sorted(
     for m in pkgutil.walk_packages(toolkit.__path__, "toolkit.")
     if m.ispkg and ".migrations" not in m.name
 )
-#: Packages whose public functions are not all held to an example yet (issue 16 brought
-#: the rule in and wrote the missing examples of the lower layers first). Take a package
-#: off this list once each of its public functions has an example; new packages start
-#: under the rule.
-NOT_YET = ("toolkit.apps",)
 
 
 @pytest.fixture
@@ -83,20 +78,6 @@ def _without_example(package_name: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("package_name", [p for p in PACKAGES if not p.startswith(NOT_YET)])
+@pytest.mark.parametrize("package_name", PACKAGES)
 def test_public_functions__package__each_has_an_example(package_name: str) -> None:
     assert _without_example(package_name) == []
-
-
-@pytest.mark.parametrize("package_name", NOT_YET)
-def test_public_functions__package_not_yet_held__still_lacks_an_example(
-    package_name: str,
-) -> None:
-    """A package that has caught up must leave :data:`NOT_YET`, so that the rule holds it."""
-    missing = [
-        name
-        for sub in PACKAGES
-        if sub == package_name or sub.startswith(package_name + ".")
-        for name in _without_example(sub)
-    ]
-    assert missing != []

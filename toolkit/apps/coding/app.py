@@ -10,6 +10,8 @@ the agreement table and the disagreements, each of which opens its segment.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 import pandas as pd
 
@@ -20,6 +22,9 @@ from toolkit.apps.common.report import ReportOffer
 from toolkit.apps.common.style import style
 from toolkit.errors import ToolkitError
 from toolkit.i18n import Text, t
+
+if TYPE_CHECKING:
+    from toolkit.store import Store
 
 __all__ = ["CodingApp", "coding_app"]
 
@@ -46,7 +51,9 @@ class CodingApp:
     Child widgets are public so that tests drive the app without a browser.
     """
 
-    def __init__(self, store=None, *, coder: str | None = None, lang: str = "fr") -> None:
+    def __init__(
+        self, store: Store | None = None, *, coder: str | None = None, lang: str = "fr"
+    ) -> None:
         from toolkit.qual import QualProject
 
         if store is None:
@@ -175,7 +182,7 @@ class CodingApp:
             self.start(coder)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        return self.root._repr_mimebundle_(**kwargs)  # type: ignore[no-any-return]
+        return self.root._repr_mimebundle_(**kwargs)
 
     # -- text ---------------------------------------------------------------------------------
     def tr(self, key: str, **params: object) -> str:
@@ -352,7 +359,7 @@ class CodingApp:
             self.index = max(0, min(len(self.order) - 1, self.index + step))
             self.show()
 
-    def _nav_message(self, _widget, content, _buffers) -> None:
+    def _nav_message(self, _widget: SpanText, content: object, _buffers: object) -> None:
         if isinstance(content, dict) and content.get("nav") in ("next", "previous"):
             self.move(1 if content["nav"] == "next" else -1)
 
@@ -493,9 +500,8 @@ class CodingApp:
                 button.add_class("mt-code-on")
             else:
                 button.remove_class("mt-code-on")
-            button.tooltip = (
-                book.get(code).definition.get(self.lang) if book.get(code).definition else ""
-            )
+            definition = book.get(code).definition
+            button.tooltip = definition.get(self.lang) if definition else ""
         items = []
         for r in mine.itertuples(index=False):
             what = f" « {esc(self.text.text[r.start : r.end])} »" if r.span else ""
@@ -686,7 +692,7 @@ class CodingApp:
                 from toolkit.qual.codebook import Code, slug
 
                 new_id = slug(label, set(book.ids()))
-                book = book.add(Code(id=new_id, label=Text.of(label or " "), parent=target))  # type: ignore[arg-type]
+                book = book.add(Code(id=new_id, label=Text.of(label or " "), parent=target))
             elif action == "rename":
                 book = book.rename(code, label)
             elif action == "move":
@@ -727,6 +733,31 @@ def coding_app(*, lang: str = "fr") -> CodingApp:
 
     A preheated kernel runs the notebook before any page asks for it, so the query string is
     read once Voilà has handed the request over (``voila.utils.wait_for_request``).
+
+    Examples
+    --------
+    A store (a temporary file) holding a codebook and one note, opened as ``?coder=Awa``:
+
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from toolkit.qual import QualProject, load_codebook
+    >>> from toolkit.store import connect
+    >>> url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'codage.sqlite'}"
+    >>> project = QualProject(connect(url))
+    >>> project.save_codebook(load_codebook("surveys/codebooks/besoins_habitants.yaml"), by="Awa")
+    1
+    >>> _ = project.import_text("Les démarches en ligne, je n'y arrive pas.", name="note.txt")
+    >>> with mock.patch.dict(os.environ, {"TOOLKIT_DATABASE_URL": url, "QUERY_STRING": "coder=Awa"}):
+    ...     app = coding_app()
+    >>> app.coder, [app.tabs.get_title(i) for i in range(len(app.tabs.children))]
+    ('Awa', ['Coder', 'Accord', 'Livre de codes'])
+    >>> app.header.value[: app.header.value.index(" · ")]
+    "<p class='mt-meta'><b>Segment 1 sur 1</b>"
+    >>> app.text.text
+    "Les démarches en ligne, je n'y arrive pas."
+    >>> [button.description for button in app.code_buttons.values()][:2]
+    ['Accès aux droits', 'Accès aux droits › Démarches en ligne']
     """
     import os
     from urllib.parse import parse_qs
@@ -735,5 +766,6 @@ def coding_app(*, lang: str = "fr") -> CodingApp:
 
     wait_for_request()
     params = {k: v[-1] for k, v in parse_qs(os.environ.get("QUERY_STRING", "")).items()}
-    chosen = params.get("lang") if params.get("lang") in ("fr", "en") else lang
+    asked = params.get("lang")
+    chosen = asked if asked in ("fr", "en") else lang
     return CodingApp(coder=params.get("coder") or None, lang=chosen)

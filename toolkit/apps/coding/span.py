@@ -88,5 +88,6 @@ class SpanText(anywidget.AnyWidget):
     _esm = traitlets.Unicode(_ESM).tag(sync=True)
     _css = traitlets.Unicode(_CSS).tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
-    spans = traitlets.List([]).tag(sync=True)
-    selection = traitlets.List([]).tag(sync=True)
+    #: ``{"start", "end", "color", "label"}`` per coded span, offsets in ``text``.
+    spans: traitlets.List[dict[str, object]] = traitlets.List([]).tag(sync=True)
+    selection: traitlets.List[int] = traitlets.List([]).tag(sync=True)

@@ -14,7 +14,18 @@ _NAMES = {"fr": "Français", "en": "English"}
 def language_switch(
     languages: tuple[str, ...] = ("fr", "en"), value: str | None = None
 ) -> widgets.ToggleButtons:
-    """Toggle buttons with one entry per language, named in its own language."""
+    """Toggle buttons with one entry per language, named in its own language.
+
+    A ``value`` that is not one of ``languages`` falls back to French (the default language).
+
+    Examples
+    --------
+    >>> switch = language_switch(("fr", "en"), "en")
+    >>> switch.options, switch.value
+    ((('Français', 'fr'), ('English', 'en')), 'en')
+    >>> language_switch(("fr", "en"), "de").value
+    'fr'
+    """
     options = [(_NAMES.get(lang, lang), lang) for lang in languages]
     chosen = (
         value

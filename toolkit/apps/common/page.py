@@ -115,6 +115,11 @@ def page_query(query: str | None = None) -> dict[str, str]:
     (counts, the draft to reopen) is computed when the page is opened, then reads
     ``QUERY_STRING``. Outside Voilà (tests, JupyterLab) it returns at once; ``query`` given
     explicitly is parsed as is.
+
+    Examples
+    --------
+    >>> page_query("?enqueteur=Awa&lang=en&lang=fr&vide=")
+    {'enqueteur': 'Awa', 'lang': 'fr'}
     """
     if query is None:
         from voila.utils import wait_for_request

@@ -82,5 +82,12 @@ body.mt-offline .mt-app .mt-needs-server, body.mt-offline .mt-app button.mt-need
 
 
 def style() -> widgets.HTML:
-    """An HTML widget that injects :data:`TABLET_CSS`; put it first in an app's root box."""
+    """An HTML widget that injects :data:`TABLET_CSS`; put it first in an app's root box.
+
+    Examples
+    --------
+    >>> css = style().value
+    >>> css.split()[0], "min-height: 48px" in css
+    ('<style>', True)
+    """
     return widgets.HTML(TABLET_CSS)

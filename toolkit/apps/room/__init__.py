@@ -8,10 +8,16 @@ QR code does not import the web server.
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
 from toolkit.apps.room.charts import chart_html
 from toolkit.apps.room.paths import ROOM_PATH, ROOM_URL_ENV
 from toolkit.apps.room.qr import qr_svg, qr_terminal
+
+if TYPE_CHECKING:
+    # What __getattr__ loads on first use, named for the type checker.
+    from toolkit.apps.room.access import RoomPolicy
+    from toolkit.apps.room.handlers import room_handlers
 
 __all__ = [
     "ROOM_PATH",

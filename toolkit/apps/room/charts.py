@@ -19,6 +19,24 @@ def chart_html(tally: pd.DataFrame, *, show_key: bool, lang: str | None = None) 
     the benchmark read them). Counts are scaled to the group's largest count, means to the
     group's largest mean. Looks come from the page's CSS (classes ``wk-*``); only the bar
     widths are inline.
+
+    Examples
+    --------
+    A quiz question answered by four people, the expected answer marked once revealed:
+
+    >>> import re
+    >>> import pandas as pd
+    >>> tally = pd.DataFrame({
+    ...     "group": ["q1", "q1"], "group_label": ["Premier réflexe ?"] * 2,
+    ...     "option": ["a", "b"], "label": ["Écouter", "Rappeler la règle"],
+    ...     "value": [3, 1], "kind": ["count", "count"], "correct": [True, False]})
+    >>> page = chart_html(tally, show_key=True, lang="fr")
+    >>> re.findall(r"data-value='([^']*)'.*?width:([0-9]+)%", page)
+    [('3', '100'), ('1', '33')]
+    >>> re.findall(r"<span class='wk-mark'>([^<]*)</span>", page)
+    ['✓ attendu']
+    >>> "wk-mark" in chart_html(tally, show_key=False, lang="fr")
+    False
     """
     parts = ["<div class='wk-chart'>"]
     for group, rows in tally.groupby("group", sort=False):

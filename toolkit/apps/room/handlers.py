@@ -32,7 +32,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from toolkit.apps.room.access import Denied, RoomPass, RoomPolicy
-from toolkit.apps.room.hub import RoomHub, RoomState
+from toolkit.apps.room.hub import RoomHub
 from toolkit.apps.room.pages import (
     STATIC_DIR,
     participant_csp,
@@ -46,7 +46,7 @@ from toolkit.errors import ToolkitError
 from toolkit.i18n import LANGUAGES, get_language, t
 from toolkit.training.model import Branching
 from toolkit.training.scoring import replay
-from toolkit.training.sessions import LiveSessions, normalise_code
+from toolkit.training.sessions import LiveSessions, SessionInfo, normalise_code
 
 __all__ = ["RoomContext", "room_handlers"]
 
@@ -126,7 +126,7 @@ class _Participant(web.RequestHandler):
     def refuse(self, denied: Denied, lang: str) -> None:
         self.reply({"message": t(denied.key, lang, **denied.params)}, denied.status)
 
-    def room_pass(self):
+    def room_pass(self) -> RoomPass:
         return self.context.policy.participant(self.request.headers.get(PASS_HEADER))
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
@@ -229,11 +229,14 @@ class AnswerHandler(_Participant):
                 await hub.call(store)
             except ToolkitError as error:
                 raise _participant_error(error) from None
+            hub.touched(room.code)
+            info = state.info
+            if info is None or info.run is None:
+                # Launched between the two reads: the answer is stored, the screen has moved.
+                raise Denied(409, "room.error.replaced")
         except Denied as denied:
             self.refuse(denied, lang)
             return
-        hub.touched(room.code)
-        info = state.info
         feedback = info.run.exercise_id != "assessment"
         self.reply({"html": feedback_html(info.exercise, values, lang, feedback=feedback)})
 
@@ -336,11 +339,10 @@ class ProjectorState(_TrainerApi):
         if state.info is None:
             self.reply({"message": t("room.error.unknown", lang)}, 404)
             return
-        projection = await hub.call(self._projection, hub, state)
+        projection = await hub.call(self._projection, hub, state.info)
         self.reply({"key": str(state.revision), "html": projector_html(projection, lang)})
 
-    def _projection(self, hub: RoomHub, state: RoomState) -> Projection:
-        info = state.info
+    def _projection(self, hub: RoomHub, info: SessionInfo) -> Projection:
         sessions = hub.sessions
         people = list(sessions.participants(info.code)["pseudonym"])
         answers = sessions.answers(info.run.id) if info.run else None
@@ -386,6 +388,18 @@ def room_handlers(server_url: str, policy: RoomPolicy) -> list[tuple]:
 
     The store is opened (and its migrations checked) when the room's first page is served,
     while its reader types a pseudonym, rather than at the first join or at server start.
+
+    Examples
+    --------
+    >>> import re
+    >>> from toolkit.apps.room.access import RoomPolicy
+    >>> rules = room_handlers("/", RoomPolicy(b"0" * 32))
+    >>> [pattern for pattern, *_ in rules][:5]
+    ['/salle/static/(.*)', '/salle/api/join', '/salle/api/state', '/salle/api/answer', '/salle/api/step']
+    >>> def served_by(path):
+    ...     return next(h.__name__ for p, h, _ in rules if re.fullmatch(p, path))
+    >>> served_by("/salle"), served_by("/salle/K7Q2"), served_by("/salle/K7Q2/projection")
+    ('ParticipantPage', 'ParticipantPage', 'ProjectorPage')
     """
     base = url_path_join(server_url, ROOM_PATH)
     context = RoomContext(policy, base, os.environ.get(ROOM_URL_ENV) or None)

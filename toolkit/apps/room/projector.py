@@ -16,7 +16,7 @@ from toolkit.apps.room.charts import chart_html
 from toolkit.apps.room.qr import qr_svg
 from toolkit.i18n import t
 from toolkit.training.live import tally
-from toolkit.training.model import Quiz, Rewriting, RolePlay
+from toolkit.training.model import Exercise, Quiz, Rewriting, RolePlay
 from toolkit.training.sessions import SessionInfo
 
 __all__ = ["Projection", "projector_html"]
@@ -118,7 +118,7 @@ def projector_html(p: Projection, lang: str | None) -> str:
     )
 
 
-def _questions(exercise, lang: str | None) -> str:
+def _questions(exercise: Exercise | None, lang: str | None) -> str:
     """A quiz's questions and options (no counts, no key), for the room to read meanwhile."""
     if not isinstance(exercise, Quiz):
         return ""

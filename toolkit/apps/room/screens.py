@@ -85,6 +85,18 @@ def _paragraphs(value: Text | str | None, lang: str | None, css: str = "") -> st
     return "".join(_p(part, lang, css) for part in _text(value, lang).split("\n\n"))
 
 
+def _mapping(value: object) -> Mapping[str, object]:
+    """A stored answer made of named parts (``{"best": …, "worst": …}``), else nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def _picked(value: object) -> list[str]:
+    """The ids in a stored answer (options picked, points checked): one id, or a list."""
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
+
+
 def _checked(flag: bool) -> str:
     return " checked" if flag else ""
 
@@ -140,7 +152,7 @@ def screen_key(info: SessionInfo | None) -> str:
 def screen(info: SessionInfo | None, mine: Answers, lang: str | None) -> tuple[str, str]:
     """``(key, html)`` of what a participant sees now (see :func:`screen_key`)."""
     key = screen_key(info)
-    if key == "closed":
+    if info is None or key == "closed":
         return key, closed_html(lang)
     if key == "waiting":
         return key, waiting_html(lang)
@@ -148,8 +160,11 @@ def screen(info: SessionInfo | None, mine: Answers, lang: str | None) -> tuple[s
 
 
 def exercise_html(info: SessionInfo, mine: Answers, lang: str | None) -> str:
-    """The launched exercise as a form, with the participant's earlier answers filled in."""
+    """The launched exercise as a form, with the participant's earlier answers filled in
+    (the waiting screen while nothing is launched)."""
     run = info.run
+    if run is None:
+        return waiting_html(lang)
     exercise = info.exercise
     if exercise is None:
         kind, body = "satisfaction", _satisfaction(mine, lang)
@@ -163,8 +178,10 @@ def exercise_html(info: SessionInfo, mine: Answers, lang: str | None) -> str:
         kind, body = "role_play", _role_play(exercise, mine, lang)
     elif isinstance(exercise, Rewriting):
         kind, body = "rewriting", _rewriting(exercise, mine, lang)
-    else:
+    elif isinstance(exercise, Scale):
         kind, body = "scale", _scale(exercise, mine, lang)
+    else:
+        raise TypeError(f"no participant screen for a {type(exercise).__name__}")
     title = (
         t("training.type.assessment", lang)
         if run.exercise_id == "assessment"
@@ -184,7 +201,7 @@ def _quiz(exercise: Quiz, mine: Answers, lang: str | None, *, feedback: bool) ->
     parts = []
     for q in exercise.questions:
         given = mine.get(q.id)
-        picked = {given} if isinstance(given, str) else set(given or [])
+        picked = set(_picked(given))
         kind = "single" if q.kind == "single" else "multiple"
         box = "radio" if kind == "single" else "checkbox"
         hint = "" if kind == "single" else _p(t("room.several", lang), lang, "rm-hint")
@@ -204,7 +221,7 @@ def _quiz(exercise: Quiz, mine: Answers, lang: str | None, *, feedback: bool) ->
 
 
 def _judgement(exercise: Judgement, mine: Answers, lang: str | None) -> str:
-    given = mine.get("pick") if isinstance(mine.get("pick"), dict) else {}
+    given = _mapping(mine.get("pick"))
     listing = "".join(
         f'<li><span class="rm-letter" aria-hidden="true">{letter(i)}</span>'
         f"<span>{esc(r.text.get(lang))}</span></li>"
@@ -254,6 +271,9 @@ def scene_html(exercise: Branching, play: Play, lang: str | None) -> str:
         parts.append("</div></div>")
         return "".join(parts)
     ending = play.ending
+    if ending is None:
+        # Not reached: the loader refuses a choice that leads to neither a scene nor an ending.
+        raise ValueError(f"{exercise.id}: {play.position!r} is neither a scene nor an ending")
     score = t("room.score", lang, score=ending.score, maximum=exercise.max_score)
     steps = "".join(
         f"<li>{esc(s.scene.text.get(lang))}<br>→ <i>{esc(s.choice.text.get(lang))}</i></li>"
@@ -278,7 +298,7 @@ def _branching(exercise: Branching, mine: Answers, lang: str | None) -> str:
 
 
 def _role_play(exercise: RolePlay, mine: Answers, lang: str | None) -> str:
-    given = mine.get("grid") if isinstance(mine.get("grid"), dict) else {}
+    given = _mapping(mine.get("grid"))
     roles = "".join(
         f'<label class="rm-choice"><input type="radio" name="role" value="{esc(r.kind)}"'
         f"{_checked(bool(given) and r.kind == 'observer')}>"
@@ -291,7 +311,7 @@ def _role_play(exercise: RolePlay, mine: Answers, lang: str | None) -> str:
         f"<h3>{esc(r.name.get(lang))}</h3>{_paragraphs(r.brief, lang)}</section>"
         for r in exercise.roles
     )
-    checked = set(given.get("checked", []))
+    checked = set(_picked(given.get("checked")))
     grid = "".join(
         f'<label class="rm-choice"><input type="checkbox" name="checked" value="{esc(g.id)}"'
         f"{_checked(g.id in checked)}><span>{esc(g.text.get(lang))}</span></label>"
@@ -317,8 +337,8 @@ def _role_play(exercise: RolePlay, mine: Answers, lang: str | None) -> str:
 def _rewriting(exercise: Rewriting, mine: Answers, lang: str | None) -> str:
     parts = []
     for prompt in exercise.prompts:
-        given = mine.get(prompt.id) if isinstance(mine.get(prompt.id), dict) else {}
-        checked = set(given.get("checked", []))
+        given = _mapping(mine.get(prompt.id))
+        checked = set(_picked(given.get("checked")))
         checks = "".join(
             f'<label class="rm-choice"><input type="checkbox" name="checked" value="{esc(c.id)}"'
             f"{_checked(c.id in checked)}><span>{esc(c.text.get(lang))}</span></label>"
@@ -399,7 +419,7 @@ def feedback_html(
             if not feedback:
                 parts.append(f'<p class="rm-saved">{esc(t("room.test_saved", lang))}</p>')
                 continue
-            picked = [given] if isinstance(given, str) else list(given)
+            picked = _picked(given)
             verdict = "correct" if set(picked) == question.correct else "wrong"
             parts.append(f'<p class="rm-{verdict}">{esc(t(f"room.{verdict}", lang))}</p>')
             parts += [
@@ -410,11 +430,14 @@ def feedback_html(
             parts.append(_p(question.explanation, lang, "rm-explanation"))
         return "".join(parts)
     if isinstance(exercise, Judgement):
-        pick = answers.get("pick") or {}
+        pick = _mapping(answers.get("pick"))
         ids = [r.id for r in exercise.responses]
-        if pick.get("best") not in ids or pick.get("worst") not in ids:
+        best, worst = pick.get("best"), pick.get("worst")
+        if not isinstance(best, str) or not isinstance(worst, str):
             return ""
-        score = score_judgement(exercise, pick["best"], pick["worst"])
+        if best not in ids or worst not in ids:
+            return ""
+        score = score_judgement(exercise, best, worst)
         key = t(
             "room.key",
             lang,

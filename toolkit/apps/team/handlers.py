@@ -15,6 +15,8 @@ Every sign-in, failure, sign-out and refused page is an event in ``team_events``
 from __future__ import annotations
 
 import asyncio
+import enum
+from typing import Literal, cast
 from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -25,7 +27,7 @@ from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit.apps.room.access import Throttle
-from toolkit.apps.team.identity import TeamIdentityProvider, client_address
+from toolkit.apps.team.identity import TeamIdentityProvider, TeamUser, client_address
 from toolkit.apps.team.pages import (
     denied_page,
     error_page,
@@ -35,7 +37,7 @@ from toolkit.apps.team.pages import (
 )
 from toolkit.errors import StoreError
 from toolkit.i18n import LANGUAGES, get_language, t
-from toolkit.team import page_action
+from toolkit.team import Account, page_action
 from toolkit.team.person import ROLES_HEADER, USER_HEADER
 from toolkit.team.roles import allowed
 
@@ -54,8 +56,15 @@ FAILURES_ALLOWED = 10
 FAILURE_WINDOW = 900.0
 _THROTTLE = Throttle(limit=FAILURES_ALLOWED, window=FAILURE_WINDOW)
 _INDEX = "voila/render/index.ipynb"
-#: What :meth:`SignInHandler._authenticate` returns when the database cannot be reached.
-_OFFLINE = object()
+
+
+class _Offline(enum.Enum):
+    """What :meth:`SignInHandler._authenticate` returns when the database cannot be reached."""
+
+    OFFLINE = enum.auto()
+
+
+_OFFLINE = _Offline.OFFLINE
 
 
 def _lang(handler: web.RequestHandler) -> str:
@@ -89,7 +98,9 @@ class _TeamPage(JupyterHandler):
 
     @property
     def team(self) -> TeamIdentityProvider:
-        return self.identity_provider  # type: ignore[return-value]
+        # These handlers are mounted only by TeamIdentityProvider.get_handlers, so the
+        # server's provider is that one; Jupyter types it as its base class.
+        return cast(TeamIdentityProvider, self.identity_provider)
 
     def html(self, page: str, status: int = 200) -> None:
         self.set_status(status)
@@ -172,7 +183,9 @@ class SignInHandler(_TeamPage):
         await self.team.record(self, account.name, "signed_in")
         self.redirect(_safe_next(self, self.get_argument("next", None)))
 
-    async def _authenticate(self, name: str, password: str) -> object:
+    async def _authenticate(
+        self, name: str, password: str
+    ) -> Account | Literal[_Offline.OFFLINE] | None:
         try:
             accounts = self.team.accounts()
             return await asyncio.get_running_loop().run_in_executor(
@@ -208,17 +221,17 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
             if header in headers:
                 del headers[header]
         user = self.current_user
-        roles = getattr(user, "roles", None)
-        if roles is not None:
+        # A team server's users carry their roles; Jupyter's own (no team) open every page.
+        if isinstance(user, TeamUser):
             action = page_action(path or "")
-            if not allowed(roles, action):
+            if not allowed(user.roles, action):
                 await self._refuse(user, path or "", action)
                 return
             headers[USER_HEADER] = user.username
-            headers[ROLES_HEADER] = ",".join(roles)
+            headers[ROLES_HEADER] = ",".join(user.roles)
         await super().get(path)
 
-    async def _refuse(self, user: object, path: str, action: str | None) -> None:
+    async def _refuse(self, user: TeamUser, path: str, action: str | None) -> None:
         identity = self.identity_provider
         if isinstance(identity, TeamIdentityProvider):
             await identity.record(self, user.username, "page_refused", path[:200])

@@ -132,20 +132,22 @@ class TeamIdentityProvider(IdentityProvider):
             handler.request.protocol == "https"
             or handler.request.headers.get("X-Forwarded-Proto", "") == "https"
         )
-        options = {"httponly": True, "samesite": "Lax", "path": self.base_url}
-        if https:
-            options["secure"] = True
         handler.set_secure_cookie(
             self.get_cookie_name(handler),
             self.session_cookie(account),
             expires_days=SESSION_DAYS,
-            **options,
+            httponly=True,
+            samesite="Lax",
+            path=self.base_url,
+            secure=https,
         )
         self.forget(account.name)
 
     async def get_user(self, handler: web.RequestHandler) -> TeamUser | None:
-        if getattr(handler, "_jupyter_current_user", None):
-            return handler._jupyter_current_user  # type: ignore[attr-defined]
+        # Jupyter keeps the user found for this request on the handler (set by its prepare).
+        known = getattr(handler, "_jupyter_current_user", None)
+        if isinstance(known, TeamUser):
+            return known
         raw = handler.get_secure_cookie(self.get_cookie_name(handler), max_age_days=SESSION_DAYS)
         if not raw:
             return None

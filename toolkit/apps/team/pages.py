@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from functools import cache
 
 from toolkit.apps.common.html import esc
@@ -127,7 +128,7 @@ def signed_in_page(*, name: str, home: str, signout: str, xsrf_form: str, lang: 
     return _document(lang, t("team.signin.title", lang), body, switch="?")
 
 
-def _role_labels(roles: object, lang: str) -> str:
+def _role_labels(roles: Iterable[str], lang: str) -> str:
     return ", ".join(t(f"team.role.{role}", lang) for role in ROLES if role in set(roles))
 
 

@@ -11,8 +11,10 @@ import base64
 import html
 import os
 import threading
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import Concatenate, ParamSpec
 from urllib.parse import urlsplit
 
 import ipywidgets as w
@@ -38,6 +40,7 @@ __all__ = ["TrainerApp", "TrainerState", "exercise_label", "export_dir"]
 #: How often the panel looks at the database (the chart follows answers within a second).
 PANEL_POLL_SECONDS = 0.5
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_P = ParamSpec("_P")
 
 #: The panel's own styles: the chart's bars, buttons that show their whole label.
 PANEL_CSS = """<style>
@@ -173,17 +176,13 @@ class TrainerApp(w.VBox):
         self.reset_button = _button("workshop.trainer.reset", lang, "warning")
         self.close_button = _button("workshop.trainer.close", lang, "danger")
         self.export_button = _button("workshop.trainer.export", lang)
-        self.previous_button.on_click(
-            lambda _b: self._do(self.sessions.step, self.session_code, -1)
-        )
-        self.next_button.on_click(lambda _b: self._do(self.sessions.step, self.session_code, 1))
-        self.launch_button.on_click(lambda _b: self._do(self._launch))
-        self.stop_button.on_click(lambda _b: self._do(self.sessions.stop, self.session_code))
-        self.reveal_button.on_click(lambda _b: self._do(self._toggle_reveal))
-        self.reset_button.on_click(lambda _b: self._do(self.sessions.reset, self.session_code))
-        self.close_button.on_click(
-            lambda _b: self._do(self.sessions.close_session, self.session_code)
-        )
+        self.previous_button.on_click(lambda _b: self._on_session(self.sessions.step, -1))
+        self.next_button.on_click(lambda _b: self._on_session(self.sessions.step, 1))
+        self.launch_button.on_click(lambda _b: self._on_session(self._launch))
+        self.stop_button.on_click(lambda _b: self._on_session(self.sessions.stop))
+        self.reveal_button.on_click(lambda _b: self._on_session(self._toggle_reveal))
+        self.reset_button.on_click(lambda _b: self._on_session(self.sessions.reset))
+        self.close_button.on_click(lambda _b: self._on_session(self.sessions.close_session))
         self.export_button.on_click(lambda _b: self._do(self.export))
         self.run_html = w.HTML()
         self.chart = w.HTML()
@@ -228,15 +227,23 @@ class TrainerApp(w.VBox):
         return cls(connect().engine, code=params.get("code"), lang=params.get("lang"))
 
     # -- actions ----------------------------------------------------------------------------
-    def _do(self, action, *args) -> None:
+    def _do(self, action: Callable[_P, object], *args: _P.args, **kwargs: _P.kwargs) -> None:
         with self._lock:
             try:
-                action(*args)
+                action(*args, **kwargs)
             except ToolkitError as error:
                 self.status.value = error_html(error)
                 return
             self.status.value = ""
             self.refresh()
+
+    def _on_session(
+        self, action: Callable[Concatenate[str, _P], object], *args: _P.args, **kwargs: _P.kwargs
+    ) -> None:
+        """``action(code, *args)`` on the open session (its buttons show only once one is)."""
+        code = self.session_code
+        if code is not None:
+            self._do(action, code, *args, **kwargs)
 
     def open_session(self) -> None:
         """Open a session on the chosen module."""
@@ -322,20 +329,22 @@ class TrainerApp(w.VBox):
             parts.append(f"<p class='wk-warn'>{esc(t('workshop.trainer.local_only', lang))}</p>")
         return "".join(parts)
 
-    def _launch(self) -> None:
+    def _launch(self, code: str) -> None:
         phase = None if self.phase.value == "none" else self.phase.value
-        self.sessions.show(self.session_code, self.exercise.value, phase=phase)
+        self.sessions.show(code, self.exercise.value, phase=phase)
 
-    def _toggle_reveal(self) -> None:
-        info = self.sessions.info(self.session_code)
+    def _toggle_reveal(self, code: str) -> None:
+        info = self.sessions.info(code)
         if info.run is not None:
-            self.sessions.set_revealed(self.session_code, not info.run.revealed)
+            self.sessions.set_revealed(code, not info.run.revealed)
 
     def export(self) -> list[Path]:
         """Write the evaluation CSV files of the session and offer them for download."""
         # Imported here: SciPy is only needed for the export, not to start the page's kernel.
         from toolkit.training.stats import evaluation, export_csv
 
+        if self.session_code is None:
+            return []
         info = self.sessions.info(self.session_code)
         tables = evaluation(
             info.module,
@@ -457,14 +466,10 @@ class TrainerApp(w.VBox):
             hide = _button("workshop.trainer.hide_text", lang)
             hide.disabled = row.moderation == "hidden"
             show.on_click(
-                lambda _b, a=row.answer_id: self._do(
-                    self.sessions.moderate, self.session_code, a, "shown"
-                )
+                lambda _b, a=row.answer_id: self._on_session(self.sessions.moderate, a, "shown")
             )
             hide.on_click(
-                lambda _b, a=row.answer_id: self._do(
-                    self.sessions.moderate, self.session_code, a, "hidden"
-                )
+                lambda _b, a=row.answer_id: self._on_session(self.sessions.moderate, a, "hidden")
             )
             # Free texts stay anonymous on this panel too: it may be seen by the room.
             label = (
