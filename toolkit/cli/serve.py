@@ -122,11 +122,11 @@ def voila_config(*, pool: int, cull: int, team: bool = False) -> dict:
 def build_command(
     notebooks: Path, *, host: str, port: int, token: str | None, config_dir: Path
 ) -> list[str]:
-    """The child command line (Voilà with the index redirect, see :mod:`toolkit.apps.common.server`)."""
+    """The child command line (Voilà with the index redirect, see :mod:`toolkit.apps.server`)."""
     command = [
         sys.executable,
         "-m",
-        "toolkit.apps.common.server",
+        "toolkit.apps.server",
         str(notebooks),
         f"--port={port}",
         f"--Voila.ip={host}",

@@ -1,6 +1,6 @@
 """Widget helpers shared by the apps: escaping, tablet CSS, language switch, the page bridge
-(title and ``lang``, address, phone keyboards, connection banner), live refresh, the Voilà
-server."""
+(title and ``lang``, address, phone keyboards, connection banner), live refresh. The Voilà
+server that mounts the apps is :mod:`toolkit.apps.server`."""
 
 from toolkit.apps.common.html import esc, paragraph, table
 from toolkit.apps.common.language import language_switch

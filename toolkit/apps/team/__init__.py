@@ -6,6 +6,7 @@ rules themselves live in :mod:`toolkit.team.roles`; this package only applies th
 """
 
 from toolkit.apps.team.handlers import GuardedVoilaHandler
-from toolkit.apps.team.identity import TeamIdentityProvider, TeamUser
+from toolkit.apps.team.identity import TeamIdentityProvider
+from toolkit.apps.team.user import TeamUser
 
 __all__ = ["GuardedVoilaHandler", "TeamIdentityProvider", "TeamUser"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, Protocol, cast, runtime_checkable
 from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
@@ -27,7 +27,6 @@ from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
 from toolkit.apps.room.access import Throttle
-from toolkit.apps.team.identity import TeamIdentityProvider, TeamUser, client_address
 from toolkit.apps.team.pages import (
     denied_page,
     error_page,
@@ -35,6 +34,7 @@ from toolkit.apps.team.pages import (
     signed_in_page,
     signin_page,
 )
+from toolkit.apps.team.user import TeamUser, client_address
 from toolkit.errors import StoreError
 from toolkit.i18n import LANGUAGES, get_language, t
 from toolkit.team import Account, page_action
@@ -65,6 +65,18 @@ class _Offline(enum.Enum):
 
 
 _OFFLINE = _Offline.OFFLINE
+
+if TYPE_CHECKING:
+    from toolkit.apps.team.identity import TeamIdentityProvider
+
+
+@runtime_checkable
+class _Recorder(Protocol):
+    """What the page guard needs of the server's identity provider: writing an event."""
+
+    async def record(
+        self, handler: web.RequestHandler, by: str | None, action: str, detail: str = ""
+    ) -> None: ...
 
 
 def _lang(handler: web.RequestHandler) -> str:
@@ -100,7 +112,7 @@ class _TeamPage(JupyterHandler):
     def team(self) -> TeamIdentityProvider:
         # These handlers are mounted only by TeamIdentityProvider.get_handlers, so the
         # server's provider is that one; Jupyter types it as its base class.
-        return cast(TeamIdentityProvider, self.identity_provider)
+        return cast("TeamIdentityProvider", self.identity_provider)
 
     def html(self, page: str, status: int = 200) -> None:
         self.set_status(status)
@@ -233,7 +245,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
 
     async def _refuse(self, user: TeamUser, path: str, action: str | None) -> None:
         identity = self.identity_provider
-        if isinstance(identity, TeamIdentityProvider):
+        if isinstance(identity, _Recorder):
             await identity.record(self, user.username, "page_refused", path[:200])
         lang = _lang(self)
         self.set_status(403)

@@ -10,44 +10,25 @@ closes their sessions on every page.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import time
-from dataclasses import dataclass
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.utils import url_path_join
 from sqlalchemy.exc import SQLAlchemyError
 from tornado import web
 
+from toolkit.apps.team.handlers import SignInHandler, SignOutHandler
+from toolkit.apps.team.user import TeamUser, client_address
 from toolkit.errors import StoreError
 from toolkit.team import Account, Accounts
 
-__all__ = ["SESSION_DAYS", "TeamIdentityProvider", "TeamUser", "client_address"]
+__all__ = ["SESSION_DAYS", "TeamIdentityProvider"]
 
 #: How long a session lasts without signing in again (a working day and its evening).
 SESSION_DAYS = 0.5
 #: Seconds an account read from the store is trusted before it is read again.
 RECHECK_SECONDS = 5.0
-
-
-@dataclass
-class TeamUser(User):
-    """A signed-in person: Jupyter's user plus the account's roles."""
-
-    roles: tuple[str, ...] = ()
-
-
-def client_address(handler: web.RequestHandler) -> str:
-    """The browser's address: the proxy's ``X-Real-IP`` when the request came from this
-    machine (a reverse proxy in front of ``toolkit serve``), else the peer's address."""
-    peer = handler.request.remote_ip or "?"
-    forwarded = handler.request.headers.get("X-Real-IP", "").strip()
-    try:
-        local = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        local = False
-    return forwarded[:64] if local and forwarded else peer
 
 
 class TeamIdentityProvider(IdentityProvider):
@@ -69,8 +50,6 @@ class TeamIdentityProvider(IdentityProvider):
         return getattr(self.parent, "base_url", "/") or "/"
 
     def get_handlers(self) -> list[tuple[str, object]]:
-        from toolkit.apps.team.handlers import SignInHandler, SignOutHandler
-
         return [
             (url_path_join(self.base_url, "login"), SignInHandler),
             (url_path_join(self.base_url, "logout"), SignOutHandler),

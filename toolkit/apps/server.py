@@ -1,6 +1,6 @@
 """The Voilà application run by ``toolkit serve``: Voilà itself, plus the workshop room.
 
-Run as ``python -m toolkit.apps.common.server NOTEBOOK_DIR [voila options]``; every Voilà
+Run as ``python -m toolkit.apps.server NOTEBOOK_DIR [voila options]``; every Voilà
 option works unchanged. Additions:
 
 - the root URL redirects to ``voila/render/index.ipynb``, so that a mediator typing the
@@ -65,7 +65,7 @@ class ToolkitVoila(Voila):
 
 
 def main() -> None:
-    """Entry point of ``python -m toolkit.apps.common.server``."""
+    """Entry point of ``python -m toolkit.apps.server``."""
     ToolkitVoila.launch_instance()
 
 
