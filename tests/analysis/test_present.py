@@ -136,3 +136,15 @@ def test_present__unknown_kind__n006_coded_error():
     with pytest.raises(AnalysisError) as excinfo:
         present(table, kind="camembert")
     assert excinfo.value.codes == ["N006"]
+
+
+def test_present__share_near_zero__interval_shown_not_a_symmetric_margin():
+    answers = pd.Categorical(["a"] * 40 + ["b"] * 10, categories=["a", "b", "c"])
+    table = proportions(pd.DataFrame({"q": answers}), "q")
+    cells = present(table, lang="fr")["Part (marge d’erreur)"].tolist()
+    assert cells[0] == "80\u00a0% (±\u00a012\u00a0points)"
+    low, high = table["ci_low"].iloc[2], table["ci_high"].iloc[2]
+    assert (low, round(high, 3)) == (0.0, 0.071)
+    assert cells[2] == "0\u00a0% (0\u00a0% à 7\u00a0%)"  # not « ± 4 points » around 0 %
+    english = present(table, lang="en")
+    assert english.iloc[2, 2] == "0% (0% to 7%)"

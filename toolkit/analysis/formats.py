@@ -12,7 +12,14 @@ from babel.numbers import format_decimal, format_percent
 
 from toolkit.i18n import get_language, t
 
-__all__ = ["format_count", "format_margin", "format_number", "format_points", "format_share"]
+__all__ = [
+    "format_count",
+    "format_margin",
+    "format_number",
+    "format_points",
+    "format_share",
+    "share_margin",
+]
 
 #: Minus sign used for negative changes (U+2212), so that a cell never starts with "-".
 MINUS = "\u2212"
@@ -80,3 +87,42 @@ def format_margin(half_width: float, lang: str | None = None, *, share: bool = T
     if share:
         return "±\u00a0" + format_points(half_width, lang)
     return "±\u00a0" + format_number(half_width, lang, decimals=1)
+
+
+def lopsided(estimate: float, low: float, high: float) -> bool:
+    """Whether « ± half the interval » would misstate a share's interval.
+
+    Near 0 % or 100 % the interval is far from symmetric: 0 % of 50 people is « 0 % to 7 % »,
+    not « ± 4 points ». True when the share ± half the interval leaves 0–100 %, or when one
+    side of the interval is more than twice the other.
+    """
+    below, above = estimate - low, high - estimate
+    half = (high - low) / 2
+    if estimate - half < 0 or estimate + half > 1:
+        return True
+    return max(below, above) > 2 * min(below, above)
+
+
+def share_margin(
+    estimate: float, low: float, high: float, lang: str | None = None, *, short: bool = False
+) -> str:
+    """The margin of error written after a share: « ± 5 points », or the interval itself
+    (« 0 % à 7 % ») where it is far from symmetric (see :func:`lopsided`).
+
+    ``short`` writes « ± 5 » for the columns of a wide table, whose header says « points ».
+
+    >>> share_margin(0.42, 0.37, 0.47), share_margin(0.42, 0.37, 0.47, short=True)
+    ('±\xa05\xa0points', '±\xa05')
+    >>> share_margin(0.0, 0.0, 0.0711)
+    '0\xa0% à 7\xa0%'
+    """
+    if not all(math.isfinite(v) for v in (estimate, low, high)):
+        return ""
+    if lopsided(estimate, low, high):
+        return t(
+            "present.interval", lang, low=format_share(low, lang), high=format_share(high, lang)
+        )
+    half = (high - low) / 2
+    if short:
+        return "±\u00a0" + format_number(100 * half, lang, decimals=0 if half >= 0.01 else 1)
+    return format_margin(half, lang)

@@ -30,6 +30,7 @@ from toolkit.analysis.formats import (
     format_number,
     format_points,
     format_share,
+    share_margin,
 )
 from toolkit.i18n import get_language, t
 
@@ -277,12 +278,7 @@ def _shares(table: pd.DataFrame, labels: Labels, wide: bool, details: bool) -> p
             cells.append(_too_few(labels) if row.suppressed else "—")
             intervals.append("")
             continue
-        half = (row.ci_high - row.ci_low) / 2
-        margin = (
-            "±\u00a0" + format_number(100 * half, lang, decimals=0 if half >= 0.01 else 1)
-            if compact
-            else format_margin(half, lang)
-        )
+        margin = share_margin(row.estimate, row.ci_low, row.ci_high, lang, short=compact)
         share = format_share(row.estimate, lang)
         cells.append(t("present.share_cell", lang, share=share, margin=margin))
         low, high = format_share(row.ci_low, lang), format_share(row.ci_high, lang)

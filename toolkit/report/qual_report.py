@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.analysis.formats import format_count, format_margin, format_number, format_share
+from toolkit.analysis.formats import format_count, format_number, format_share, share_margin
 from toolkit.errors import Problem, StoreError
 from toolkit.i18n import t, use_language
 from toolkit.report.blocks import (
@@ -96,12 +96,11 @@ def _share_cell(row: Any, lang: str) -> str:
         return t("present.too_few", lang)
     if not np.isfinite(row.estimate):
         return "—"
-    half = (row.ci_high - row.ci_low) / 2
     return t(
         "present.share_cell",
         lang,
         share=format_share(row.estimate, lang),
-        margin=format_margin(half, lang),
+        margin=share_margin(row.estimate, row.ci_low, row.ci_high, lang),
     )
 
 
@@ -394,12 +393,11 @@ def _by_domain(b: _Builder, table: pd.DataFrame, by: str, labels: dict[str, str]
             elif bool(row.suppressed) or not np.isfinite(row.estimate):
                 cells[name(getattr(row, by))] = _share_cell(row, b.lang)
             else:
-                half = (row.ci_high - row.ci_low) / 2
                 cells[name(getattr(row, by))] = t(
                     "present.share_cell",
                     b.lang,
                     share=format_share(row.estimate, b.lang),
-                    margin="±\u00a0" + format_number(100 * half, b.lang, decimals=0),
+                    margin=share_margin(row.estimate, row.ci_low, row.ci_high, b.lang, short=True),
                 )
         rows.append({b.tr("report.qualitatif.col.code"): group.iloc[0]["label"], **cells})
     bases = table.drop_duplicates(by).set_index(by)["n_valid"]
