@@ -1,6 +1,7 @@
 """``toolkit privacy``: personal data of residents (GDPR / RGPD) from the command line.
 
-``key`` creates the key file of the ``pii`` answers; ``access`` writes everything held about
+``key`` creates the key file of the ``pii`` answers (``key --rotate`` changes it: every
+``pii`` answer re-encrypted with a new key, the old one kept as ``<key file>.<date-time>.old``); ``access`` writes everything held about
 one person to a readable file; ``erase`` erases it (after a preview, with ``--yes``);
 ``purge`` erases what is older than each instrument's retention period (``--dry-run`` counts
 only); ``register`` writes the processing register. French aliases: ``cle``, ``acces``,
@@ -24,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     key = actions.add_parser(
         "key", aliases=["cle"], help=t("cli.privacy.key"), description=t("cli.privacy.key")
     )
-    _key_file(key)
+    key.add_argument("--rotate", action="store_true", help=t("cli.privacy.rotate"))
+    _store(key)
     key.set_defaults(handler=run_key)
 
     access = actions.add_parser(
@@ -128,8 +130,20 @@ def _find(store, args: argparse.Namespace):
 
 
 def run_key(args: argparse.Namespace) -> int:
-    from toolkit.store import create_key
+    from toolkit.store import create_key, rotate_key
 
+    if args.rotate:
+        with _connect(args) as store:
+            done = rotate_key(store)
+        print(
+            t(
+                "cli.privacy.key_rotated",
+                path=str(done.key_path),
+                count=done.count,
+                old=str(done.old_path),
+            )
+        )
+        return 0
     path, created = create_key(args.key_file)
     print(t("cli.privacy.key_created" if created else "cli.privacy.key_exists", path=str(path)))
     return 0

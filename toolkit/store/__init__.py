@@ -15,6 +15,7 @@ from toolkit.store.engine import DEFAULT_SQLITE_PATH, ENV_VAR, make_engine, reso
 from toolkit.store.keyfile import DEFAULT_KEY_PATH, KEY_ENV_VAR, PiiKey, create_key
 from toolkit.store.migrate import upgrade
 from toolkit.store.response import Response
+from toolkit.store.rotation import Rotation, rotate_key
 from toolkit.store.store import Store
 
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "KEY_ENV_VAR",
     "PiiKey",
     "Response",
+    "Rotation",
     "Store",
     "connect",
     "create_key",
+    "rotate_key",
 ]
 
 

@@ -21,7 +21,14 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from toolkit.errors import Problem, StoreError
 
-__all__ = ["DEFAULT_KEY_PATH", "KEY_ENV_VAR", "PiiKey", "create_key", "resolve_key_path"]
+__all__ = [
+    "DEFAULT_KEY_PATH",
+    "KEY_ENV_VAR",
+    "PiiKey",
+    "create_key",
+    "fingerprint",
+    "resolve_key_path",
+]
 
 #: Environment variable naming the key file.
 KEY_ENV_VAR = "TOOLKIT_PII_KEY_FILE"
@@ -34,6 +41,11 @@ def resolve_key_path(path: str | os.PathLike[str] | None = None) -> Path:
     if path is not None:
         return Path(path)
     return Path(os.environ.get(KEY_ENV_VAR) or DEFAULT_KEY_PATH)
+
+
+def fingerprint(raw: bytes) -> str:
+    """The ``key_id`` stored beside each token: 16 hex digits of SHA-256 of the key's line."""
+    return hashlib.sha256(raw.strip()).hexdigest()[:16]
 
 
 def create_key(path: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
@@ -73,7 +85,10 @@ class PiiKey:
     """Encrypts and decrypts the ``pii`` answers of responses; the file is read when first needed.
 
     A store whose instruments have no ``pii`` field never reads it, so a key is needed only
-    where personal data is collected.
+    where personal data is collected. It reads the tokens of its own key only; a token of
+    another key is refused with ``P005`` naming the file beside this one that holds that key
+    (a ``pii.key.<date-time>.old`` kept by :func:`toolkit.store.rotation.rotate_key`, needed
+    for backups made before the key was changed), else ``P003``.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -105,10 +120,10 @@ class PiiKey:
         """
         fernet = self._load()
         if key_id is not None and key_id != self._key_id:
-            raise StoreError(problems=[self._problem("P003")])
+            raise StoreError(problems=[self._other_key_problem(key_id)])
         try:
             return json.loads(fernet.decrypt(token.encode("ascii")))
-        except InvalidToken:
+        except (InvalidToken, UnicodeEncodeError):  # altered: not even base64 text any more
             raise StoreError(problems=[self._problem("P003")]) from None
 
     def _load(self) -> Fernet:
@@ -128,9 +143,27 @@ class PiiKey:
             raise StoreError(
                 problems=[Problem("P002", {"path": str(self.path), "detail": "Fernet"})]
             ) from None
-        self._key_id = hashlib.sha256(raw).hexdigest()[:16]
+        self._key_id = fingerprint(raw)
         self._fernet = fernet
         return fernet
+
+    def reload(self) -> None:
+        """Forget the key read so far: the next use reads the file again (after a rotation)."""
+        self._fernet = None
+        self._key_id = None
+
+    def _other_key_problem(self, key_id: str) -> Problem:
+        """``P005`` naming the kept key file of ``key_id`` beside this one, else ``P003``."""
+        for candidate in sorted(self.path.parent.glob(self.path.name + ".*")):
+            try:
+                if candidate.is_file() and fingerprint(candidate.read_bytes()) == key_id:
+                    return Problem(
+                        "P005",
+                        {"path": str(self.path), "found": str(candidate), "env": KEY_ENV_VAR},
+                    )
+            except OSError:
+                continue
+        return self._problem("P003")
 
     def _problem(self, code: str) -> Problem:
         return Problem(code, {"path": str(self.path), "env": KEY_ENV_VAR})
