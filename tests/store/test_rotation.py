@@ -135,6 +135,23 @@ def test_rotate_key__crash_before_commit__old_key_still_reads(filled, key_path, 
     reopened.close()
 
 
+def test_rotate_key__error_after_commit__rotation_completed(filled, key_path, monkeypatch):
+    store, ids = filled
+    real_run = rotation_module.run
+
+    def lost_after_commit(engine, work):
+        real_run(engine, work)
+        raise OSError("connexion perdue juste après le commit")
+
+    monkeypatch.setattr(rotation_module, "run", lost_after_commit)
+    done = rotate_key(store, now=AT)
+
+    assert done.count == 5
+    assert _kept_files(key_path) == ["pii.key", "pii.key.20261201T210000Z.old"]
+    assert PiiKey(key_path).key_id == done.new_key_id
+    assert _names(store, ids) == [f"Personne {n}" for n in range(5)]
+
+
 def test_rotate_key__crash_after_commit_before_rename__p005_names_new_file(
     filled, key_path, monkeypatch
 ):

@@ -14,7 +14,10 @@ The order keeps, at every instant, a key file on disk that reads every token of 
 3. one write transaction (:func:`toolkit.store.writes.run`) decrypts every token of
    ``pii_answers`` with the current key and re-encrypts it with the new one. A token that
    cannot be decrypted stops everything before anything is written (``P004``): the
-   transaction is rolled back and both new files are removed;
+   transaction is rolled back and both new files are removed. When the transaction fails
+   otherwise, the database is asked whether the commit went through (a connection lost
+   just after it): if so the rotation goes on to step 4; if it cannot be asked, both files
+   are left where they are;
 4. only after the commit is ``pii.key.<date-time>.new`` renamed over ``pii.key`` (an atomic
    ``os.replace``, then the folder fsynced).
 
@@ -41,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, func, select, text, update
 
 from toolkit.errors import Problem, StoreError
 from toolkit.store.engine import read_connection
@@ -139,11 +142,15 @@ def rotate_key(store: Store, *, now: datetime | None = None) -> Rotation:
         count = run(
             store.engine, lambda conn: _reencrypt(conn, key, new_key, old_key_id, stamp=now)
         )
-    except BaseException:
-        if not _committed(store, new_key_id):
+    except Exception:
+        committed = _committed_count(store, new_key_id)
+        if committed is None:
+            raise  # cannot tell: both files stay, P005 names the one that reads the tokens
+        if committed == 0:
             new_path.unlink(missing_ok=True)
             old_path.unlink(missing_ok=True)
-        raise
+            raise
+        count = committed  # the commit went through before the error (a connection lost)
     _switch(new_path, target)
     key.reload()
     return Rotation(target, old_path, count, old_key_id, new_key_id)
@@ -187,20 +194,19 @@ def _reencrypt(
     return len(plain)
 
 
-def _committed(store: Store, new_key_id: str) -> bool:
-    """Whether a token of the new key is in the database (the commit happened after all).
+def _committed_count(store: Store, new_key_id: str) -> int | None:
+    """How many tokens of the new key the database holds (``0``: the commit did not happen).
 
-    When the database cannot tell (unreachable), the answer is yes: the new key file is kept
+    ``None`` when the database cannot tell (unreachable): then the new key file is kept
     rather than risk tokens that no file reads.
     """
     try:
         with read_connection(store.engine) as conn:
-            found = conn.execute(
-                select(pii_t.c.response_id).where(pii_t.c.key_id == new_key_id).limit(1)
-            ).first()
+            return conn.execute(
+                select(func.count()).select_from(pii_t).where(pii_t.c.key_id == new_key_id)
+            ).scalar_one()
     except Exception:
-        return True
-    return found is not None
+        return None
 
 
 def _write_exclusive(target: Path, stamp: str, suffix: str, raw: bytes) -> Path:
