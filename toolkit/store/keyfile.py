@@ -27,7 +27,9 @@ __all__ = [
     "PiiKey",
     "create_key",
     "fingerprint",
+    "fsync_folder",
     "resolve_key_path",
+    "write_private",
 ]
 
 #: Environment variable naming the key file.
@@ -72,13 +74,36 @@ def create_key(path: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
+    return target, write_private(target, Fernet.generate_key() + b"\n")
+
+
+def write_private(path: Path, raw: bytes) -> bool:
+    """Create ``path`` holding ``raw``, readable by its owner only (mode 600), and make it
+    durable (the file and its folder fsynced); ``False``, and nothing written, when the file
+    exists already: a key file is never overwritten."""
     try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return target, False
+        return False
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(Fernet.generate_key() + b"\n")
-    return target, True
+        handle.write(raw)
+        handle.flush()
+        os.fsync(handle.fileno())
+    fsync_folder(path.parent)
+    return True
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the files created or renamed in ``folder`` durable (skipped where a folder
+    cannot be opened, as on Windows)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class PiiKey:

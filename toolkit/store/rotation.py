@@ -36,9 +36,7 @@ new key only.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +46,7 @@ from sqlalchemy import Connection, func, select, text, update
 
 from toolkit.errors import Problem, StoreError
 from toolkit.store.engine import read_connection
-from toolkit.store.keyfile import KEY_ENV_VAR, PiiKey
+from toolkit.store.keyfile import KEY_ENV_VAR, PiiKey, fsync_folder, write_private
 from toolkit.store.pii_tables import pii_answers as pii_t
 from toolkit.store.store import Store
 from toolkit.store.writes import run
@@ -214,40 +212,12 @@ def _write_exclusive(target: Path, stamp: str, suffix: str, raw: bytes) -> Path:
     for attempt in range(1, 100):
         tag = stamp if attempt == 1 else f"{stamp}-{attempt}"
         path = target.with_name(f"{target.name}.{tag}.{suffix}")
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _fsync_folder(target.parent)
-        return path
+        if write_private(path, raw):
+            return path
     raise FileExistsError(target.with_name(f"{target.name}.{stamp}.{suffix}"))
 
 
 def _switch(new_path: Path, target: Path) -> None:
     """Rename the new key file over the key file (atomic), then make the rename durable."""
     os.replace(new_path, target)
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with _opened_folder(folder) as descriptor:
-        if descriptor is not None:
-            os.fsync(descriptor)
-
-
-@contextlib.contextmanager
-def _opened_folder(folder: Path) -> Iterator[int | None]:
-    """A descriptor of ``folder`` to fsync, or ``None`` where folders cannot be opened."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield None
-        return
-    try:
-        yield descriptor
-    finally:
-        os.close(descriptor)
+    fsync_folder(target.parent)
