@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import Connection, delete, insert
 
 from toolkit.errors import Problem, StoreError
-from toolkit.privacy.documents import erase_documents
 from toolkit.privacy.subject import Subject
+from toolkit.qual.erasure import erase_documents
 from toolkit.store import Store, writes
 from toolkit.store.pii_tables import privacy_log
 from toolkit.training import tables as training
@@ -24,7 +24,7 @@ def erase_subject(store: Store, subject: Subject, *, by: str, reason: str | None
     audit trail and the follow-up items they opened gone); workshop participations lose their
     answers and pseudonym; qualitative documents (open answers brought into the coding
     corpus, interview transcripts) go with their segments, codings and memos
-    (:func:`toolkit.privacy.documents.erase_documents`). The privacy log keeps that an
+    (:func:`toolkit.qual.erasure.erase_documents`). The privacy log keeps that an
     erasure happened, by whom, when and how many records: nothing else.
 
     Raises

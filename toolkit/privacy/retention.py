@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from toolkit.privacy.documents import documents_of, erase_documents
+from toolkit.qual.erasure import documents_of, erase_documents
 from toolkit.store import Store, writes
 from toolkit.store.schema import instrument_versions, responses
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from toolkit.errors import Problem, StoreError
-from toolkit.privacy.documents import documents_of
+from toolkit.qual.erasure import documents_of
 from toolkit.store import Store
 from toolkit.store.pii import read_pii
 from toolkit.store.pii_tables import pii_answers
@@ -23,7 +23,7 @@ __all__ = ["Subject", "find_subject", "normalise"]
 @dataclass(frozen=True)
 class Subject:
     """The records a request concerns: response ids, workshop participant ids and the ids of
-    the qualitative documents about the person (see :mod:`toolkit.privacy.documents`)."""
+    the qualitative documents about the person (see :mod:`toolkit.qual.erasure`)."""
 
     response_ids: tuple[str, ...] = ()
     participant_ids: tuple[str, ...] = ()

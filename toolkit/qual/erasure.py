@@ -1,10 +1,12 @@
-"""Qualitative documents about a person: the open answers of their responses, once brought
-into the coding corpus, and the transcripts of their interviews, filed under a pseudonym.
+"""Documents about one person, found and deleted for a privacy request (:mod:`toolkit.privacy`).
 
-Both copy what the person said, so a request about that person reaches them too: the
-access report shows their text, erasure deletes them with their segments, codings, review
-marks, reliability samples, suggestions and memos (the coders' work on that text goes with
-it), and the case of the interview when no other document is filed under it.
+The open answers of a person's responses, once brought into the coding corpus, and the
+transcripts of their interviews, filed under a pseudonym, both copy what the person said.
+Erasure deletes them with everything the coders made from them: segments, codings, review
+marks, reliability samples, suggestions and memos, and the case of an interview when no
+other document is filed under it. Kept here, beside the tables, because which rows hang on
+a document (memos name theirs by kind and id, not by a foreign key) is this package's
+knowledge.
 """
 
 from __future__ import annotations
